@@ -1,0 +1,68 @@
+# LKjIP pipeline. `make help` lists the targets; `make report` is the main job.
+YEAR ?= 2017
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+JOBS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help env system-deps data report test lint format bench lab new-year clean
+
+## Show this help
+help:
+	@awk '/^## /{doc=substr($$0,4); next} /^[a-zA-Z_-]+:/{if(doc){split($$1,t,":"); printf "  make %-12s %s\n", t[1], doc}; doc=""}' $(MAKEFILE_LIST)
+	@echo "  Variables: YEAR=$(YEAR) (report year), JOBS (parallel notebooks, default: cores)"
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	@# Make lkjip_helpers importable from any folder (JupyterLab, papermill kernels).
+	$(PY) -c "import pathlib, site; pathlib.Path(site.getsitepackages()[0], 'lkjip_project.pth').write_text(str(pathlib.Path.cwd()) + '\\n')"
+	touch $@
+
+## Create the Python environment in .venv (done automatically by the other targets)
+env: $(VENV)/.installed
+
+## Install the Debian packages the browser and PDF tests need (chromium, poppler-utils)
+system-deps:
+	@if command -v chromium >/dev/null && command -v pdftoppm >/dev/null; then \
+	  echo "chromium and pdftoppm present"; \
+	else \
+	  apt-get update -qq && apt-get install -y -qq chromium poppler-utils; \
+	fi
+
+## Validate raw data of YEAR, write data/processed/YEAR and outputs/YEAR/audit.csv
+data: env
+	$(PY) -m lkjip_helpers data --year $(YEAR)
+
+## Build the LKjIP of YEAR: outputs/YEAR/lkjip-YEAR.html and .pdf
+report: env
+	$(PY) -m lkjip_helpers report --year $(YEAR) $(if $(JOBS),--jobs $(JOBS),)
+
+## Create params and Excel templates for a new YEAR (never overwrites)
+new-year: env
+	$(PY) -m lkjip_helpers new-year --year $(YEAR)
+
+## Lint, check formatting and run the whole test suite (what CI runs)
+test: env
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m pytest
+
+## Format the code with ruff
+format: env
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+## Benchmark naive vs cached/parallel builds; writes outputs/bench.json
+bench: env
+	$(PY) -m lkjip_helpers bench --year $(YEAR)
+
+## Open JupyterLab on the notebooks with the project's environment
+lab: env
+	$(PY) -m jupyter lab notebooks/
+
+## Remove processed data, outputs and the build cache (raw data is never touched)
+clean:
+	rm -rf data/processed/[0-9]* outputs/[0-9]* outputs/bench.json .cache

@@ -1,0 +1,101 @@
+"""Command line: ``data``, ``report``, ``new-year``, ``bench``.
+
+User errors (:class:`~lkjip_helpers.exceptions.LkjipError`) are printed as one
+clear message without a traceback and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+from .config import DEFAULT_YEAR
+from .exceptions import LkjipError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="lkjip", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, help_text in [
+        ("data", "validate raw data, write processed data and the audit"),
+        ("report", "build the HTML and PDF report"),
+        ("new-year", "create params and Excel templates for a new year"),
+        ("bench", "benchmark the naive and the cached/parallel build"),
+    ]:
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument("--year", type=int, default=DEFAULT_YEAR)
+        if name in ("report", "bench"):
+            p.add_argument("--jobs", type=int, default=None, help="parallel notebooks")
+        if name == "report":
+            p.add_argument("--no-cache", action="store_true", help="re-execute every notebook")
+            p.add_argument(
+                "--progress",
+                choices=["auto", "on", "off"],
+                default="auto",
+                help="progress display (auto: off in CI)",
+            )
+        if name == "bench":
+            p.add_argument("--repeat", type=int, default=3)
+    return parser
+
+
+def _print_audit_summary(audit, year: int) -> None:
+    from .reporting_cli import print_audit_summary
+
+    print_audit_summary(audit, year)
+
+
+def cmd_data(args) -> int:
+    from .data import build_data
+
+    start = time.perf_counter()
+    result = build_data(args.year)
+    print(
+        f"data {args.year}: {len(result.processed)} tables validated and written to "
+        f"data/processed/{args.year}/ in {time.perf_counter() - start:.1f} s"
+    )
+    _print_audit_summary(result.audit, args.year)
+    return 0
+
+
+def cmd_report(args) -> int:
+    from .build import build_report
+
+    progress = args.progress
+    if progress == "auto":
+        progress = "off" if os.environ.get("CI") else "on"
+    build_report(
+        args.year, jobs=args.jobs, use_cache=not args.no_cache, progress=progress == "on"
+    )
+    return 0
+
+
+def cmd_new_year(args) -> int:
+    from .newyear import create_new_year
+
+    create_new_year(args.year)
+    return 0
+
+
+def cmd_bench(args) -> int:
+    from .bench import run_bench
+
+    run_bench(args.year, repeat=args.repeat, jobs=args.jobs)
+    return 0
+
+
+COMMANDS = {"data": cmd_data, "report": cmd_report, "new-year": cmd_new_year, "bench": cmd_bench}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except LkjipError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted; outputs left as they were", file=sys.stderr)
+        return 130

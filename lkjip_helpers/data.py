@@ -1,0 +1,152 @@
+"""The data step: raw tables of a year -> validated, tidy processed tables + audit.
+
+``make data YEAR=2017`` runs :func:`build_data`. Every raw table named in the
+catalogue is read (CSV or XLSX), validated, tidied and written to
+``data/processed/<year>/`` in one atomic swap; nothing is written when any
+table is invalid. The audit of the published figures goes to
+``outputs/<year>/audit.csv``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import config
+from .audit import run_audit
+from .catalogue import Catalogue, TableSpec, load_catalogue
+from .exceptions import MissingDataError, ValidationError
+from .io import (
+    display_path,
+    find_raw_file,
+    frame_to_csv_bytes,
+    read_processed_table,
+    read_raw_table,
+    write_file_atomically,
+    write_folder_atomically,
+)
+from .processing import tidy_table
+from .validation import RawTable, validate_table
+
+
+@dataclass
+class DataResult:
+    """What the data step produced for one year."""
+
+    year: int
+    raw: dict[str, RawTable]
+    processed: dict[str, pd.DataFrame]
+    audit: pd.DataFrame
+
+
+def missing_tables(year: int, catalogue: Catalogue) -> list[TableSpec]:
+    """Required tables that have no file for ``year``."""
+    folder = config.raw_dir(year)
+    return [
+        spec for spec in catalogue if spec.required and find_raw_file(folder, spec.file) is None
+    ]
+
+
+def _missing_message(year: int, missing: list[TableSpec], catalogue: Catalogue) -> str:
+    folder = display_path(config.raw_dir(year))
+    lines = [
+        f"Cannot build {year}: {len(missing)} of {len(list(catalogue))} required raw "
+        f"tables are missing in {folder}/:"
+    ]
+    lines += [f"  - {spec.file}.csv (or .xlsx): {spec.source}, {spec.title}" for spec in missing]
+    lines.append(
+        f"Add the missing files (`make new-year YEAR={year}` writes Excel templates for them)."
+    )
+    return "\n".join(lines)
+
+
+def load_raw_year(year: int, catalogue: Catalogue | None = None) -> dict[str, RawTable]:
+    """Read and validate every raw table of ``year`` (all problems reported together).
+
+    Raises
+    ------
+    MissingDataError
+        The year folder or a required table is missing (all missing tables listed).
+    ValidationError
+        One or more tables break their schema (all problems of all tables listed).
+    """
+    catalogue = catalogue or load_catalogue()
+    folder = config.raw_dir(year)
+    if not folder.is_dir():
+        raise MissingDataError(
+            f"No raw data for {year}: folder {display_path(folder)}/ does not exist. "
+            f"Run `make new-year YEAR={year}` to create templates, fill them in, and try again."
+        )
+    missing = missing_tables(year, catalogue)
+    if missing:
+        raise MissingDataError(_missing_message(year, missing, catalogue))
+    tables: dict[str, RawTable] = {}
+    errors: list[ValidationError] = []
+    for spec in catalogue:
+        path = find_raw_file(folder, spec.file)
+        if path is None:
+            continue
+        try:
+            tables[spec.name] = validate_table(spec, path, read_raw_table(path))
+        except ValidationError as exc:
+            errors.append(exc)
+    if errors:
+        message = "\n\n".join(str(e) for e in errors)
+        raise ValidationError(message, [p for e in errors for p in e.problems])
+    return tables
+
+
+def process_tables(tables: dict[str, RawTable]) -> dict[str, pd.DataFrame]:
+    """Tidy every validated table (pure)."""
+    return {name: tidy_table(t.spec, t.frame) for name, t in tables.items()}
+
+
+def build_data(year: int, *, write_audit: bool = True, audit_dir: Path | None = None) -> DataResult:
+    """Validate, tidy and write the processed data and the audit of ``year``."""
+    catalogue = load_catalogue()
+    raw = load_raw_year(year, catalogue)
+    processed = process_tables(raw)
+    audit = run_audit(raw)
+    write_folder_atomically(
+        config.processed_dir(year),
+        {f"{name}.csv": frame_to_csv_bytes(df) for name, df in processed.items()},
+    )
+    if write_audit:
+        target = (audit_dir or config.outputs_dir(year)) / "audit.csv"
+        write_file_atomically(target, frame_to_csv_bytes(audit))
+    return DataResult(year=year, raw=raw, processed=processed, audit=audit)
+
+
+_PANDAS_TYPES = {"int": "Int64", "float": "Float64", "str": "object", "category": "object"}
+
+
+def load_processed(year: int, names: list[str] | None = None) -> dict[str, pd.DataFrame]:
+    """Read processed tables of ``year`` with their catalogue types restored."""
+    catalogue = load_catalogue()
+    folder = config.processed_dir(year)
+    if not folder.is_dir():
+        raise MissingDataError(
+            f"No processed data for {year} in {display_path(folder)}/. Run `make data YEAR={year}`."
+        )
+    wanted = names or [p.stem for p in sorted(folder.glob("*.csv"))]
+    out = {}
+    for name in wanted:
+        frame = read_processed_table(folder, name)
+        spec = catalogue.tables.get(name)
+        if spec is not None:
+            for col in frame.columns:
+                cspec = spec.spec_for(col)
+                if col == "tahun":
+                    frame[col] = frame[col].astype("Int64")
+                elif cspec is not None:
+                    frame[col] = frame[col].astype(_PANDAS_TYPES.get(cspec.type, "object"))
+                elif spec.tidy and col in (spec.tidy.get("stubs") or []):
+                    pattern = next(
+                        (c for c in spec.columns if c.name.startswith(f"{col}_")), None
+                    )
+                    if pattern is not None:
+                        frame[col] = frame[col].astype(_PANDAS_TYPES.get(pattern.type, "object"))
+        out[name] = frame
+    return out
