@@ -123,24 +123,59 @@ class _Auditor:
         self.frame = table.frame
         self.findings: list[Finding] = []
 
-    def report(self, idx, column: str, published, recomputed, rule: str, note: str = "") -> None:
+    def report(
+        self,
+        idx,
+        column: str,
+        published,
+        recomputed,
+        rule: str,
+        note: str = "",
+        item: str | None = None,
+        decimals: int | None = None,
+    ) -> None:
+        if isinstance(published, str) or isinstance(recomputed, str):
+            if published is None or recomputed is None or pd.isna(published) or pd.isna(recomputed):
+                return
+            if (
+                " ".join(str(published).split()).casefold()
+                != " ".join(str(recomputed).split()).casefold()
+            ):
+                self._add(idx, column, str(published), str(recomputed), None, rule, note, item)
+            return
         if not (_is_number(published) and _is_number(recomputed)):
             return
-        d = self.table.decimals(idx, column) if idx is not None else decimals_of(published)
-        if differs(published, recomputed, d):
-            item = f"{_row_label(self.table, idx)}: {column}" if idx is not None else column
-            self.findings.append(
-                Finding(
-                    tabel=self.table.spec.source,
-                    item=item,
-                    nilai_publikasi=float(published),
-                    nilai_hitung=round(float(recomputed), 6),
-                    selisih=round(float(published) - float(recomputed), 6),
-                    aturan=rule,
-                    tabel_data=self.table.spec.name,
-                    keterangan=note,
-                )
+        if decimals is None:
+            decimals = (
+                self.table.decimals(idx, column) if idx is not None else decimals_of(published)
             )
+        if differs(published, recomputed, decimals):
+            self._add(
+                idx,
+                column,
+                float(published),
+                round(float(recomputed), 6),
+                round(float(published) - float(recomputed), 6),
+                rule,
+                note,
+                item,
+            )
+
+    def _add(self, idx, column, published, recomputed, diff, rule, note, item) -> None:
+        if item is None:
+            item = f"{_row_label(self.table, idx)}: {column}" if idx is not None else column
+        self.findings.append(
+            Finding(
+                tabel=self.table.spec.source,
+                item=item,
+                nilai_publikasi=published,
+                nilai_hitung=recomputed,
+                selisih=diff,
+                aturan=rule,
+                tabel_data=self.table.spec.name,
+                keterangan=note,
+            )
+        )
 
     def rows(self, check: dict) -> pd.DataFrame:
         return _select(self.frame, check.get("where"))
@@ -215,14 +250,18 @@ class _Auditor:
         rows = self.rows(check)
         for sub in self.groups(rows, check):
             parts, totals = self.kind(sub, "share_of_total")
-            if totals.empty:
-                continue
-            total_idx = totals.index[0]
             for year, value_col in _years(check["value"], self.frame.columns).items():
                 result = _resolve(check["result"], year)
                 if result not in self.frame.columns:
                     continue
-                total = sub.at[total_idx, value_col]
+                # Shares are printed against the printed total; a wrong total is its own
+                # finding (sum_rows). Without a printed total, the detail rows' sum counts.
+                printed = totals[value_col].dropna() if not totals.empty else totals
+                values = parts[value_col].dropna()
+                if len(printed):
+                    total = printed.iloc[0]
+                else:
+                    total = values.sum() if not values.empty else None
                 if not _is_number(total) or float(total) == 0:
                     continue
                 for idx in parts.index:
@@ -233,14 +272,30 @@ class _Auditor:
                         )
 
     def same_values(self, check: dict, others: Mapping[str, RawTable]) -> None:
+        """A table printed twice (or a figure repeated elsewhere) must agree.
+
+        ``on`` names the matching columns (default: the key); ``where`` filters both
+        tables (``other_where`` overrides it for the other one). When ``on``
+        contains ``tahun`` the comparison runs on the tidy (long) forms.
+        """
+        from .processing import tidy_table
+
         other = others.get(check["other"])
         if other is None:
             return
         on = list(check.get("on") or self.table.spec.key)
-        mine = self.rows(check)
-        theirs = _select(other.frame, check.get("other_where"))
+        long = "tahun" in on
+        mine_frame, theirs_frame = self.frame, other.frame
+        if long and "tahun" not in mine_frame.columns:
+            mine_frame = tidy_table(self.table.spec, mine_frame)
+        if long and "tahun" not in theirs_frame.columns:
+            theirs_frame = tidy_table(other.spec, theirs_frame)
+        where = check.get("where")
+        mine = _select(mine_frame, where)
+        theirs = _select(theirs_frame, check.get("other_where", where))
+        note = f"dibandingkan dengan {other.spec.source}"
         for pattern in check.get("columns", []):
-            for year, col in _years(pattern, self.frame.columns).items():
+            for year, col in _years(pattern, mine.columns).items():
                 other_col = _resolve(check.get("other_columns", {}).get(pattern, pattern), year)
                 if other_col not in theirs.columns:
                     continue
@@ -251,14 +306,19 @@ class _Auditor:
                     if len(match) != 1:
                         continue
                     value = match.iloc[0][other_col]
-                    self.report(
-                        idx,
-                        col,
-                        mine.at[idx, col],
-                        value,
-                        "same_values",
-                        note=f"dibandingkan dengan {other.spec.source}",
-                    )
+                    if long:
+                        label = " / ".join(str(mine.at[idx, k]) for k in on)
+                        self.report(
+                            None,
+                            col,
+                            mine.at[idx, col],
+                            value,
+                            "same_values",
+                            note=note,
+                            item=f"{label}: {col}",
+                        )
+                    else:
+                        self.report(idx, col, mine.at[idx, col], value, "same_values", note=note)
 
 
 def audit_table(table: RawTable, others: Mapping[str, RawTable]) -> list[Finding]:

@@ -66,9 +66,7 @@ def cmd_report(args) -> int:
     progress = args.progress
     if progress == "auto":
         progress = "off" if os.environ.get("CI") else "on"
-    build_report(
-        args.year, jobs=args.jobs, use_cache=not args.no_cache, progress=progress == "on"
-    )
+    build_report(args.year, jobs=args.jobs, use_cache=not args.no_cache, progress=progress == "on")
     return 0
 
 

@@ -31,6 +31,9 @@ from .processing import tidy_table
 from .validation import RawTable, validate_table
 
 
+AUDIT_TABLE = "audit_temuan"
+
+
 @dataclass
 class DataResult:
     """What the data step produced for one year."""
@@ -109,10 +112,15 @@ def build_data(year: int, *, write_audit: bool = True, audit_dir: Path | None = 
     raw = load_raw_year(year, catalogue)
     processed = process_tables(raw)
     audit = run_audit(raw)
-    write_folder_atomically(
-        config.processed_dir(year),
-        {f"{name}.csv": frame_to_csv_bytes(df) for name, df in processed.items()},
-    )
+    if config.agency_file().exists():
+        # Checks that need the agency's IKU definitions (a data-only project has none).
+        from .laporan import iku_audit
+
+        audit = pd.concat([audit, iku_audit(year, processed)], ignore_index=True)
+    files = {f"{name}.csv": frame_to_csv_bytes(df) for name, df in processed.items()}
+    # The findings are data for the report's appendix (Catatan Kualitas Data) too.
+    files[f"{AUDIT_TABLE}.csv"] = frame_to_csv_bytes(audit)
+    write_folder_atomically(config.processed_dir(year), files)
     if write_audit:
         target = (audit_dir or config.outputs_dir(year)) / "audit.csv"
         write_file_atomically(target, frame_to_csv_bytes(audit))
@@ -143,9 +151,7 @@ def load_processed(year: int, names: list[str] | None = None) -> dict[str, pd.Da
                 elif cspec is not None:
                     frame[col] = frame[col].astype(_PANDAS_TYPES.get(cspec.type, "object"))
                 elif spec.tidy and col in (spec.tidy.get("stubs") or []):
-                    pattern = next(
-                        (c for c in spec.columns if c.name.startswith(f"{col}_")), None
-                    )
+                    pattern = next((c for c in spec.columns if c.name.startswith(f"{col}_")), None)
                     if pattern is not None:
                         frame[col] = frame[col].astype(_PANDAS_TYPES.get(pattern.type, "object"))
         out[name] = frame

@@ -160,12 +160,12 @@ def _pandera_problems(spec: TableSpec, frame: pd.DataFrame, err: SchemaErrors) -
         found = case.get("failure_case")
         row = int(index) + 2 if pd.notna(index) else None
         if check == "not_nullable":
-            problems.append(_problem(row, column, "(empty)", "a value (this column may not be empty)"))
+            problems.append(
+                _problem(row, column, "(empty)", "a value (this column may not be empty)")
+            )
         elif "unique" in check or check == "multiple_fields_uniqueness":
             key = ", ".join(spec.key)
-            problems.append(
-                _problem(row, column or key, found, f"a unique combination of ({key})")
-            )
+            problems.append(_problem(row, column or key, found, f"a unique combination of ({key})"))
         else:
             problems.append(_problem(row, column, found, check))
     return problems
@@ -199,11 +199,13 @@ def validate_table(spec: TableSpec, path: Path, text: pd.DataFrame) -> RawTable:
     except SchemaErrors as err:
         # A cell that failed type conversion is also empty for pandera: report it once.
         reported = {(p["row"], p["column"]) for p in problems}
-        problems.extend(
-            p
-            for p in _pandera_problems(spec, frame, err)
-            if (p["row"], p["column"]) not in reported
-        )
+        for p in _pandera_problems(spec, frame, err):
+            if (p["row"], p["column"]) in reported:
+                continue
+            # Show the cell as the user wrote it, not as converted.
+            if p["row"] is not None and p["column"] in text.columns and p["found"] != "(empty)":
+                p["found"] = text.at[p["row"] - 2, p["column"]]
+            problems.append(p)
     if problems:
         problems.sort(key=lambda p: (p["row"] or 0, str(p["column"])))
         raise ValidationError(format_problems(spec, path, problems), problems)

@@ -1,0 +1,331 @@
+"""``make report``: data -> notebooks (papermill, cached, parallel) -> book -> HTML + PDF.
+
+The whole year's output is assembled in a staging folder and swapped into
+``outputs/<year>/`` only when everything succeeded, so a failed build leaves the
+last good report exactly as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import cache, config
+from .exceptions import BuildError, ParamsError
+from .execute import KernelPool, Timing, execute_naive, execute_notebook
+from .io import display_path, read_yaml
+
+
+@dataclass
+class NotebookJob:
+    """One notebook execution of the build."""
+
+    chapter: str
+    name: str  # output stem, unique in the build
+    source: Path
+    parameters: dict
+    inputs: list[Path]
+    extra_files: list[Path]
+
+    def key(self) -> str:
+        return cache.notebook_key(self.source, self.parameters, self.inputs, self.extra_files)
+
+
+@dataclass
+class Chapter:
+    id: str
+    title: str
+    numbered: bool
+    jobs: list[NotebookJob]
+
+
+@dataclass
+class BuildStats:
+    executed: list[str] = field(default_factory=list)
+    cached: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    timings: dict[str, Timing] = field(default_factory=dict)
+    phases: dict[str, float] = field(default_factory=dict)
+    renderer: str = ""
+
+
+def _common_param_files(year: int) -> list[Path]:
+    files = [
+        config.agency_file(),
+        config.year_params_file(year),
+        config.scales_file(),
+        config.narrative_file(),
+        config.report_file(),
+    ]
+    files += sorted(config.teks_dir().glob("*.md"))
+    return files
+
+
+def _input_paths(year: int, tables: list[str]) -> list[Path]:
+    """Processed files a notebook reads: its tables in this year and earlier years.
+
+    Earlier years count because notebooks compare with them; later years do not, so
+    adding 2018 data leaves the 2017 report (and its cache) untouched.
+    """
+    paths = []
+    processed = config.processed_dir()
+    years = sorted(
+        int(p.name) for p in processed.glob("[0-9][0-9][0-9][0-9]") if int(p.name) <= year
+    )
+    for y in years:
+        for t in tables:
+            p = config.processed_dir(y) / f"{t}.csv"
+            if p.exists() or y == year:
+                paths.append(p)
+    return paths
+
+
+def plan_build(year: int) -> list[Chapter]:
+    """Chapters and notebook jobs for ``year`` from ``params/report.yaml``."""
+    from .params import load_params
+
+    report = read_yaml(config.report_file())
+    params = load_params(year)
+    chapters = []
+    for ci, chapter in enumerate(report.get("chapters") or []):
+        where = f"{display_path(config.report_file())}: chapters[{ci}]"
+        if "id" not in chapter or "notebooks" not in chapter:
+            raise ParamsError(f"{where}: needs 'id' and 'notebooks'")
+        jobs = []
+        for ni, entry in enumerate(chapter["notebooks"]):
+            source = config.notebooks_dir() / entry["notebook"]
+            if not source.exists():
+                raise ParamsError(f"{where}.notebooks[{ni}]: {display_path(source)} not found")
+            variants = (
+                [{"kode_iku": iku.kode} for iku in params.iku] if entry.get("per_iku") else [{}]
+            )
+            for extra in variants:
+                tables = list(entry.get("inputs") or [])
+                if extra:
+                    iku = next(i for i in params.iku if i.kode == extra["kode_iku"])
+                    tables += [t for t in iku.input_tables() if t not in tables]
+                prose = [
+                    config.prose_dir(year) / p.format(**extra) for p in entry.get("prose") or []
+                ]
+                stem = Path(entry["notebook"]).stem
+                name = f"{stem}_{extra['kode_iku']}" if extra else stem
+                jobs.append(
+                    NotebookJob(
+                        chapter=chapter["id"],
+                        name=name,
+                        source=source,
+                        parameters={"year": year, **extra},
+                        inputs=_input_paths(year, tables),
+                        extra_files=_common_param_files(year) + prose,
+                    )
+                )
+        chapters.append(
+            Chapter(
+                id=chapter["id"],
+                title=str(chapter.get("judul", chapter["id"])),
+                numbered=bool(chapter.get("bernomor", True)),
+                jobs=jobs,
+            )
+        )
+    return chapters
+
+
+class Progress:
+    """Terminal progress: one line per notebook and a summary; silent when off."""
+
+    def __init__(self, total: int, enabled: bool):
+        self.total = total
+        self.enabled = enabled
+        self.done = 0
+        self.start = time.perf_counter()
+
+    def _print(self, text: str) -> None:
+        if self.enabled:
+            print(text, flush=True)
+
+    def step(self, name: str, status: str, seconds: float | None = None) -> None:
+        self.done += 1
+        elapsed = time.perf_counter() - self.start
+        took = f" {seconds:5.1f} s" if seconds is not None else ""
+        self._print(
+            f"[{self.done:>2}/{self.total}] {status:<8} {name}{took}  (elapsed {elapsed:.1f} s)"
+        )
+
+    def note(self, text: str) -> None:
+        self._print(text)
+
+
+def execute_jobs(
+    jobs: list[NotebookJob],
+    out_dir: Path,
+    *,
+    jobs_count: int | None = None,
+    use_cache: bool = True,
+    progress: Progress | None = None,
+    stats: BuildStats | None = None,
+) -> BuildStats:
+    """Execute (or take from cache) every job into ``out_dir/<name>.ipynb``."""
+    stats = stats or BuildStats()
+    progress = progress or Progress(len(jobs), enabled=False)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    todo = []
+    for job in jobs:
+        key = job.key()
+        hit = cache.lookup(key) if use_cache else None
+        if hit is not None:
+            shutil.copyfile(hit, out_dir / f"{job.name}.ipynb")
+            stats.cached.append(job.name)
+            progress.step(job.name, "cached")
+        else:
+            todo.append((job, key))
+    if not todo:
+        return stats
+    workers = max(1, min(jobs_count or os.cpu_count() or 1, len(todo)))
+    pool = KernelPool(size=workers, total=len(todo))
+    errors = []
+    try:
+        with ThreadPoolExecutor(max_workers=workers) as executor:
+            futures = {}
+            for job, key in todo:
+                target = out_dir / f"{job.name}.ipynb"
+                futures[
+                    executor.submit(execute_notebook, job.source, target, job.parameters, pool)
+                ] = (
+                    job,
+                    key,
+                    target,
+                )
+            for future in as_completed(futures):
+                job, key, target = futures[future]
+                try:
+                    timing = future.result()
+                except BuildError as exc:
+                    stats.failed.append(job.name)
+                    errors.append(f"{job.name} {json.dumps(job.parameters)}: {exc}")
+                    progress.step(job.name, "FAILED")
+                    _keep_failed(target, job.name)
+                    continue
+                t0 = time.perf_counter()
+                cache.store(key, target)
+                timing.save = time.perf_counter() - t0
+                stats.timings[job.name] = timing
+                stats.executed.append(job.name)
+                progress.step(
+                    job.name, "ran", timing.kernel_start + timing.warm_up + timing.execute
+                )
+    finally:
+        pool.close()
+    if errors:
+        raise BuildError("\n".join(errors))
+    return stats
+
+
+def _keep_failed(target: Path, name: str) -> None:
+    """Keep the executed copy of a failed notebook (with its traceback) for the analyst."""
+    if target.exists():
+        failed = config.cache_dir() / "failed"
+        failed.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(target, failed / f"{name}.ipynb")
+
+
+def _swap_in(staging: Path, dest: Path) -> None:
+    """Replace ``dest`` by ``staging`` with renames (never a half-written folder)."""
+    old = None
+    if dest.exists():
+        old = dest.with_name(f".{dest.name}.old-{os.getpid()}")
+        if old.exists():
+            shutil.rmtree(old)
+        dest.rename(old)
+    staging.rename(dest)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def build_report(
+    year: int,
+    *,
+    jobs: int | None = None,
+    use_cache: bool = True,
+    progress: bool = True,
+    naive: bool = False,
+) -> BuildStats:
+    """Build ``outputs/<year>/`` (HTML, PDF, executed notebooks, CSVs) atomically."""
+    from .data import build_data
+    from .laporan import capaian_iku_table
+    from .render import render_book
+    from .stitch import stitch_book
+
+    stats = BuildStats()
+    t_start = time.perf_counter()
+    t0 = time.perf_counter()
+    dest = config.outputs_dir(year)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{year}.staging-", dir=dest.parent))
+    try:
+        data = build_data(year, audit_dir=staging)
+        capaian = capaian_iku_table(year)
+        (staging / "capaian_iku.csv").write_bytes(
+            capaian.to_csv(index=False, lineterminator="\n").encode("utf-8")
+        )
+        stats.phases["data"] = time.perf_counter() - t0
+
+        t0 = time.perf_counter()
+        chapters = plan_build(year)
+        all_jobs = [job for ch in chapters for job in ch.jobs]
+        bar = Progress(len(all_jobs), enabled=progress)
+        bar.note(f"report {year}: {len(all_jobs)} notebooks")
+        nb_dir = staging / "notebooks"
+        if naive:
+            nb_dir.mkdir(parents=True, exist_ok=True)
+            for job in all_jobs:
+                s = time.perf_counter()
+                execute_naive(job.source, nb_dir / f"{job.name}.ipynb", job.parameters)
+                stats.executed.append(job.name)
+                bar.step(job.name, "ran", time.perf_counter() - s)
+        else:
+            execute_jobs(
+                all_jobs, nb_dir, jobs_count=jobs, use_cache=use_cache, progress=bar, stats=stats
+            )
+        stats.phases["notebooks"] = time.perf_counter() - t0
+
+        t0 = time.perf_counter()
+        book_dir = staging / "book"
+        chapter_list = [
+            {
+                "id": ch.id,
+                "title": ch.title,
+                "numbered": ch.numbered,
+                "notebooks": [nb_dir / f"{j.name}.ipynb" for j in ch.jobs],
+            }
+            for ch in chapters
+        ]
+        stitch_book(chapter_list, book_dir)
+        from .laporan import render_meta
+
+        stats.renderer = render_book(
+            book_dir,
+            staging / f"lkjip-{year}.html",
+            staging / f"lkjip-{year}.pdf",
+            render_meta(year),
+        )
+        stats.phases["render"] = time.perf_counter() - t0
+        _swap_in(staging, dest)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    total = time.perf_counter() - t_start
+    stats.phases["total"] = total
+    summary = (
+        f"report {year}: {len(stats.executed)} executed, {len(stats.cached)} cached, "
+        f"{len(stats.failed)} failed in {total:.1f} s (renderer: {stats.renderer}) -> "
+        f"{display_path(dest)}/lkjip-{year}.html, .pdf"
+    )
+    print(summary, flush=True)
+    del data
+    return stats
