@@ -88,6 +88,7 @@ def _input_paths(year: int, tables: list[str]) -> list[Path]:
 
 def plan_build(year: int) -> list[Chapter]:
     """Chapters and notebook jobs for ``year`` from ``params/report.yaml``."""
+    from .laporan import tabel_masukan_iku
     from .params import load_params
 
     report = read_yaml(config.report_file())
@@ -103,13 +104,13 @@ def plan_build(year: int) -> list[Chapter]:
             if not source.exists():
                 raise ParamsError(f"{where}.notebooks[{ni}]: {display_path(source)} not found")
             variants = (
-                [{"kode_iku": iku.kode} for iku in params.iku] if entry.get("per_iku") else [{}]
+                [{"kode_iku": iku.kode} for iku in params.agency.iku_aktif(year)] if entry.get("per_iku") else [{}]
             )
             for extra in variants:
                 tables = list(entry.get("inputs") or [])
                 if extra:
-                    iku = next(i for i in params.iku if i.kode == extra["kode_iku"])
-                    tables += [t for t in iku.input_tables() if t not in tables]
+                    iku = params.agency.iku_by_kode(extra["kode_iku"])
+                    tables += [t for t in tabel_masukan_iku(iku) if t not in tables]
                 prose = [
                     config.prose_dir(year) / p.format(**extra) for p in entry.get("prose") or []
                 ]
@@ -258,8 +259,8 @@ def build_report(
     """Build ``outputs/<year>/`` (HTML, PDF, executed notebooks, CSVs) atomically."""
     from .data import build_data
     from .laporan import capaian_iku_table
-    from .render import render_book
-    from .stitch import stitch_book
+    from .render import render
+    from .stitch import stitch
 
     stats = BuildStats()
     t_start = time.perf_counter()
@@ -296,19 +297,11 @@ def build_report(
 
         t0 = time.perf_counter()
         book_dir = staging / "book"
-        chapter_list = [
-            {
-                "id": ch.id,
-                "title": ch.title,
-                "numbered": ch.numbered,
-                "notebooks": [nb_dir / f"{j.name}.ipynb" for j in ch.jobs],
-            }
-            for ch in chapters
-        ]
-        stitch_book(chapter_list, book_dir)
+        chapter_list = [[nb_dir / f"{j.name}.ipynb" for j in ch.jobs] for ch in chapters]
+        stitch(chapter_list, book_dir)
         from .laporan import render_meta
 
-        stats.renderer = render_book(
+        stats.renderer = render(
             book_dir,
             staging / f"lkjip-{year}.html",
             staging / f"lkjip-{year}.pdf",

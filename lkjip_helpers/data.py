@@ -58,9 +58,24 @@ def _missing_message(year: int, missing: list[TableSpec], catalogue: Catalogue) 
         f"Cannot build {year}: {len(missing)} of {len(list(catalogue))} required raw "
         f"tables are missing in {folder}/:"
     ]
-    lines += [f"  - {spec.file}.csv (or .xlsx): {spec.source}, {spec.title}" for spec in missing]
+    from .newyear import unfilled_templates
+
+    pending = {p.stem: p for p in unfilled_templates(year)}
+    for spec in missing:
+        line = f"  - {spec.file}.csv (or .xlsx): {spec.source}, {spec.title}"
+        if spec.file in pending:
+            line += f" [template not filled in: {display_path(pending.pop(spec.file))}]"
+        lines.append(line)
+    if pending:
+        lines.append(
+            "Templates of optional tables not filled in either: "
+            + ", ".join(display_path(p) for p in pending.values())
+        )
     lines.append(
-        f"Add the missing files (`make new-year YEAR={year}` writes Excel templates for them)."
+        f"Fill in the templates of {folder}/templates/ and save each as {folder}/<table>.xlsx"
+        if unfilled_templates(year)
+        else f"Add the missing files (`make new-year YEAR={year}` writes Excel templates for "
+        "them)."
     )
     return "\n".join(lines)
 

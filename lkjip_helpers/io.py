@@ -47,7 +47,9 @@ def find_raw_file(folder: Path, stem: str) -> Path | None:
     DataFileError
         If both a CSV and an XLSX version exist: which one is meant is ambiguous.
     """
-    found = [folder / f"{stem}{ext}" for ext in RAW_EXTENSIONS if (folder / f"{stem}{ext}").exists()]
+    found = [
+        folder / f"{stem}{ext}" for ext in RAW_EXTENSIONS if (folder / f"{stem}{ext}").exists()
+    ]
     if len(found) > 1:
         names = " and ".join(display_path(p) for p in found)
         raise DataFileError(
@@ -109,16 +111,18 @@ def _read_csv_text(path: Path) -> pd.DataFrame:
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise DataFileError(f"{display_path(path)}: empty file; expected a header row.")
     header = [h.strip() for h in rows[0]]
-    body = [r for r in rows[1:] if any(cell.strip() for cell in r)]
+    numbered = [(n, r) for n, r in enumerate(rows[1:], start=2) if any(c.strip() for c in r)]
     width = len(header)
-    for i, r in enumerate(body):
+    for n, r in numbered:
         if len(r) > width and any(cell.strip() for cell in r[width:]):
             raise DataFileError(
-                f"{display_path(path)}, row {i + 2}: {len(r)} cells but the header has "
+                f"{display_path(path)}, row {n}: {len(r)} cells but the header has "
                 f"{width} columns."
             )
-    body = [(r + [""] * width)[:width] for r in body]
-    return pd.DataFrame(body, columns=header, dtype=object)
+    body = [(r + [""] * width)[:width] for _, r in numbered]
+    frame = pd.DataFrame(body, columns=header, dtype=object)
+    frame.attrs["rows"] = [n for n, _ in numbered]
+    return frame
 
 
 def _read_xlsx_text(path: Path) -> pd.DataFrame:
@@ -132,6 +136,7 @@ def _read_xlsx_text(path: Path) -> pd.DataFrame:
         raise DataFileError(f"{display_path(path)}: cannot read the workbook ({exc}).") from None
     try:
         ws = wb.worksheets[0]
+        sheet = ws.title
         rows = [list(r) for r in ws.iter_rows(values_only=True)]
     finally:
         wb.close()
@@ -141,12 +146,18 @@ def _read_xlsx_text(path: Path) -> pd.DataFrame:
     while header and header[-1] == "":
         header.pop()
     width = len(header)
-    body = []
-    for r in rows[1:]:
+    body, numbers = [], []
+    for n, r in enumerate(rows[1:], start=2):
         cells = [_xlsx_cell_text(v) for v in (list(r) + [None] * width)[:width]]
         if any(c.strip() for c in cells):
             body.append(cells)
-    return pd.DataFrame(body, columns=header, dtype=object)
+            numbers.append(n)
+    frame = pd.DataFrame(body, columns=header, dtype=object)
+    # Validation messages name the sheet and the row as the spreadsheet numbers it
+    # (empty rows are skipped; the workbook may hold other sheets, e.g. 'petunjuk').
+    frame.attrs["sheet"] = sheet
+    frame.attrs["rows"] = numbers
+    return frame
 
 
 def _xlsx_cell_text(value: object) -> str:

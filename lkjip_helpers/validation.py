@@ -171,11 +171,16 @@ def _pandera_problems(spec: TableSpec, frame: pd.DataFrame, err: SchemaErrors) -
     return problems
 
 
-def format_problems(spec: TableSpec, path: Path, problems: list[dict]) -> str:
+def format_problems(
+    spec: TableSpec, path: Path, problems: list[dict], sheet: str | None = None
+) -> str:
+    """The message of a ValidationError; ``sheet`` is named for a workbook."""
     where = display_path(path)
+    if sheet is not None:
+        where = f"{where}, sheet '{sheet}'"
     lines = [f"{where} ({spec.source}) is not valid: {len(problems)} problem(s)."]
     for p in problems[:MAX_LISTED_PROBLEMS]:
-        loc = []
+        loc = [f"sheet '{sheet}'"] if sheet is not None else []
         if p["row"] is not None:
             loc.append(f"row {p['row']}")
         if p["column"] is not None:
@@ -187,12 +192,24 @@ def format_problems(spec: TableSpec, path: Path, problems: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def _as_published(text: pd.DataFrame, problems: list[dict]) -> list[dict]:
+    """Rows numbered as in the file (the reader skips empty rows; it lists the others)."""
+    numbers = text.attrs.get("rows")
+    if not numbers or len(numbers) != len(text):
+        return problems
+    for p in problems:
+        if p["row"] is not None and 2 <= p["row"] < len(numbers) + 2:
+            p["row"] = numbers[p["row"] - 2]
+    return problems
+
+
 def validate_table(spec: TableSpec, path: Path, text: pd.DataFrame) -> RawTable:
     """Validate the text of a raw table; return it typed or raise ValidationError."""
     columns = list(text.columns)
+    sheet = text.attrs.get("sheet")
     problems = check_columns(spec, columns)
     if problems:
-        raise ValidationError(format_problems(spec, path, problems), problems)
+        raise ValidationError(format_problems(spec, path, problems, sheet), problems)
     frame, problems = convert_types(spec, text)
     try:
         build_schema(spec, columns).validate(frame, lazy=True)
@@ -208,5 +225,6 @@ def validate_table(spec: TableSpec, path: Path, text: pd.DataFrame) -> RawTable:
             problems.append(p)
     if problems:
         problems.sort(key=lambda p: (p["row"] or 0, str(p["column"])))
-        raise ValidationError(format_problems(spec, path, problems), problems)
+        problems = _as_published(text, problems)
+        raise ValidationError(format_problems(spec, path, problems, sheet), problems)
     return RawTable(spec=spec, path=path, frame=frame, text=text)

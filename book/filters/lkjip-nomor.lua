@@ -1,0 +1,353 @@
+--[[
+lkjip-nomor.lua: numbering, cross references and front-matter lists for the
+built-in renderer (lkjip_helpers/render.py). Quarto does all of this itself and
+does not use this filter.
+
+The same filter runs for the HTML and for the Typst output, so chapters, sections,
+tables and figures carry the same numbers in both (the number is written into the
+text, Typst's own numbering is switched off):
+
+* chapter (level 1, numbered):   "BAB I"    + title, counters of tables/figures reset;
+* section (levels 2..number-depth): "1.1", "1.1.1" (Quarto's section numbers);
+* table with id tbl-x:  caption "Tabel 3.1. Judul" (title, chapter.n, title-delim);
+* figure with id fig-x: caption "Gambar 3.1. Judul"; the image alt text is fig-alt;
+* unnumbered chapters ({.unnumbered}): no number; their tables are "Tabel 1", "Tabel 2"
+  (restarting per chapter), except Lampiran chapters (class .lampiran/.appendix or a
+  title starting with "Lampiran"), whose tables are "Tabel L.1", "Tabel L.2" ...
+* @tbl-x / @fig-x / @sec-x become links reading "Tabel 3.1" / "Gambar 3.1" /
+  "Bab 3" or "Subbab 3.1"; an unknown label is reported on stderr as
+  "LKJIP-UNRESOLVED <label>" (render.py turns it into a BuildError);
+* Daftar Isi, Daftar Tabel and Daftar Gambar are inserted after the first chapter
+  when it is unnumbered (Kata Pengantar), else before the first chapter: in HTML as
+  lists of links, in Typst as #outline() (with page numbers);
+* Typst: page numbers switch from roman (front matter) to arabic at the first
+  numbered chapter; wide tables get a smaller font; figures fill the text width.
+
+Options come from metadata set by render.py (read from _quarto.yml):
+lkjip-tbl-title, lkjip-fig-title, lkjip-title-delim, lkjip-ch-prefix,
+lkjip-sec-prefix, lkjip-number-depth, lkjip-toc-depth, lkjip-toc-title,
+lkjip-lot-title, lkjip-lof-title, lkjip-lampiran-prefix.
+]]
+
+local stringify = pandoc.utils.stringify
+local NBSP = "\u{00A0}"
+
+local function is_typst()
+  return FORMAT:match("typst") ~= nil
+end
+
+local function opt(meta, key, default)
+  local v = meta[key]
+  if v == nil then
+    return default
+  end
+  return stringify(v)
+end
+
+local function roman(n)
+  return pandoc.utils.to_roman_numeral(n)
+end
+
+local function is_lampiran(h)
+  if h.classes:includes("lampiran") or h.classes:includes("appendix") then
+    return true
+  end
+  local t = pandoc.text.lower(stringify(h.content))
+  return t:match("^lampiran") ~= nil
+end
+
+local function raw(text)
+  if is_typst() then
+    return pandoc.RawBlock("typst", text)
+  end
+  return nil
+end
+
+function Pandoc(doc)
+  local meta = doc.meta
+  local cfg = {
+    tbl_title = opt(meta, "lkjip-tbl-title", "Tabel"),
+    fig_title = opt(meta, "lkjip-fig-title", "Gambar"),
+    delim = opt(meta, "lkjip-title-delim", "."),
+    ch_prefix = opt(meta, "lkjip-ch-prefix", "Bab"),
+    sec_prefix = opt(meta, "lkjip-sec-prefix", "Subbab"),
+    number_depth = tonumber(opt(meta, "lkjip-number-depth", "3")) or 3,
+    toc_depth = tonumber(opt(meta, "lkjip-toc-depth", "3")) or 3,
+    toc_title = opt(meta, "lkjip-toc-title", "Daftar Isi"),
+    lot_title = opt(meta, "lkjip-lot-title", "Daftar Tabel"),
+    lof_title = opt(meta, "lkjip-lof-title", "Daftar Gambar"),
+    lampiran_prefix = opt(meta, "lkjip-lampiran-prefix", "L"),
+  }
+
+  local entries = {} -- id -> { label = "Tabel 3.1" }
+  local toc, lot, lof = {}, {}, {}
+  local chapter = 0
+  local prefix = nil -- "3", "L" or nil
+  local numbered = false -- in a numbered chapter
+  local sec = { 0, 0, 0, 0, 0, 0 }
+  local count = { tbl = 0, fig = 0 }
+  local lampiran_count = { tbl = 0, fig = 0 } -- several Lampiran chapters share one sequence
+
+  local function number_of(kind)
+    local c = count
+    if prefix ~= nil and prefix == cfg.lampiran_prefix then
+      c = lampiran_count
+    end
+    c[kind] = c[kind] + 1
+    if prefix then
+      return prefix .. "." .. c[kind]
+    end
+    return tostring(c[kind])
+  end
+
+  local function plain_inlines(inlines)
+    return pandoc.Inlines(inlines):walk({
+      Link = function(l)
+        return l.content
+      end,
+      Note = function()
+        return {}
+      end,
+    })
+  end
+
+  local function prepend_caption(blocks, label_text)
+    local label = pandoc.Span({ pandoc.Str(label_text .. cfg.delim) }, pandoc.Attr("", { "nomor-keterangan" }))
+    if #blocks == 0 then
+      return { pandoc.Plain({ label }) }
+    end
+    local first = blocks[1]
+    if first.t == "Plain" or first.t == "Para" then
+      local content = pandoc.List({ label, pandoc.Space() })
+      content:extend(first.content)
+      first.content = content
+    else
+      table.insert(blocks, 1, pandoc.Plain({ label }))
+    end
+    return blocks
+  end
+
+  local function header(h)
+    if h.level == 1 then
+      count.tbl, count.fig = 0, 0
+      sec = { 0, 0, 0, 0, 0, 0 }
+      if h.classes:includes("unnumbered") then
+        numbered = false
+        if is_lampiran(h) then
+          prefix = cfg.lampiran_prefix
+        else
+          prefix = nil
+        end
+      else
+        numbered = true
+        chapter = chapter + 1
+        prefix = tostring(chapter)
+        local number = pandoc.Span(
+          { pandoc.Str("BAB"), pandoc.Str(NBSP), pandoc.Str(roman(chapter)) },
+          pandoc.Attr("", { "nomor-bab" })
+        )
+        local content = pandoc.List({ number, pandoc.Space() })
+        content:extend(h.content)
+        h.content = content
+        h.classes:insert("bab")
+        if h.identifier:match("^sec%-") then
+          entries[h.identifier] = { label = cfg.ch_prefix .. NBSP .. chapter }
+        end
+      end
+    elseif numbered and not h.classes:includes("unnumbered") and h.level <= math.min(cfg.number_depth, 6) then
+      sec[h.level] = sec[h.level] + 1
+      for i = h.level + 1, 6 do
+        sec[i] = 0
+      end
+      local parts = { tostring(chapter) }
+      for i = 2, h.level do
+        table.insert(parts, tostring(sec[i]))
+      end
+      local num = table.concat(parts, ".")
+      local content = pandoc.List({
+        pandoc.Span({ pandoc.Str(num) }, pandoc.Attr("", { "header-section-number" })),
+        pandoc.Space(),
+      })
+      content:extend(h.content)
+      h.content = content
+      if h.identifier:match("^sec%-") then
+        entries[h.identifier] = { label = cfg.sec_prefix .. NBSP .. num }
+      end
+    elseif h.identifier:match("^sec%-") then
+      entries[h.identifier] = { label = stringify(h.content) }
+    end
+    if h.level <= cfg.toc_depth and not h.classes:includes("unlisted") and h.identifier ~= "" then
+      table.insert(toc, { level = h.level, id = h.identifier, content = plain_inlines(h.content) })
+    end
+    return h
+  end
+
+  local function tbl(t)
+    local id = t.identifier
+    if not id:match("^tbl%-") then
+      return t
+    end
+    local label = cfg.tbl_title .. NBSP .. number_of("tbl")
+    local caption_inlines = plain_inlines(pandoc.utils.blocks_to_inlines(t.caption.long))
+    entries[id] = { label = label }
+    table.insert(lot, { id = id, label = label, caption = caption_inlines })
+    t.caption.long = prepend_caption(t.caption.long, label)
+    local ncols = #t.colspecs
+    local size = nil
+    if ncols >= 7 then
+      t.classes:insert("tabel-lebar")
+      size = "8pt"
+    elseif ncols >= 5 then
+      t.classes:insert("tabel-sedang")
+      size = "9pt"
+    end
+    if size and is_typst() then
+      t.attributes["typst:text:size"] = size
+    end
+    return t
+  end
+
+  local function fig(f)
+    local id = f.identifier
+    f = f:walk({
+      Image = function(img)
+        local alt = img.attributes["fig-alt"]
+        if alt ~= nil then
+          img.caption = { pandoc.Str(alt) }
+          img.attributes["fig-alt"] = nil
+        end
+        if is_typst() and img.attributes["width"] == nil then
+          img.attributes["width"] = "100%"
+        end
+        return img
+      end,
+    })
+    if not id:match("^fig%-") then
+      return f
+    end
+    local label = cfg.fig_title .. NBSP .. number_of("fig")
+    local caption_inlines = plain_inlines(pandoc.utils.blocks_to_inlines(f.caption.long))
+    entries[id] = { label = label }
+    table.insert(lof, { id = id, label = label, caption = caption_inlines })
+    f.caption.long = prepend_caption(f.caption.long, label)
+    return f
+  end
+
+  -- Pass 1: number everything, in document order.
+  doc = doc:walk({ traverse = "topdown", Header = header, Table = tbl, Figure = fig })
+
+  -- Pass 2: resolve @tbl-x / @fig-x / @sec-x.
+  doc = doc:walk({
+    Cite = function(c)
+      local out = pandoc.List()
+      local crossref = false
+      for i, citation in ipairs(c.citations) do
+        local id = citation.id
+        if id:match("^tbl%-") or id:match("^fig%-") or id:match("^sec%-") then
+          crossref = true
+          if i > 1 then
+            out:insert(pandoc.Str(","))
+            out:insert(pandoc.Space())
+          end
+          local e = entries[id]
+          if e then
+            out:insert(pandoc.Link({ pandoc.Str(e.label) }, "#" .. id))
+          else
+            io.stderr:write("LKJIP-UNRESOLVED " .. id .. "\n")
+            out:insert(pandoc.Strong({ pandoc.Str("?@" .. id) }))
+          end
+          if #citation.suffix > 0 then
+            out:extend(citation.suffix)
+          end
+        end
+      end
+      if crossref then
+        return out
+      end
+      return c.content
+    end,
+  })
+
+  -- Front matter: Daftar Isi, Daftar Tabel, Daftar Gambar.
+  local front = pandoc.List()
+  if is_typst() then
+    front:insert(raw("#outline(title: [" .. cfg.toc_title .. "], depth: " .. cfg.toc_depth .. ")"))
+    if #lot > 0 then
+      front:insert(raw("#outline(title: [" .. cfg.lot_title .. "], target: figure.where(kind: table))"))
+    end
+    if #lof > 0 then
+      front:insert(raw("#outline(title: [" .. cfg.lof_title .. "], target: figure.where(kind: image))"))
+    end
+  else
+    local function title(text, id)
+      return pandoc.Header(1, { pandoc.Str(text) }, pandoc.Attr(id, { "unnumbered", "unlisted", "judul-daftar" }))
+    end
+    -- nested list of headings
+    local function build(level_items)
+      local items = pandoc.List()
+      local i = 1
+      local list = pandoc.List()
+      while i <= #level_items do
+        local e = level_items[i]
+        local children = {}
+        local j = i + 1
+        while j <= #level_items and level_items[j].level > e.level do
+          table.insert(children, level_items[j])
+          j = j + 1
+        end
+        local item = pandoc.List({ pandoc.Plain({ pandoc.Link(e.content, "#" .. e.id) }) })
+        if #children > 0 then
+          item:insert(build(children))
+        end
+        list:insert(item)
+        i = j
+      end
+      return pandoc.BulletList(list)
+    end
+    front:insert(pandoc.Div({ title(cfg.toc_title, "daftar-isi"), build(toc) }, pandoc.Attr("", { "daftar", "daftar-isi" })))
+    local function listing(items, text, id, class)
+      local list = pandoc.List()
+      for _, e in ipairs(items) do
+        local inl = pandoc.List({ pandoc.Str(e.label .. cfg.delim), pandoc.Space() })
+        inl:extend(e.caption)
+        list:insert({ pandoc.Plain({ pandoc.Link(inl, "#" .. e.id) }) })
+      end
+      return pandoc.Div({ title(text, id), pandoc.BulletList(list) }, pandoc.Attr("", { "daftar", class }))
+    end
+    if #lot > 0 then
+      front:insert(listing(lot, cfg.lot_title, "daftar-tabel", "daftar-tabel"))
+    end
+    if #lof > 0 then
+      front:insert(listing(lof, cfg.lof_title, "daftar-gambar", "daftar-gambar"))
+    end
+  end
+
+  -- Where the lists go: after the first chapter when it is unnumbered front matter
+  -- (Kata Pengantar), else before the first chapter.
+  local blocks = pandoc.List()
+  local placed, numbered_seen, first_unnumbered = false, false, false
+  local h1_index = 0
+  for _, b in ipairs(doc.blocks) do
+    if b.t == "Header" and b.level == 1 then
+      h1_index = h1_index + 1
+      local unnumbered = b.classes:includes("unnumbered")
+      if h1_index == 1 then
+        first_unnumbered = unnumbered
+      end
+      if not placed and (h1_index == 2 or not first_unnumbered) then
+        blocks:extend(front)
+        placed = true
+      end
+      if is_typst() and not unnumbered and not numbered_seen then
+        blocks:insert(raw('#pagebreak(weak: true)\n#set page(numbering: "1")\n#counter(page).update(1)'))
+        numbered_seen = true
+      end
+    end
+    blocks:insert(b)
+  end
+  if not placed then
+    blocks:extend(front)
+  end
+  doc.blocks = blocks
+  return doc
+end

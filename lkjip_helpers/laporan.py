@@ -1,0 +1,355 @@
+"""The report's context: what every chapter notebook loads in one call.
+
+``konteks(year)`` gathers the params, the processed tables, the realisasi of
+every IKU (with where it comes from), the capaian table and the sasaran
+averages. The ``tabel_*`` functions build the report's tables as frames of
+formatted strings (ready for :func:`lkjip_helpers.report.show_table`); they are
+pure functions of the context. ``prose``/``teks`` fill the analysts' Markdown
+files with formatted values.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from . import config
+from . import formatting as fmt
+from .exceptions import MissingDataError, ParamsError
+from .io import display_path, read_yaml
+
+ANGKA_TERBILANG = {
+    1: "satu",
+    2: "dua",
+    3: "tiga",
+    4: "empat",
+    5: "lima",
+    6: "enam",
+    7: "tujuh",
+    8: "delapan",
+    9: "sembilan",
+    10: "sepuluh",
+}
+
+
+@dataclass
+class Konteks:
+    """Everything a chapter needs for one report year."""
+
+    tahun: int
+    params: object
+    tabel: dict[str, pd.DataFrame]
+    realisasi: dict
+    capaian: pd.DataFrame
+    sasaran: pd.DataFrame
+    riwayat: dict[int, dict[str, pd.DataFrame]] = field(default_factory=dict)
+
+    @property
+    def agency(self):
+        return self.params.agency
+
+    @property
+    def tahun_params(self):
+        return self.params.tahun
+
+    def t(self, name: str) -> pd.DataFrame:
+        """A processed table of the year (clear error when the year lacks it)."""
+        if name not in self.tabel:
+            raise MissingDataError(
+                f"table {name!r} is not in data/processed/{self.tahun}/; "
+                f"run `make data YEAR={self.tahun}`."
+            )
+        return self.tabel[name]
+
+    # ---------------------------------------------------------------- values
+    def nilai_teks(self) -> dict[str, object]:
+        """Placeholder values for prose files (all formatted strings)."""
+        a = self.agency
+        inst = a.instansi
+        n_sasaran = len(a.sasaran)
+        n_iku = len(self.capaian)
+        return {
+            "tahun": fmt.tahun(self.tahun),
+            "tahun_lalu": fmt.tahun(self.tahun - 1),
+            "tahun_depan": fmt.tahun(self.tahun + 1),
+            "instansi": f"{inst.nama} {inst.wilayah}",
+            "instansi_singkat": inst.singkatan,
+            "wilayah": inst.wilayah,
+            "pemerintah": inst.pemerintah,
+            "renstra_awal": fmt.tahun(a.renstra.periode_awal),
+            "renstra_akhir": fmt.tahun(a.renstra.periode_akhir),
+            "jumlah_sasaran": terbilang(n_sasaran),
+            "jumlah_iku": terbilang(n_iku),
+            "fakta": self.fakta(),
+        }
+
+    def fakta(self) -> dict[str, str]:
+        """Facts quoted in prose (``fakta_narasi``), formatted with their unit."""
+        if "fakta_narasi" not in self.tabel:
+            return {}
+        out = {}
+        for row in self.tabel["fakta_narasi"].itertuples(index=False):
+            out[str(row.id)] = nilai_satuan(row.nilai, str(row.satuan))
+        return out
+
+    def prose(self, name: str, bagian: int | None = None, **extra) -> str:
+        """A year-specific prose file, filled with values (``params/prose/<year>/``)."""
+        return isi_teks(config.prose_dir(self.tahun) / name, self.nilai_teks() | extra, bagian)
+
+    def teks(self, name: str, **extra) -> str:
+        """An agency text file (``params/teks/``), filled with values."""
+        return isi_teks(config.teks_dir() / name, self.nilai_teks() | extra)
+
+
+def terbilang(n: int) -> str:
+    """'2 (dua)' as LKjIP writes small counts."""
+    word = ANGKA_TERBILANG.get(int(n))
+    return f"{fmt.angka(n, 0)} ({word})" if word else fmt.angka(n, 0)
+
+
+def nilai_satuan(nilai: object, satuan: str) -> str:
+    """A value with its unit: persen -> '94%', rupiah -> 'Rp…', others 'n unit'."""
+    if satuan == "persen":
+        return fmt.persen(nilai, ringkas=True)
+    if satuan == "rupiah":
+        return fmt.rupiah(nilai)
+    if satuan in ("skor", "indeks", ""):
+        return fmt.angka(nilai, ringkas=True)
+    return fmt.jumlah(nilai, satuan, desimal=0 if float(nilai).is_integer() else 2)
+
+
+class _Formatter(string.Formatter):
+    def __init__(self, path: Path):
+        self.path = path
+
+    def get_value(self, key, args, kwargs):
+        if key not in kwargs:
+            raise ParamsError(
+                f"{display_path(self.path)}: unknown placeholder {{{key}}}; known: "
+                f"{', '.join(sorted(kwargs))}."
+            )
+        return kwargs[key]
+
+    def get_field(self, field_name, args, kwargs):
+        try:
+            return super().get_field(field_name, args, kwargs)
+        except (KeyError, IndexError):
+            raise ParamsError(
+                f"{display_path(self.path)}: placeholder {{{field_name}}} has no value "
+                "(a fakta id missing from fakta_narasi?)."
+            ) from None
+
+
+def isi_teks(path: Path, values: dict, bagian: int | None = None) -> str:
+    """Read a Markdown text file and fill its ``{placeholders}``.
+
+    Values are escaped for Markdown, so data can never inject markup. A file may
+    hold several parts separated by ``<!-- name -->`` lines; ``bagian`` picks one.
+    """
+    from .report import escape_markdown
+
+    path = Path(path)
+    if not path.exists():
+        raise MissingDataError(
+            f"{display_path(path)}: prose file not found. Create it (copy last year's and edit)."
+        )
+    text = path.read_text(encoding="utf-8")
+    if bagian is not None:
+        parts = [p for p in _split_parts(text)]
+        if bagian >= len(parts):
+            raise ParamsError(f"{display_path(path)}: has no part {bagian}")
+        text = parts[bagian]
+
+    def esc(v):
+        if isinstance(v, dict):
+            return {k: escape_markdown(x) for k, x in v.items()}
+        return escape_markdown(v)
+
+    escaped = {k: esc(v) for k, v in values.items()}
+    return _Formatter(path).vformat(text, (), escaped).strip()
+
+
+def _split_parts(text: str) -> list[str]:
+    parts, current = [], []
+    for line in text.splitlines():
+        if line.strip().startswith("<!--") and line.strip().endswith("-->"):
+            parts.append("\n".join(current))
+            current = []
+        else:
+            current.append(line)
+    parts.append("\n".join(current))
+    return parts
+
+
+# ------------------------------------------------------------------- loading
+
+
+def _load_processed_all(year: int) -> dict[str, pd.DataFrame]:
+    from .data import load_processed
+
+    return load_processed(year)
+
+
+def _hitung(params, tabel: dict[str, pd.DataFrame], year: int):
+    from .capaian import rata_rata_per_sasaran, tabel_capaian
+    from .realisasi import realisasi_semua
+
+    realisasi = realisasi_semua(params.agency, tabel, year)
+    capaian = tabel_capaian(params.agency, params.tahun, realisasi)
+    sasaran = rata_rata_per_sasaran(
+        capaian, params.agency.pengukuran.skala, params.agency.pengukuran.rumus_polaritas_negatif
+    )
+    return realisasi, capaian, sasaran
+
+
+@lru_cache(maxsize=4)
+def konteks(year: int) -> Konteks:
+    """Load the context of ``year`` (params, processed data, capaian)."""
+    from .params import load_params
+
+    params = load_params(year)
+    tabel = _load_processed_all(year)
+    realisasi, capaian, sasaran = _hitung(params, tabel, year)
+    riwayat = {}
+    for folder in sorted(config.processed_dir().glob("[0-9][0-9][0-9][0-9]")):
+        y = int(folder.name)
+        if y < year:
+            riwayat[y] = _load_processed_all(y)
+    return Konteks(
+        tahun=year,
+        params=params,
+        tabel=tabel,
+        realisasi=realisasi,
+        capaian=capaian,
+        sasaran=sasaran,
+        riwayat=riwayat,
+    )
+
+
+def capaian_iku_table(year: int) -> pd.DataFrame:
+    """``outputs/<year>/capaian_iku.csv``: the machine-readable heart of the report."""
+    konteks.cache_clear()
+    return konteks(year).capaian
+
+
+def render_meta(year: int) -> dict:
+    """What the cover page and the book metadata need."""
+    from .params import load_params
+
+    p = load_params(year)
+    inst = p.agency.instansi
+    report = read_yaml(config.report_file())
+    return {
+        "judul": str(report.get("judul", "Laporan Kinerja Instansi Pemerintah (LKjIP)")),
+        "instansi": f"{inst.nama} {inst.wilayah}",
+        "pemerintah": inst.pemerintah,
+        "tahun": fmt.tahun(year),
+        "tempat": p.tahun.laporan.tempat,
+        "tanggal": fmt.tanggal(p.tahun.laporan.tanggal),
+    }
+
+
+def iku_audit(year: int, processed: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Findings about the IKU: printed realisasi/target/capaian vs the engine's.
+
+    * realisasi printed in ``realisasi_iku`` vs the value a rule computes (``hitung``
+      IKU, and the ``pembanding`` rule of entered IKU);
+    * target printed vs the Perjanjian Kinerja target in params;
+    * capaian printed vs capaian computed from the realisasi used.
+    """
+    from .audit import Finding, decimals_of, differs, findings_frame
+    from .params import load_params, target_for
+    from .realisasi import realisasi_pembanding, realisasi_semua
+
+    params = load_params(year)
+    realisasi = realisasi_semua(params.agency, processed, year)
+    published = processed.get("realisasi_iku")
+    findings = []
+    if published is None:
+        return findings_frame(findings)
+    _, capaian, _ = _hitung(params, processed, year)
+    cap = capaian.set_index("kode")
+    for row in published.itertuples(index=False):
+        kode = row.kode_iku
+        if kode not in cap.index:
+            continue
+        iku = params.agency.iku_by_kode(kode)
+        checks = [
+            ("realisasi", row.realisasi, realisasi[kode].nilai, "realisasi_iku"),
+            ("target", row.target_publikasi, target_for(iku, params.tahun), "realisasi_iku"),
+            ("capaian", row.capaian_publikasi, cap.at[kode, "capaian"], "capaian_iku"),
+        ]
+        pemb = realisasi_pembanding(iku, processed, year)
+        if pemb is not None:
+            checks.append(("realisasi (hitung ulang)", row.realisasi, pemb.nilai, "realisasi_iku"))
+        for what, pub, hit, rule in checks:
+            if pub is None or pd.isna(pub) or hit is None:
+                continue
+            if differs(pub, hit, max(decimals_of(pub), 2)):
+                findings.append(
+                    Finding(
+                        tabel="Tabel 3.1",
+                        item=f"{kode}: {what}",
+                        nilai_publikasi=float(pub),
+                        nilai_hitung=round(float(hit), 6),
+                        selisih=round(float(pub) - float(hit), 6),
+                        aturan=rule,
+                        tabel_data="realisasi_iku",
+                        keterangan=realisasi[kode].aturan if what == "realisasi" else "",
+                    )
+                )
+    return findings_frame(findings)
+
+
+def tanda_tangan(ctx: Konteks) -> dict:
+    """Arguments of ``report.show_signature`` from params (place, date, head of agency)."""
+    k = ctx.agency.instansi.kepala
+    lap = ctx.tahun_params.laporan
+    return {
+        "place": lap.tempat,
+        "date_text": fmt.tanggal(lap.tanggal),
+        "jabatan": k.jabatan,
+        "nama": k.nama,
+        "pangkat": f"{k.pangkat} ({k.golongan})" if k.golongan else k.pangkat,
+        "nip": k.nip,
+    }
+
+
+Konteks.tanda_tangan = tanda_tangan  # type: ignore[attr-defined]
+
+
+def pendukung_iku(kode: str) -> list[dict]:
+    """Supporting tables/charts declared for an IKU (``iku[].pendukung`` in agency.yaml)."""
+    raw = read_yaml(config.agency_file())
+    for i, entry in enumerate(raw.get("iku") or []):
+        if entry.get("kode") == kode:
+            items = entry.get("pendukung") or []
+            for j, item in enumerate(items):
+                for key in ("tabel", "tampil", "judul", "y"):
+                    if key not in item:
+                        raise ParamsError(
+                            f"{display_path(config.agency_file())}: iku[{i}].pendukung[{j}].{key}: "
+                            "missing"
+                        )
+                if item["tampil"] not in ("grafik", "tabel"):
+                    raise ParamsError(
+                        f"{display_path(config.agency_file())}: iku[{i}].pendukung[{j}].tampil: "
+                        f"{item['tampil']!r} is not one of grafik, tabel"
+                    )
+            return items
+    return []
+
+
+def tabel_masukan_iku(iku) -> list[str]:
+    """Processed tables an IKU section reads (realisasi rule, comparison, supporting)."""
+    names = [iku.realisasi.tabel]
+    if iku.realisasi.pembanding is not None:
+        names.append(iku.realisasi.pembanding.tabel)
+    for item in pendukung_iku(iku.kode):
+        tables = item["tabel"] if isinstance(item["tabel"], list) else [item["tabel"]]
+        names.extend(t["nama"] if isinstance(t, dict) else t for t in tables)
+    return list(dict.fromkeys(n for n in names if n))

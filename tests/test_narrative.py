@@ -1,0 +1,175 @@
+"""Tests of lkjip_helpers.narrative and params/narrative.yaml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+
+from lkjip_helpers.exceptions import ParamsError
+from lkjip_helpers.narrative import (
+    isi,
+    kalimat_anggaran,
+    kalimat_capaian_baris,
+    kalimat_capaian_iku,
+    kalimat_rata_sasaran,
+    kalimat_tren,
+    load_templat,
+)
+
+REPO = Path(__file__).resolve().parent.parent
+NARRATIVE = REPO / "params" / "narrative.yaml"
+
+
+@pytest.fixture(autouse=True)
+def _repo(monkeypatch):
+    monkeypatch.setenv("LKJIP_ROOT", str(REPO))
+
+
+def test_capaian_sentence_of_the_seed():
+    s = kalimat_capaian_iku(
+        "Persentase Aparatur yang Memiliki Kompetensi Sesuai Syarat Jabatan",
+        83.85,
+        76,
+        83.85 / 76 * 100,
+        "Sangat Baik",
+    )
+    assert s == (
+        'Indikator "Persentase Aparatur yang Memiliki Kompetensi Sesuai Syarat Jabatan" '
+        "dengan realisasi sebesar 83,85% dari target 76% sehingga capaian sebesar "
+        "110,33% (Sangat Baik)."
+    )
+
+
+def test_capaian_sentence_score_unit_and_row():
+    row = {
+        "kode": "IKU-4",
+        "sasaran": "S2",
+        "indikator": "Skor Nilai Survei Kepuasan Masyarakat",
+        "satuan": "skor",
+        "polaritas": "positif",
+        "target": 76.0,
+        "realisasi": 86.26,
+        "capaian": 113.5,
+        "capaian_dibatasi": 100.0,
+        "skor": 4,
+        "kategori": "Sangat Baik",
+    }
+    assert kalimat_capaian_baris(row) == (
+        'Indikator "Skor Nilai Survei Kepuasan Masyarakat" dengan realisasi sebesar 86,26 '
+        "dari target 76 sehingga capaian sebesar 113,50% (Sangat Baik)."
+    )
+
+
+def test_target_with_decimals():
+    s = kalimat_capaian_iku("X", 99.4, 96.5, 103.0, "Sangat Baik")
+    assert "dari target 96,5%" in s
+
+
+def test_trend_sentences():
+    naik = kalimat_tren("Nilai IKM", 86.26, 75.95, 2017, "skor")
+    assert naik == (
+        "Nilai IKM tahun 2017 sebesar 86,26, naik 10,31 poin dibandingkan tahun 2016 "
+        "sebesar 75,95."
+    )
+    turun = kalimat_tren("Gap kompetensi", 16.15, 17, 2017, "persen")
+    assert "turun 0,85 poin persentase" in turun
+    assert "sebesar 17,00%." in turun
+    tetap = kalimat_tren("Jumlah kasus", 21, 21, 2016, "kasus", tahun_lalu=2015)
+    assert tetap == "Jumlah kasus tahun 2016 sebesar 21,00 kasus, tetap sama dengan tahun 2015."
+    kasus = kalimat_tren("Jumlah kasus", 17, 21, 2017, "kasus")
+    assert "turun 4,00 kasus" in kasus
+
+
+def test_budget_sentence_sasaran_i():
+    s = kalimat_anggaran('pada sasaran "Meningkatnya Kualitas SDM ASN"', 3375901000, 3147559103)
+    assert s == (
+        'Anggaran pada sasaran "Meningkatnya Kualitas SDM ASN" sebesar Rp3.375.901.000,00 '
+        "terealisasi sebesar Rp3.147.559.103,00 atau terserap 93,24% sehingga terdapat "
+        "efisiensi anggaran sebesar 6,76%."
+    )
+
+
+def test_sasaran_average_sentence():
+    s = kalimat_rata_sasaran("Meningkatnya Kualitas Pelayanan", 113.5, "Sangat Baik", 1)
+    assert s == (
+        'Rata-rata capaian sasaran "Meningkatnya Kualitas Pelayanan" dari 1 indikator '
+        "sebesar 113,50% (Sangat Baik)."
+    )
+
+
+@pytest.mark.parametrize(
+    "nama",
+    ["{{x}}", "{x}", "{nama}", "{0}", "<script>alert(1)</script>", "{realisasi.__class__}", "}{"],
+)
+def test_values_are_never_template_syntax(nama):
+    s = kalimat_capaian_iku(nama, 83.85, 76, 110.33, "Sangat Baik")
+    assert s.startswith(f'Indikator "{nama}" dengan realisasi sebesar 83,85%')
+    assert kalimat_anggaran(nama, 100, 50).startswith(f"Anggaran {nama} sebesar Rp100,00")
+    assert kalimat_tren(nama, 1, 0, 2017).startswith(f"{nama} tahun 2017")
+    assert kalimat_rata_sasaran(nama, 1, nama).endswith(f"({nama}).")
+
+
+@given(st.text())
+def test_any_name_is_inserted_verbatim(nama):
+    s = kalimat_capaian_iku(nama, 83.85, 76, 110.33, "Sangat Baik")
+    assert s.startswith(f'Indikator "{nama}" dengan')
+
+
+def _custom(tmp_path: Path, **changes) -> Path:
+    data = yaml.safe_load(NARRATIVE.read_text(encoding="utf-8"))
+    for key, value in changes.items():
+        if value is None:
+            del data["kalimat"][key]
+        else:
+            data["kalimat"][key] = value
+    path = tmp_path / "params" / "narrative.yaml"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_wording_is_changed_in_yaml(tmp_path, monkeypatch):
+    monkeypatch.setenv("LKJIP_ROOT", str(tmp_path))
+    path = _custom(
+        tmp_path,
+        capaian_iku="{kode}: {nama} tercapai {capaian} ({kategori}, skor {skor}).",
+        ringkasan="Capaian {jumlah} IKU {{rata-rata}}",
+    )
+    t = load_templat(path)
+    s = kalimat_capaian_iku("X", 83.85, 76, 110.33, "Sangat Baik", kode="IKU-1", skor=4, templat=t)
+    assert s == "IKU-1: X tercapai 110,33% (Sangat Baik, skor 4)."
+    assert isi("ringkasan", {"jumlah": "4"}, t) == "Capaian 4 IKU {rata-rata}"
+    with pytest.raises(ParamsError, match=r"kalimat.ringkasan: no value for jumlah"):
+        isi("ringkasan", {}, t)
+    with pytest.raises(ParamsError, match=r"kalimat.tidak_ada: no such template"):
+        isi("tidak_ada", {}, t)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"capaian_iku": "Indikator {nama} {warna}"}, r"kalimat.capaian_iku: unknown placeholder"),
+        ({"anggaran": "{anggaran.__class__}"}, r"kalimat.anggaran: placeholder .* is not allowed"),
+        ({"anggaran": "{anggaran!r}"}, r"kalimat.anggaran: placeholder .* is not allowed"),
+        ({"anggaran": "{anggaran:>20}"}, r"kalimat.anggaran: placeholder .* is not allowed"),
+        ({"anggaran": "{0}"}, r"kalimat.anggaran: placeholder .* is not allowed"),
+        ({"anggaran": "Anggaran {"}, r"kalimat.anggaran: invalid template"),
+        ({"tren_naik": None}, r"kalimat: missing template\(s\) tren_naik"),
+        ({"anggaran": ""}, r"kalimat.anggaran: expected a non-empty text"),
+    ],
+)
+def test_invalid_templates_name_file_and_key(tmp_path, monkeypatch, changes, message):
+    monkeypatch.setenv("LKJIP_ROOT", str(tmp_path))
+    path = _custom(tmp_path, **changes)
+    with pytest.raises(ParamsError, match=r"^params/narrative.yaml: " + message):
+        load_templat(path)
+
+
+def test_repository_templates_load():
+    t = load_templat()
+    assert {"capaian_iku", "tren_naik", "tren_turun", "tren_tetap", "anggaran"} <= set(t.kalimat)
+    assert t.arah == {"naik": "naik", "turun": "turun", "tetap": "tetap"}

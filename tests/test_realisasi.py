@@ -1,0 +1,202 @@
+"""Tests of lkjip_helpers.realisasi: named rules, provenance, missing data."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from lkjip_helpers.exceptions import CalculationError, MissingDataError, ParamsError
+from lkjip_helpers.params import AturanRealisasi, Iku, SpesifikasiRealisasi
+from lkjip_helpers.realisasi import (
+    daftar_aturan,
+    hitung_realisasi,
+    jalankan_aturan,
+    parameter_aturan,
+    realisasi_pembanding,
+    tabel_bawaan,
+    tabel_sumber,
+)
+
+# Tabel 3.5 (2017): gaps of the 20 detail rows, per OPD pair, with the printed totals.
+GAPS = [
+    ("Bagian Adm Pembangunan", 0.25, 0.06, 0.16),
+    ("Bagian Keuangan", 0.17, 0.00, 0.08),
+    ("Bagian Pengadaan", 0.00, 0.13, 0.06),
+    ("Dinas Sosial", 0.21, 0.20, 0.20),
+    ("DP3AKB", 0.04, 0.21, 0.12),
+    ("DPMPT", 0.25, 0.19, 0.22),
+    ("Kecamatan Balikpapan Timur", 0.18, 0.28, 0.23),
+    ("Kelurahan Prapatan", 0.19, 0.15, 0.17),
+    ("Puskesmas Gunung Sari Ilir", 0.27, 0.25, 0.26),
+    ("RSUD", 0.01, 0.19, 0.10),
+]
+
+
+def gap_table(kolom_gap: str = "gaps") -> pd.DataFrame:
+    rows = []
+    for opd, non, struk, total in GAPS:
+        rows.append({"opd": opd, "jenis_baris": "rincian", kolom_gap: non})
+        rows.append({"opd": opd, "jenis_baris": "rincian", kolom_gap: struk})
+        rows.append({"opd": opd, "jenis_baris": "jumlah", kolom_gap: total})
+    rows.append({"opd": "SEMUA OPD", "jenis_baris": "jumlah", kolom_gap: 2.26})
+    rows.append({"opd": "SEMUA OPD", "jenis_baris": "rata_rata", kolom_gap: 0.16})
+    return pd.DataFrame(rows)
+
+
+KASUS = pd.DataFrame({"tahun": [2015, 2016, 2017], "jumlah_kasus": [21, 21, 17]})
+
+REALISASI_IKU = pd.DataFrame(
+    {
+        "kode_iku": ["IKU-1", "IKU-2", "IKU-4"],
+        "realisasi": [83.85, 99.40, 86.26],
+        "sumber_data": ["Analisis kesenjangan (Tabel 3.5)", "Rekap SKP", "SKM 150 responden"],
+    }
+)
+
+TABLES = {"kasus_disiplin": KASUS, "realisasi_iku": REALISASI_IKU, "gap_kompetensi": gap_table()}
+
+
+def iku(kode: str, cara: str, aturan: str, tabel: str, opsi=None, pembanding=None) -> Iku:
+    return Iku(
+        kode=kode,
+        sasaran="S1",
+        nama=kode,
+        satuan="persen",
+        polaritas="positif",
+        rumus="",
+        realisasi=SpesifikasiRealisasi(cara, aturan, tabel, opsi or {}, pembanding),
+        target_renstra={2017: 5},
+    )
+
+
+def test_registry():
+    assert daftar_aturan() == ["input", "kompetensi_dari_gap", "penurunan_kasus_disiplin"]
+    assert tabel_bawaan("penurunan_kasus_disiplin") == "kasus_disiplin"
+    assert tabel_bawaan("nope") is None
+    assert "kolom_gap" in parameter_aturan("kompetensi_dari_gap")
+
+
+def test_penurunan_kasus_disiplin_seed():
+    h = jalankan_aturan("penurunan_kasus_disiplin", TABLES, 2017, "IKU-3")
+    assert h.nilai == pytest.approx(19.047619, rel=1e-6)
+    assert round(h.nilai, 2) == 19.05
+    assert h.masukan == {"kasus_2016": 21, "kasus_2017": 17}
+    assert (h.aturan, h.tabel, h.bukti, h.tahun) == ("penurunan_kasus_disiplin", "kasus_disiplin", None, 2017)
+
+
+def test_penurunan_uses_total_rows_or_sums_details():
+    with_totals = pd.DataFrame(
+        {
+            "tahun": [2016, 2016, 2016, 2017, 2017],
+            "jenis_baris": ["rincian", "rincian", "jumlah", "rincian", "rincian"],
+            "jumlah_kasus": [10, 11, 21, 9, 8],
+        }
+    )
+    h = jalankan_aturan("penurunan_kasus_disiplin", {"kasus_disiplin": with_totals}, 2017, "IKU-3")
+    assert h.masukan == {"kasus_2016": 21, "kasus_2017": 17}
+
+
+def test_penurunan_missing_year():
+    with pytest.raises(MissingDataError, match=r"'kasus_disiplin' has no jumlah_kasus for 2018"):
+        jalankan_aturan("penurunan_kasus_disiplin", TABLES, 2018, "IKU-3")
+    ambiguous = pd.DataFrame({"tahun": [2016, 2016, 2017], "jumlah_kasus": [1, 2, 3]})
+    with pytest.raises(MissingDataError, match="2 rows for 2016"):
+        jalankan_aturan("penurunan_kasus_disiplin", {"kasus_disiplin": ambiguous}, 2017, "IKU-3")
+
+
+def test_kompetensi_dari_gap_reproduces_83_85():
+    h = jalankan_aturan("kompetensi_dari_gap", TABLES, 2017, "IKU-1")
+    assert round(h.nilai, 2) == 83.85
+    assert h.masukan["gap_rata_rata"] == pytest.approx(0.1615)
+    assert h.masukan["jumlah_baris"] == 20
+    assert h.masukan["jumlah_opd"] == 10
+
+
+def test_kompetensi_dari_gap_column_names_are_options():
+    tables = {"kesenjangan_kompetensi": gap_table("gap")}
+    h = jalankan_aturan(
+        "kompetensi_dari_gap", tables, 2017, "IKU-1", "kesenjangan_kompetensi", kolom_gap="gap"
+    )
+    assert round(h.nilai, 2) == 83.85
+    # the printed per-OPD totals plus the printed TOTAL (2.26, a sum) are not gaps
+    with pytest.raises(CalculationError, match=r"'gap' must be fractions 0-1, found 2.26"):
+        jalankan_aturan(
+            "kompetensi_dari_gap",
+            tables,
+            2017,
+            "IKU-1",
+            "kesenjangan_kompetensi",
+            kolom_gap="gap",
+            jenis="jumlah",
+        )
+    with pytest.raises(MissingDataError, match=r"no column\(s\) gaps"):
+        jalankan_aturan("kompetensi_dari_gap", tables, 2017, "IKU-1", "kesenjangan_kompetensi")
+
+
+def test_kompetensi_filters_year_when_table_has_one():
+    t = gap_table()
+    t["tahun"] = 2017
+    h = jalankan_aturan("kompetensi_dari_gap", {"gap_kompetensi": t}, 2017, "IKU-1")
+    assert round(h.nilai, 2) == 83.85
+    with pytest.raises(MissingDataError, match="no rows for 2016"):
+        jalankan_aturan("kompetensi_dari_gap", {"gap_kompetensi": t}, 2016, "IKU-1")
+
+
+def test_input_rule_with_evidence():
+    h = jalankan_aturan("input", TABLES, 2017, "IKU-2")
+    assert h.nilai == 99.40
+    assert h.bukti == "Rekap SKP"
+    assert h.tabel == "realisasi_iku"
+
+
+def test_input_rule_missing_duplicate_empty():
+    with pytest.raises(MissingDataError, match=r"'realisasi_iku' has no row for IKU-3"):
+        jalankan_aturan("input", TABLES, 2017, "IKU-3")
+    dup = pd.concat([REALISASI_IKU, REALISASI_IKU.iloc[[0]]])
+    with pytest.raises(MissingDataError, match="2 rows for IKU-1"):
+        jalankan_aturan("input", {"realisasi_iku": dup}, 2017, "IKU-1")
+    empty = REALISASI_IKU.copy()
+    empty.loc[0, "realisasi"] = None
+    with pytest.raises(MissingDataError, match="realisasi of IKU-1 is empty"):
+        jalankan_aturan("input", {"realisasi_iku": empty}, 2017, "IKU-1")
+    by_year = REALISASI_IKU.assign(tahun=2016)
+    with pytest.raises(MissingDataError, match="no row for IKU-1 in 2017"):
+        jalankan_aturan("input", {"realisasi_iku": by_year}, 2017, "IKU-1")
+
+
+def test_unknown_rule_table_option():
+    with pytest.raises(MissingDataError, match=r"IKU-1: unknown realisasi rule 'tebak'"):
+        jalankan_aturan("tebak", TABLES, 2017, "IKU-1")
+    with pytest.raises(MissingDataError, match=r"table 'hukuman' needed by rule 'input'"):
+        jalankan_aturan("input", TABLES, 2017, "IKU-1", "hukuman")
+    with pytest.raises(ParamsError, match=r"rule 'input' has no option\(s\) kolom_x"):
+        jalankan_aturan("input", TABLES, 2017, "IKU-1", kolom_x="a")
+
+
+def test_hitung_realisasi_follows_params_and_provenance_table():
+    i1 = iku(
+        "IKU-1",
+        "input",
+        "input",
+        "realisasi_iku",
+        pembanding=AturanRealisasi("kompetensi_dari_gap", "gap_kompetensi", {}),
+    )
+    i3 = iku("IKU-3", "hitung", "penurunan_kasus_disiplin", "kasus_disiplin")
+    h1 = hitung_realisasi(i1, TABLES, 2017)
+    h3 = hitung_realisasi(i3, TABLES, 2017)
+    assert h1.nilai == 83.85 and h1.bukti.startswith("Analisis kesenjangan")
+    assert round(h3.nilai, 2) == 19.05
+    p = realisasi_pembanding(i1, TABLES, 2017)
+    assert round(p.nilai, 2) == round(h1.nilai, 2)
+    assert realisasi_pembanding(i3, TABLES, 2017) is None
+    df = tabel_sumber([h1, h3])
+    assert list(df.columns) == [
+        "kode_iku",
+        "tahun",
+        "realisasi",
+        "aturan",
+        "tabel",
+        "bukti",
+        "masukan",
+    ]
+    assert df.loc[1, "masukan"] == "kasus_2016=21; kasus_2017=17"

@@ -1,0 +1,211 @@
+"""Tests of lkjip_helpers.report: Markdown emitted by notebooks, and its escaping."""
+
+from __future__ import annotations
+
+import subprocess
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pypandoc  # noqa: E402
+import pytest  # noqa: E402
+
+from lkjip_helpers import report  # noqa: E402
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    "[link](http://x)",
+    "*miring* _garis_ **tebal**",
+    "#set text(red)",
+    "\\textbf{x}",
+    "{{ x }}",
+    "{{< include /etc/passwd >}}",
+    "@tbl-palsu dan email@contoh.id",
+    "$x^2$ dan Rp5.000",
+    "a | b",
+    "1. bukan daftar",
+    "- bukan butir",
+    "> bukan kutipan",
+    "`kode` ~~coret~~ ^atas^ ~bawah~",
+    'kutip "ganda" dan \'tunggal\' -- ---',
+    "&amp; &lt;b&gt;",
+    "<!-- komentar -->",
+    "::: {.div}",
+    "[^1] catatan",
+    "\\",
+    "trailing backslash \\",
+]
+
+
+def pandoc_plain(markdown: str) -> str:
+    """Render Markdown the way both renderers read it, as plain text."""
+    out = pypandoc.convert_text(
+        markdown, "plain", format="markdown", extra_args=["--wrap=none"], sandbox=True
+    )
+    return out.strip()
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_escape_markdown_round_trips_through_pandoc(text):
+    assert pandoc_plain(report.escape_markdown(text)) == text
+
+
+@pytest.mark.parametrize("text", ["<script>alert(1)</script>", "#set text(red)", "\\textbf{x}"])
+def test_escaped_text_stays_text_in_html_and_typst(text):
+    escaped = report.escape_markdown(text)
+    html = pypandoc.convert_text(escaped, "html", format="markdown")
+    assert "<script" not in html
+    assert "<p>" in html
+    typst = pypandoc.convert_text(escaped, "typst", format="markdown")
+    # Typst markup escapes the characters that would start code or markup
+    assert "#set" not in typst.replace("\\#set", "")
+
+
+def test_escape_markdown_joins_lines_and_handles_none():
+    assert report.escape_markdown(None) == ""
+    assert report.escape_markdown("a\n\n# b") == "a \\# b"
+    assert report.escape_markdown(2017) == "2017"
+
+
+def _df():
+    return pd.DataFrame(
+        {
+            "No": ["1", "2"],
+            "Uraian": ["<script>alert(1)</script>", "a | b"],
+            "Nilai": ["1.234,56", "76%"],
+        }
+    )
+
+
+def test_table_markdown_is_a_pipe_table_with_caption_and_label():
+    md = report.table_markdown(_df(), "Judul *tabel*", "uji")
+    lines = md.splitlines()
+    assert lines[0] == "| No | Uraian | Nilai |"
+    assert lines[1].startswith("|") and set(lines[1]) <= set("|-: ")
+    # numbers right-aligned, text left-aligned by default
+    seps = lines[1].strip("|").split("|")
+    assert seps[0].endswith(":") and not seps[0].startswith(":")
+    assert seps[1].startswith(":") and not seps[1].endswith(":")
+    assert seps[2].endswith(":")
+    assert lines[-1] == ": Judul \\*tabel\\* {#tbl-uji}"
+    assert "\\<script\\>" in md
+    assert "a \\| b" in md
+
+
+def test_table_markdown_parses_as_table_with_id_and_literal_cells():
+    md = report.table_markdown(_df(), "Judul", "uji", notes=["Sumber: BKPSDM", "Catatan #2"])
+    html = pypandoc.convert_text(md, "html", format="markdown")
+    assert '<table id="tbl-uji"' in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script" not in html
+    assert "a | b" in html
+    assert 'class="catatan-tabel"' in html
+    assert "Sumber: BKPSDM" in html and "Catatan #2" in html
+
+
+def test_table_label_prefix_is_not_doubled_and_is_validated():
+    assert "{#tbl-uji}" in report.table_markdown(_df(), "J", "tbl-uji")
+    with pytest.raises(ValueError, match="invalid label"):
+        report.table_markdown(_df(), "J", "bad label")
+    with pytest.raises(ValueError, match="caption"):
+        report.table_markdown(_df(), " ", "uji")
+
+
+def test_table_rejects_unformatted_numbers_but_accepts_missing():
+    df = pd.DataFrame({"a": ["x", None, np.nan], "b": ["1", "2", "3"]})
+    md = report.table_markdown(df, "J", "uji")
+    assert md.count("\n|") == 4  # separator + 3 rows
+    with pytest.raises(TypeError, match="formatting"):
+        report.table_markdown(pd.DataFrame({"a": [1.5]}), "J", "uji")
+
+
+def test_table_col_align_forms():
+    md = report.table_markdown(_df(), "J", "uji", col_align="crl")
+    sep = md.splitlines()[1].strip("|").split("|")
+    assert sep[0].startswith(":") and sep[0].endswith(":")
+    assert sep[1].endswith(":") and not sep[1].startswith(":")
+    assert sep[2].startswith(":") and not sep[2].endswith(":")
+    md = report.table_markdown(_df(), "J", "uji", col_align={"No": "tengah"})
+    assert md.splitlines()[1].strip("|").split("|")[0].startswith(":")
+    with pytest.raises(ValueError):
+        report.table_markdown(_df(), "J", "uji", col_align="lr")
+    with pytest.raises(ValueError):
+        report.table_markdown(_df(), "J", "uji", col_align={"Tidak ada": "l"})
+
+
+def test_table_multiindex_header_is_flattened():
+    cols = pd.MultiIndex.from_tuples([("No", ""), ("Jumlah", "2016"), ("Jumlah", "2017")])
+    df = pd.DataFrame([["1", "45", "50"]], columns=cols)
+    assert report.table_markdown(df, "J", "uji").splitlines()[0] == (
+        "| No | Jumlah 2016 | Jumlah 2017 |"
+    )
+
+
+def _figure():
+    fig, ax = plt.subplots(figsize=(3, 2))
+    ax.plot([1, 2, 3], [2, 1, 3])
+    return fig
+
+
+def test_figure_png_is_reproducible_and_has_no_metadata():
+    a = report.figure_png(_figure())
+    b = report.figure_png(_figure())
+    assert a == b
+    assert a.startswith(b"\x89PNG")
+    assert b"Software" not in a and b"atplotlib" not in a
+    plt.close("all")
+
+
+def test_figure_markdown_syntax_and_alt_escaping():
+    md = report.figure_markdown(b"\x89PNG fake", "Judul [x]", "tren", 'alt "kutip" \\ <b>')
+    assert md.startswith("![Judul \\[x\\]](data:image/png;base64,")
+    assert md.rstrip().endswith('{#fig-tren fig-alt="alt \\"kutip\\" \\\\ <b>"}')
+    native = pypandoc.convert_text(md, "native", format="markdown")
+    assert '"fig-alt" , "alt \\"kutip\\" \\\\ <b>"' in native
+    with pytest.raises(ValueError, match="alt"):
+        report.figure_markdown(b"x", "Judul", "tren", " ")
+
+
+def test_show_figure_closes_the_figure(capsys):
+    fig = _figure()
+    n = len(plt.get_fignums())
+    report.show_figure(fig, "Judul", "tren", "Garis naik")
+    assert len(plt.get_fignums()) == n - 1
+    out = capsys.readouterr().out  # outside IPython the Markdown is printed
+    assert out.startswith("![Judul](data:image/png;base64,")
+
+
+def test_heading_markdown():
+    assert report.heading_markdown("Pendahuluan", 1) == "# Pendahuluan\n"
+    assert report.heading_markdown("Kata Pengantar", 1, unnumbered=True) == (
+        "# Kata Pengantar {.unnumbered}\n"
+    )
+    assert report.heading_markdown("A #1", 2, label="a") == "## A \\#1 {#sec-a}\n"
+    with pytest.raises(ValueError):
+        report.heading_markdown("x", 0)
+
+
+def test_signature_markdown_is_a_right_aligned_div():
+    md = report.signature_markdown(
+        "Balikpapan", "28 Februari 2018", "Kepala Badan", "Robi R, S.Sos.", "Pembina", "1967"
+    )
+    assert md.startswith("::: {.tanda-tangan}\n") and md.endswith(":::\n")
+    html = pypandoc.convert_text(md, "html", format="markdown")
+    assert '<div class="tanda-tangan">' in html
+    assert '<div class="ruang-tanda-tangan">' in html
+    assert "Robi R, S.Sos." in html and "NIP. 1967" in html
+
+
+def test_show_markdown_prints_outside_ipython(capsys):
+    report.show_markdown("Teks **tebal**\n")
+    assert capsys.readouterr().out == "Teks **tebal**\n\n"
+
+
+def test_pandoc_is_available():
+    # the tests above rely on pypandoc-binary's pandoc
+    path = pypandoc.get_pandoc_path()
+    assert subprocess.run([path, "--version"], capture_output=True).returncode == 0
