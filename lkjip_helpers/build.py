@@ -104,7 +104,9 @@ def plan_build(year: int) -> list[Chapter]:
             if not source.exists():
                 raise ParamsError(f"{where}.notebooks[{ni}]: {display_path(source)} not found")
             variants = (
-                [{"kode_iku": iku.kode} for iku in params.agency.iku_aktif(year)] if entry.get("per_iku") else [{}]
+                [{"kode_iku": iku.kode} for iku in params.agency.iku_aktif(year)]
+                if entry.get("per_iku")
+                else [{}]
             )
             for extra in variants:
                 tables = list(entry.get("inputs") or [])

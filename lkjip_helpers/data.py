@@ -30,7 +30,6 @@ from .io import (
 from .processing import tidy_table
 from .validation import RawTable, validate_table
 
-
 AUDIT_TABLE = "audit_temuan"
 
 
@@ -74,8 +73,7 @@ def _missing_message(year: int, missing: list[TableSpec], catalogue: Catalogue) 
     lines.append(
         f"Fill in the templates of {folder}/templates/ and save each as {folder}/<table>.xlsx"
         if unfilled_templates(year)
-        else f"Add the missing files (`make new-year YEAR={year}` writes Excel templates for "
-        "them)."
+        else f"Add the missing files (`make new-year YEAR={year}` writes Excel templates for them)."
     )
     return "\n".join(lines)
 

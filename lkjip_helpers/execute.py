@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import queue
+import subprocess
 import threading
 import time
 from dataclasses import dataclass, field
@@ -67,7 +68,13 @@ def _start_kernel(warm: bool):
 
     t0 = time.perf_counter()
     km = KernelManager(kernel_name=KERNEL_NAME)
-    km.start_kernel(env=kernel_env(), cwd=str(config.project_root()))
+    # The kernel's own start-up chatter (e.g. its TCP transport warning) is not build output.
+    km.start_kernel(
+        env=kernel_env(),
+        cwd=str(config.project_root()),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     kc = km.client()
     kc.start_channels()
     try:

@@ -37,6 +37,9 @@ LOCALE = "id_ID"
 KOSONG = "\u2013"
 #: Default number of decimals for figures (the seed prints 110,33 and 19,05).
 DESIMAL = 2
+#: IKU units printed as a percentage / as a bare number (see nilai_satuan).
+SATUAN_PERSEN = frozenset({"persen", "%", "persentase"})
+SATUAN_ANGKA = frozenset({"", "skor", "indeks", "nilai", "poin"})
 # A float has at most ~309 integer digits; enough precision to quantize any of them
 # to a few decimals without decimal.InvalidOperation (the default context has 28).
 _PRESISI = 400
@@ -249,6 +252,7 @@ def perubahan(
     kata_naik: str = "naik",
     kata_turun: str = "turun",
     kata_tetap: str = "tetap",
+    ringkas: bool = False,
 ) -> str:
     """Format a signed change in words: ``naik 4,00 poin``, ``turun 2,50 poin``, ``tetap``.
 
@@ -264,6 +268,8 @@ def perubahan(
     desimal : int, default 2
     kata_naik, kata_turun, kata_tetap : str
         The words (``params/narrative.yaml`` passes its own wording).
+    ringkas : bool, default False
+        Drop trailing fraction zeros (``turun 4 kasus`` for counts).
 
     Returns
     -------
@@ -278,7 +284,7 @@ def perubahan(
     if rounded == 0:
         return kata_tetap
     kata = kata_naik if rounded > 0 else kata_turun
-    besar = angka(abs(rounded), desimal)
+    besar = angka(abs(rounded), desimal, ringkas)
     return f"{kata} {besar} {satuan}".rstrip()
 
 
@@ -288,7 +294,8 @@ def nilai_satuan(
     """Format a value according to an IKU unit.
 
     ``persen`` -> ``83,85%``; ``rupiah`` -> ``Rp...``; ``skor``/``indeks``/``nilai``
-    and empty -> a bare number; any other unit (``orang``, ``SK``...) -> number and unit.
+    and empty -> a bare number; any other unit is a count (``orang``, ``kasus``,
+    ``SK``...) -> number without trailing zeros and the unit (``17 kasus``).
 
     Parameters
     ----------
@@ -304,14 +311,21 @@ def nilai_satuan(
     str
     """
     s = (satuan or "").strip().lower()
-    if s in {"persen", "%", "persentase"}:
+    if s in SATUAN_PERSEN:
         return persen(nilai, desimal, ringkas)
     if s == "rupiah":
         return rupiah(nilai, desimal)
-    if s in {"", "skor", "indeks", "nilai", "poin"}:
+    if s in SATUAN_ANGKA:
         return angka(nilai, desimal, ringkas)
-    teks = angka(nilai, desimal, ringkas)
+    # A count unit (orang, kasus, SK...): whole numbers print without ",00".
+    teks = angka(nilai, desimal, ringkas=True)
     return teks if teks == KOSONG else f"{teks} {satuan}"
+
+
+def satuan_hitungan(satuan: str) -> bool:
+    """True for a count unit (orang, kasus, SK...), i.e. not persen/skor/indeks/rupiah."""
+    s = (satuan or "").strip().lower()
+    return s not in SATUAN_PERSEN | SATUAN_ANGKA | {"rupiah"}
 
 
 def parse_angka(teks: str) -> Decimal:

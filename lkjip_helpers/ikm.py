@@ -175,7 +175,7 @@ def nrr_per_unsur(jawaban: pd.DataFrame) -> pd.Series:
     salah = ada & ((angka < SKOR_MIN) | (angka > SKOR_MAKS) | (angka % 1 != 0))
     if salah.any().any():
         kol = angka.columns[salah.any()][0]
-        contoh = angka.loc[salah[kol], kol].iloc[0]
+        contoh = float(angka.loc[salah[kol], kol].iloc[0])
         raise CalculationError(
             f"IKM element {kol!r}: answer {contoh!r} is not a whole number {SKOR_MIN}-{SKOR_MAKS}."
         )

@@ -116,8 +116,7 @@ def _read_csv_text(path: Path) -> pd.DataFrame:
     for n, r in numbered:
         if len(r) > width and any(cell.strip() for cell in r[width:]):
             raise DataFileError(
-                f"{display_path(path)}, row {n}: {len(r)} cells but the header has "
-                f"{width} columns."
+                f"{display_path(path)}, row {n}: {len(r)} cells but the header has {width} columns."
             )
     body = [(r + [""] * width)[:width] for _, r in numbered]
     frame = pd.DataFrame(body, columns=header, dtype=object)

@@ -144,7 +144,7 @@ class _Formatter(string.Formatter):
             ) from None
 
 
-def isi_teks(path: Path, values: dict, bagian: int | None = None) -> str:
+def isi_teks(path: Path, values: dict, bagian: int | None = None, tambah: int = 1) -> str:
     """Read a Markdown text file and fill its ``{placeholders}``.
 
     Values are escaped for Markdown, so data can never inject markup. A file may
@@ -170,7 +170,22 @@ def isi_teks(path: Path, values: dict, bagian: int | None = None) -> str:
         return escape_markdown(v)
 
     escaped = {k: esc(v) for k, v in values.items()}
-    return _Formatter(path).vformat(text, (), escaped).strip()
+    filled = _Formatter(path).vformat(text, (), escaped).strip()
+    return turunkan_judul(filled, tambah)
+
+
+def turunkan_judul(markdown: str, tambah: int) -> str:
+    """Demote Markdown headings by ``tambah`` levels (prose sits inside a section)."""
+    if tambah <= 0:
+        return markdown
+    out = []
+    for line in markdown.splitlines():
+        if line.startswith("#"):
+            hashes = len(line) - len(line.lstrip("#"))
+            if line[hashes : hashes + 1] == " ":
+                line = "#" * min(6, hashes + tambah) + line[hashes:]
+        out.append(line)
+    return "\n".join(out)
 
 
 def _split_parts(text: str) -> list[str]:

@@ -137,8 +137,12 @@ def tabel_pk(ctx: Konteks) -> pd.DataFrame:
             {
                 "Sasaran Strategis": s.teks,
                 "Indikator Kinerja": iku.nama,
-                "Target PK Murni": nilai_satuan(murni, iku.satuan) if murni is not None else fmt.KOSONG,
-                "Target PK Perubahan": nilai_satuan(ubah, iku.satuan) if ubah is not None else fmt.KOSONG,
+                "Target PK Murni": nilai_satuan(murni, iku.satuan)
+                if murni is not None
+                else fmt.KOSONG,
+                "Target PK Perubahan": nilai_satuan(ubah, iku.satuan)
+                if ubah is not None
+                else fmt.KOSONG,
             }
         )
     return pd.DataFrame(rows)
@@ -336,7 +340,12 @@ def tabel_sumber_realisasi(ctx: Konteks) -> pd.DataFrame:
             masukan = "; ".join(f"{k} = {v}" for k, v in h.masukan.items())
             asal = f"Dihitung dengan aturan {h.aturan} dari tabel {h.tabel} ({masukan})"
         rows.append(
-            {"Kode": kode, "Indikator": iku.nama, "Realisasi": nilai_satuan(h.nilai, iku.satuan), "Asal data": asal}
+            {
+                "Kode": kode,
+                "Indikator": iku.nama,
+                "Realisasi": nilai_satuan(h.nilai, iku.satuan),
+                "Asal data": asal,
+            }
         )
     return pd.DataFrame(rows)
 
@@ -379,7 +388,13 @@ def tabel_skala(ctx: Konteks) -> pd.DataFrame:
             rentang = f">= {lo}"
         else:
             rentang = f"< {hi}"
-        rows.append({"Skor": fmt.angka(band.skor, 0), "Rentang Capaian (%)": rentang, "Kategori": band.kategori})
+        rows.append(
+            {
+                "Skor": fmt.angka(band.skor, 0),
+                "Rentang Capaian (%)": rentang,
+                "Kategori": band.kategori,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -389,7 +404,10 @@ def tabel_sarana(ctx: Konteks) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Nama Barang": df["nama_barang"].astype(str),
-            "Jumlah": [fmt.jumlah(n, str(s).lower()) for n, s in zip(df["jumlah"], df["satuan"], strict=True)],
+            "Jumlah": [
+                fmt.jumlah(n, str(s).lower())
+                for n, s in zip(df["jumlah"], df["satuan"], strict=True)
+            ],
             "Kondisi": df["kondisi"].astype(str).str.capitalize(),
         }
     )
@@ -402,7 +420,10 @@ def kalimat_sumber(ctx: Konteks, kode: str) -> str:
     h = ctx.realisasi[kode]
     if h.aturan == "input":
         return isi("sumber_input", {"tabel": h.tabel, "bukti": h.bukti or "-"})
-    masukan = ", ".join(f"{k} = {fmt.angka(v, ringkas=True) if isinstance(v, (int, float)) else v}" for k, v in h.masukan.items())
+    masukan = ", ".join(
+        f"{k} = {fmt.angka(v, ringkas=True) if isinstance(v, (int, float)) else v}"
+        for k, v in h.masukan.items()
+    )
     return isi("sumber_hitung", {"aturan": h.aturan, "tabel": h.tabel, "masukan": masukan})
 
 
@@ -444,20 +465,54 @@ def pendukung(ctx: Konteks, kode: str) -> list[dict]:
         if item["tampil"] == "tabel":
             df = wide.reset_index()
             first = df.columns[0]
-            table = pd.DataFrame({str(first).capitalize(): [fmt.tahun(v) if first == "tahun" else str(v) for v in df[first]]})
+            table = pd.DataFrame(
+                {
+                    str(first).capitalize(): [
+                        fmt.tahun(v) if first == "tahun" else str(v) for v in df[first]
+                    ]
+                }
+            )
             for col in wide.columns:
                 table[str(col).capitalize()] = [fmt.angka(v, ringkas=True) for v in df[col]]
-            out.append({"jenis": "tabel", "data": table, "judul": item["judul"], "label": f"tbl-{label}", "catatan": item.get("catatan")})
+            out.append(
+                {
+                    "jenis": "tabel",
+                    "data": table,
+                    "judul": item["judul"],
+                    "label": f"tbl-{label}",
+                    "catatan": item.get("catatan"),
+                }
+            )
         else:
             df = wide.reset_index()
             x = df.columns[0]
             df[x] = df[x].astype(int) if x == "tahun" else df[x]
             series = [c for c in df.columns if c != x]
-            fig = charts.line_chart(df, x, series, labels=[str(s).capitalize() for s in series], ylabel=item.get("satuan"), annotate=True, annotate_decimals=item.get("desimal", 0))
+            fig = charts.line_chart(
+                df,
+                x,
+                series,
+                labels=[str(s).capitalize() for s in series],
+                ylabel=item.get("satuan"),
+                annotate=True,
+                annotate_decimals=item.get("desimal", 0),
+            )
             first, last = df[x].iloc[0], df[x].iloc[-1]
-            judul = f"{item['judul']} Tahun {fmt.tahun(first)}–{fmt.tahun(last)}" if x == "tahun" else item["judul"]
+            judul = (
+                f"{item['judul']} Tahun {fmt.tahun(first)}–{fmt.tahun(last)}"
+                if x == "tahun"
+                else item["judul"]
+            )
             alt = f"Grafik garis {item['judul'].lower()} per {x}, seri: {', '.join(str(s) for s in series)}."
-            out.append({"jenis": "grafik", "figure": fig, "judul": judul, "label": f"fig-{label}", "alt": alt})
+            out.append(
+                {
+                    "jenis": "grafik",
+                    "figure": fig,
+                    "judul": judul,
+                    "label": f"fig-{label}",
+                    "alt": alt,
+                }
+            )
     return out
 
 
@@ -466,4 +521,6 @@ def kalimat_audit(audit: pd.DataFrame) -> str:
     from .narrative import isi
 
     tables = audit["tabel"].nunique() if len(audit) else 0
-    return isi("audit", {"jumlah_temuan": fmt.angka(len(audit), 0), "jumlah_tabel": fmt.angka(tables, 0)})
+    return isi(
+        "audit", {"jumlah_temuan": fmt.angka(len(audit), 0), "jumlah_tabel": fmt.angka(tables, 0)}
+    )

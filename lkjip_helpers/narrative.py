@@ -279,6 +279,7 @@ def kalimat_tren(
         kata_naik=t.arah["naik"],
         kata_turun=t.arah["turun"],
         kata_tetap=t.arah["tetap"],
+        ringkas=fmt.satuan_hitungan(satuan),
     )
     dibulatkan = fmt.bulatkan(selisih, d)
     arah = "naik" if dibulatkan > 0 else "turun" if dibulatkan < 0 else "tetap"

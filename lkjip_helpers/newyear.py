@@ -242,9 +242,7 @@ def table_kind(spec: TableSpec, columns: list[TemplateColumn]) -> str:
 def _is_label(spec: TableSpec, column: TemplateColumn) -> bool:
     ids = set(spec.key) | set((spec.tidy or {}).get("id") or [])
     return (
-        column.name in ids
-        or column.name == "no"
-        or column.spec.type in ("str", "category", "date")
+        column.name in ids or column.name == "no" or column.spec.type in ("str", "category", "date")
     )
 
 
@@ -625,7 +623,9 @@ def _refuse_existing(year: int) -> None:
         )
 
 
-def template_for(spec: TableSpec, year: int, renstra_end_year: int | None) -> tuple[bytes, int | None]:
+def template_for(
+    spec: TableSpec, year: int, renstra_end_year: int | None
+) -> tuple[bytes, int | None]:
     """The template bytes of one table and the report year it was derived from."""
     found = previous_file(spec, year)
     previous = None
@@ -817,4 +817,3 @@ def summary(result: NewYear) -> str:
         f"  5. make report YEAR={y}",
     ]
     return "\n".join(lines)
-

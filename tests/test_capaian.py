@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import yaml
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -119,9 +118,10 @@ def test_monotonic_positive(r1, r2, t):
 @given(POS, POS, POS, st.sampled_from(["dua_kali_target", "target_per_realisasi"]))
 def test_reverse_monotonic_negative(r1, r2, t, rumus):
     lo, hi = sorted((r1, r2))
-    assert hitung_capaian(lo, t, "negatif", rumus).mentah >= hitung_capaian(
-        hi, t, "negatif", rumus
-    ).mentah
+    assert (
+        hitung_capaian(lo, t, "negatif", rumus).mentah
+        >= hitung_capaian(hi, t, "negatif", rumus).mentah
+    )
 
 
 @given(ANY, ANY, st.sampled_from(["positif", "negatif"]), st.sampled_from([None, 100.0]))
@@ -160,15 +160,24 @@ pengukuran: {skala: ordinal_seed, batas_capaian: 100, rumus_polaritas_negatif: {
              ikm_regulasi: kepmenpan_25_2004}
 iku:
   - {kode: IKU-1, sasaran: S1, nama: Kompetensi, satuan: persen, polaritas: positif,
-     realisasi: {cara: input}, target_renstra: {2016: 95, 2017: 76, 2018: 77, 2019: 78, 2020: 79, 2021: 80}}
+     realisasi: {cara: input},
+     target_renstra: {RENSTRA_1}}
   - {kode: IKU-2, sasaran: S1, nama: SKP baik, satuan: persen, polaritas: positif,
-     realisasi: {cara: input}, target_renstra: {2016: null, 2017: 96, 2018: 96.5, 2019: 97, 2020: 97.5, 2021: 98}}
+     realisasi: {cara: input},
+     target_renstra: {RENSTRA_2}}
   - {kode: IKU-3, sasaran: S1, nama: Penurunan pelanggaran, satuan: persen, polaritas: positif,
      realisasi: {cara: hitung, aturan: penurunan_kasus_disiplin},
      target_renstra: {2016: null, 2017: 5, 2018: 6, 2019: 7, 2020: 8, 2021: 10}}
   - {kode: IKU-4, sasaran: S2, nama: Skor IKM, satuan: skor, polaritas: positif,
-     realisasi: {cara: input}, target_renstra: {2016: 76, 2017: 76, 2018: 77, 2019: 78, 2020: 79, 2021: 80}}
+     realisasi: {cara: input},
+     target_renstra: {RENSTRA_4}}
 """
+
+AGENCY = (
+    AGENCY.replace("{RENSTRA_1}", "{2016: 95, 2017: 76, 2018: 77, 2019: 78, 2020: 79, 2021: 80}")
+    .replace("{RENSTRA_2}", "{2016: null, 2017: 96, 2018: 96.5, 2019: 97, 2020: 97.5, 2021: 98}")
+    .replace("{RENSTRA_4}", "{2016: 76, 2017: 76, 2018: 77, 2019: 78, 2020: 79, 2021: 80}")
+)
 
 YEAR = """
 tahun: 2017
@@ -256,7 +265,8 @@ def test_rata_rata_per_sasaran(params):
 
 def test_rata_rata_refuses_non_oriented_negative(params):
     extra = """  - {kode: IKU-5, sasaran: S2, nama: Jumlah kasus, satuan: kasus, polaritas: negatif,
-     realisasi: {cara: input}, target_renstra: {2016: 10, 2017: 10, 2018: 10, 2019: 10, 2020: 10, 2021: 10}}
+     realisasi: {cara: input},
+     target_renstra: {2016: 10, 2017: 10, 2018: 10, 2019: 10, 2020: 10, 2021: 10}}
 """
     year = YEAR.replace("IKU-4: 76}", "IKU-4: 76, IKU-5: 10}")
     p = params(rumus="realisasi_per_target", agency_extra=extra, year=year)

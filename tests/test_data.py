@@ -23,7 +23,9 @@ def mini(tmp_path, monkeypatch):
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 def test_build_writes_tidy_tables_and_audit(mini):
@@ -46,9 +48,13 @@ def test_build_writes_tidy_tables_and_audit(mini):
 
 def test_build_twice_is_byte_identical(mini):
     data.build_data(2017)
-    first = snapshot(mini / "data/processed/2017") | {"audit": (mini / "outputs/2017/audit.csv").read_bytes()}
+    first = snapshot(mini / "data/processed/2017") | {
+        "audit": (mini / "outputs/2017/audit.csv").read_bytes()
+    }
     data.build_data(2017)
-    second = snapshot(mini / "data/processed/2017") | {"audit": (mini / "outputs/2017/audit.csv").read_bytes()}
+    second = snapshot(mini / "data/processed/2017") | {
+        "audit": (mini / "outputs/2017/audit.csv").read_bytes()
+    }
     assert first == second
 
 

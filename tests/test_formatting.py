@@ -48,7 +48,9 @@ DASH = "\u2013"
         (lambda: f.perubahan(1, "", kata_naik="meningkat"), "meningkat 1,00"),
         (lambda: f.nilai_satuan(83.85, "persen"), "83,85%"),
         (lambda: f.nilai_satuan(86.26, "skor"), "86,26"),
-        (lambda: f.nilai_satuan(17, "kasus", 0), "17 kasus"),
+        (lambda: f.nilai_satuan(17, "kasus"), "17 kasus"),
+        (lambda: f.nilai_satuan(2.5, "orang"), "2,5 orang"),
+        (lambda: f.perubahan(-4, "kasus", ringkas=True), "turun 4 kasus"),
         (lambda: f.nilai_satuan(46000000, "rupiah"), "Rp46.000.000,00"),
     ],
 )

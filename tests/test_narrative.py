@@ -72,16 +72,15 @@ def test_target_with_decimals():
 def test_trend_sentences():
     naik = kalimat_tren("Nilai IKM", 86.26, 75.95, 2017, "skor")
     assert naik == (
-        "Nilai IKM tahun 2017 sebesar 86,26, naik 10,31 poin dibandingkan tahun 2016 "
-        "sebesar 75,95."
+        "Nilai IKM tahun 2017 sebesar 86,26, naik 10,31 poin dibandingkan tahun 2016 sebesar 75,95."
     )
     turun = kalimat_tren("Gap kompetensi", 16.15, 17, 2017, "persen")
     assert "turun 0,85 poin persentase" in turun
     assert "sebesar 17,00%." in turun
     tetap = kalimat_tren("Jumlah kasus", 21, 21, 2016, "kasus", tahun_lalu=2015)
-    assert tetap == "Jumlah kasus tahun 2016 sebesar 21,00 kasus, tetap sama dengan tahun 2015."
+    assert tetap == "Jumlah kasus tahun 2016 sebesar 21 kasus, tetap sama dengan tahun 2015."
     kasus = kalimat_tren("Jumlah kasus", 17, 21, 2017, "kasus")
-    assert "turun 4,00 kasus" in kasus
+    assert "turun 4 kasus dibandingkan tahun 2016 sebesar 21 kasus." in kasus
 
 
 def test_budget_sentence_sasaran_i():

@@ -263,7 +263,9 @@ def test_long_table_keeps_every_previous_row():
         {"tahun": {"type": "int"}, "jumlah_kasus": {"type": "int"}, "sumber": {"type": "str"}},
         key=["tahun"],
     )
-    previous = pd.DataFrame({"tahun": ["2016", "2017"], "jumlah_kasus": ["21", "17"], "sumber": ["a", "b"]})
+    previous = pd.DataFrame(
+        {"tahun": ["2016", "2017"], "jumlah_kasus": ["21", "17"], "sumber": ["a", "b"]}
+    )
     cols = newyear.template_columns(spec, list(previous.columns), 2017, 2018)
     assert newyear.table_kind(spec, cols) == "panjang"
     assert newyear.prefill_rows(spec, cols, previous) == [["2016", "21", "a"], ["2017", "17", "b"]]

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from lkjip_helpers.exceptions import ParamsError
-from lkjip_helpers.params import load_agency, load_params, load_year, target_for
+from lkjip_helpers.params import load_agency, load_params, target_for
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -309,7 +309,11 @@ def test_mirrored_formula_needs_mirrored_scale(root):
 
 YEAR_ERRORS = [
     ("perjanjian_kinerja.murni.IKU-9", 5, "perjanjian_kinerja.murni.IKU-9: unknown IKU"),
-    ("perjanjian_kinerja.murni.IKU-3", DELETE, "perjanjian_kinerja.murni: missing target for IKU-3"),
+    (
+        "perjanjian_kinerja.murni.IKU-3",
+        DELETE,
+        "perjanjian_kinerja.murni: missing target for IKU-3",
+    ),
     ("perjanjian_kinerja.perubahan.IKU-1", 0, "perjanjian_kinerja.perubahan.IKU-1: a target of 0"),
     ("perjanjian_kinerja.perubahan.IKU-1", None, "perjanjian_kinerja.perubahan.IKU-1: expected a"),
     ("perjanjian_kinerja.murni", DELETE, "perjanjian_kinerja.murni: missing (required)"),

@@ -81,7 +81,12 @@ def test_penurunan_kasus_disiplin_seed():
     assert h.nilai == pytest.approx(19.047619, rel=1e-6)
     assert round(h.nilai, 2) == 19.05
     assert h.masukan == {"kasus_2016": 21, "kasus_2017": 17}
-    assert (h.aturan, h.tabel, h.bukti, h.tahun) == ("penurunan_kasus_disiplin", "kasus_disiplin", None, 2017)
+    assert (h.aturan, h.tabel, h.bukti, h.tahun) == (
+        "penurunan_kasus_disiplin",
+        "kasus_disiplin",
+        None,
+        2017,
+    )
 
 
 def test_penurunan_uses_total_rows_or_sums_details():

@@ -95,7 +95,9 @@ def test_permendagri_86_2017_edges(nilai, kategori, skor):
 
 
 def test_unknown_scale_is_params_error():
-    with pytest.raises(ParamsError, match=r"params/scales.yaml: skala.likert: unknown scale; known"):
+    with pytest.raises(
+        ParamsError, match=r"params/scales.yaml: skala.likert: unknown scale; known"
+    ):
         get_scale("likert")
     with pytest.raises(ParamsError, match=r"ikm.iso: unknown IKM regulation"):
         get_ikm_regulation("iso")
@@ -134,9 +136,10 @@ def test_score_never_decreases_with_capaian(a, b):
     for nama in ("ordinal_seed", "permendagri_86_2017"):
         assert kategorikan(lo, nama).skor <= kategorikan(hi, nama).skor
     # mirrored scale: a higher (non-oriented) capaian is worse
-    assert kategorikan(lo, "ordinal_seed", "negatif").skor >= kategorikan(
-        hi, "ordinal_seed", "negatif"
-    ).skor
+    assert (
+        kategorikan(lo, "ordinal_seed", "negatif").skor
+        >= kategorikan(hi, "ordinal_seed", "negatif").skor
+    )
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,106 @@
+"""End to end: the built 2017 report says what the data says, everywhere."""
+
+from __future__ import annotations
+
+import html as htmlmod
+import re
+from pathlib import Path
+
+import pandas as pd
+import pypdf
+import pytest
+
+from lkjip_helpers.formatting import persen
+
+pytestmark = pytest.mark.e2e
+
+CHAPTERS = [
+    "Kata Pengantar",
+    "Ikhtisar Eksekutif",
+    "Pendahuluan",
+    "Perencanaan Kinerja",
+    "Akuntabilitas Kinerja",
+    "Penutup",
+    "Lampiran",
+    "Catatan Kualitas Data",
+]
+FIGURES = ["110,33", "103,54", "380,95", "113,50", "86,26", "5.462.124.731", "89,61"]
+
+
+def norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("\xa0", " "))
+
+
+def pdf_text(path: Path) -> str:
+    return norm(" ".join(p.extract_text() or "" for p in pypdf.PdfReader(path).pages))
+
+
+def html_text(path: Path) -> str:
+    raw = path.read_text(encoding="utf-8")
+    raw = re.sub(r"<(script|style)\b.*?</\1>", " ", raw, flags=re.S)
+    return norm(htmlmod.unescape(re.sub(r"<[^>]+>", " ", raw)))
+
+
+def out(root: Path) -> Path:
+    return root / "outputs" / "2017"
+
+
+def test_pdf_has_chapters_tables_and_figures(built_2017):
+    text = pdf_text(out(built_2017) / "lkjip-2017.pdf")
+    low = text.lower()
+    for heading in CHAPTERS:
+        assert heading.lower() in low, heading
+    assert "Tabel 3.1" in text
+    for figure in FIGURES:
+        assert figure in text, figure
+
+
+def test_capaian_csv_agrees_with_pdf_and_html(built_2017):
+    capaian = pd.read_csv(out(built_2017) / "capaian_iku.csv")
+    assert len(capaian) >= 4
+    ptext = pdf_text(out(built_2017) / "lkjip-2017.pdf")
+    htext = html_text(out(built_2017) / "lkjip-2017.html")
+    for row in capaian.itertuples():
+        shown = persen(row.capaian)
+        assert shown in ptext, (row.kode, shown)
+        assert shown in htext, (row.kode, shown)
+
+
+def _section(raw: str, start_id: str) -> str:
+    """HTML from the heading with ``start_id`` to the next h1."""
+    i = raw.index(f'id="{start_id}"')
+    j = raw.find("<h1", i + 1)
+    return raw[i : j if j > 0 else len(raw)]
+
+
+def _iku4_image(raw: str) -> str:
+    m = re.search(r'<figure id="fig-iku-4">.*?src="(data:image/png;base64,[^"]+)"', raw, re.S)
+    assert m, "figure fig-iku-4 not found"
+    return m.group(1)
+
+
+def test_changed_realisasi_changes_every_place(built_2017, repo_copy):
+    from lkjip_helpers import laporan
+    from lkjip_helpers.build import build_report
+
+    raw_csv = repo_copy / "data" / "raw" / "2017" / "realisasi_iku.csv"
+    text = raw_csv.read_text(encoding="utf-8")
+    assert "86.26" in text
+    raw_csv.write_text(text.replace("86.26", "81.26"), encoding="utf-8")
+    laporan.konteks.cache_clear()
+    build_report(2017, progress=False)
+
+    capaian = pd.read_csv(out(repo_copy) / "capaian_iku.csv")
+    iku4 = capaian.set_index("kode").loc["IKU-4"]
+    assert persen(iku4.capaian) == "106,92"
+
+    raw = (out(repo_copy) / "lkjip-2017.html").read_text(encoding="utf-8")
+    ikhtisar = norm(htmlmod.unescape(re.sub(r"<[^>]+>", " ", _section(raw, "sec-ikhtisar-eksekutif"))))
+    assert "106,92" in ikhtisar
+    bab3_id = re.search(r'<h1 class="bab" id="([^"]*akuntabilitas[^"]*)"', raw).group(1)
+    bab3 = norm(htmlmod.unescape(re.sub(r"<[^>]+>", " ", _section(raw, bab3_id))))
+    assert "106,92" in bab3
+    assert "113,50" not in html_text(out(repo_copy) / "lkjip-2017.html")
+
+    old = (out(built_2017) / "lkjip-2017.html").read_text(encoding="utf-8")
+    assert _iku4_image(raw) != _iku4_image(old)
