@@ -100,6 +100,16 @@ class Konteks:
         """A year-specific prose file, filled with values (``params/prose/<year>/``)."""
         return isi_teks(config.prose_dir(self.tahun) / name, self.nilai_teks() | extra, bagian)
 
+    def seksi(self, name: str, teks: bool = False, **extra) -> dict[str, str]:
+        """The ``## `` sections of a prose (or, with ``teks``, an agency text) file.
+
+        Returns heading -> filled body, in file order, so a notebook can place each
+        section next to the table it comments on.
+        """
+        folder = config.teks_dir() if teks else config.prose_dir(self.tahun)
+        filled = isi_teks(folder / name, self.nilai_teks() | extra, tambah=0)
+        return bagi_seksi(filled)
+
     def teks(self, name: str, **extra) -> str:
         """An agency text file (``params/teks/``), filled with values."""
         return isi_teks(config.teks_dir() / name, self.nilai_teks() | extra)
@@ -172,6 +182,23 @@ def isi_teks(path: Path, values: dict, bagian: int | None = None, tambah: int = 
     escaped = {k: esc(v) for k, v in values.items()}
     filled = _Formatter(path).vformat(text, (), escaped).strip()
     return turunkan_judul(filled, tambah)
+
+
+def bagi_seksi(markdown: str) -> dict[str, str]:
+    """Split Markdown at level-2 headings: {heading: body}; text before any is under ''."""
+    out: dict[str, list[str]] = {"": []}
+    current = ""
+    for line in markdown.splitlines():
+        if line.startswith("## "):
+            current = line[3:].strip()
+            out[current] = []
+        else:
+            out[current].append(line)
+    return {
+        k: turunkan_judul("\n".join(v).strip(), 1)
+        for k, v in out.items()
+        if k or "".join(v).strip()
+    }
 
 
 def turunkan_judul(markdown: str, tambah: int) -> str:

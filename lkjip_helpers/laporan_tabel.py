@@ -524,3 +524,8 @@ def kalimat_audit(audit: pd.DataFrame) -> str:
     return isi(
         "audit", {"jumlah_temuan": fmt.angka(len(audit), 0), "jumlah_tabel": fmt.angka(tables, 0)}
     )
+
+
+def nama_judul(teks: str) -> str:
+    """'BELANJA TIDAK LANGSUNG (BTL)' -> 'Belanja Tidak Langsung (BTL)': acronyms kept."""
+    return " ".join(w if w.startswith("(") else w.capitalize() for w in str(teks).split())
