@@ -321,8 +321,13 @@ class _Auditor:
                         self.report(idx, col, mine.at[idx, col], value, "same_values", note=note)
 
 
-def audit_table(table: RawTable, others: Mapping[str, RawTable]) -> list[Finding]:
-    """Run the catalogue checks of one table and list its header corrections."""
+def audit_table(
+    table: RawTable, others: Mapping[str, RawTable], year: int | None = None
+) -> list[Finding]:
+    """Run the catalogue checks of one table and list its header corrections.
+
+    A correction with a ``tahun`` belongs to that report year's printing only.
+    """
     auditor = _Auditor(table)
     for check in table.spec.checks:
         rule = check["rule"]
@@ -337,6 +342,8 @@ def audit_table(table: RawTable, others: Mapping[str, RawTable]) -> list[Finding
                 f"column or option {exc} not found"
             ) from None
     for corr in table.spec.corrections:
+        if year is not None and corr.get("tahun") not in (None, year):
+            continue
         auditor.findings.append(
             Finding(
                 tabel=table.spec.source,
@@ -426,13 +433,17 @@ def findings_frame(findings: Iterable[Finding]) -> pd.DataFrame:
     return frame.astype({"tabel": "object", "item": "object"})
 
 
-def run_audit(tables: Mapping[str, RawTable], prose_table: str = "angka_publikasi") -> pd.DataFrame:
+def run_audit(
+    tables: Mapping[str, RawTable],
+    prose_table: str = "angka_publikasi",
+    year: int | None = None,
+) -> pd.DataFrame:
     """Audit every table (in catalogue order) and the prose figures of one year."""
     findings: list[Finding] = []
     for name, table in tables.items():
         if name == prose_table:
             continue
-        findings.extend(audit_table(table, tables))
+        findings.extend(audit_table(table, tables, year))
     if prose_table in tables:
         findings.extend(audit_prose_figures(tables[prose_table], tables))
     return findings_frame(findings)

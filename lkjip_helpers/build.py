@@ -7,6 +7,7 @@ last good report exactly as it was.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -53,6 +54,8 @@ class BuildStats:
     timings: dict[str, Timing] = field(default_factory=dict)
     phases: dict[str, float] = field(default_factory=dict)
     renderer: str = ""
+    keys: dict[str, str] = field(default_factory=dict)  # notebook name -> cache key
+    render_cached: bool = False  # book + HTML + PDF taken from the render cache
 
 
 def _common_param_files(year: int) -> list[Path]:
@@ -180,6 +183,7 @@ def execute_jobs(
     todo = []
     for job in jobs:
         key = job.key()
+        stats.keys[job.name] = key
         hit = cache.lookup(key) if use_cache else None
         if hit is not None:
             shutil.copyfile(hit, out_dir / f"{job.name}.ipynb")
@@ -235,6 +239,80 @@ def _keep_failed(target: Path, name: str) -> None:
         failed = config.cache_dir() / "failed"
         failed.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(target, failed / f"{name}.ipynb")
+
+
+# Bump when stitching/rendering changes in a way the render key cannot see.
+RENDER_FORMAT = 1
+
+
+def _render_key(year: int, chapters: list[Chapter], keys: dict[str, str], meta: dict) -> str:
+    """Key of the stitched book + HTML + PDF: what goes into stitch and render.
+
+    The executed notebooks are identified by their own cache keys (in chapter
+    order), plus the book template, the title-page metadata, the source of the
+    stitch/render code and the renderer choice and versions.
+    """
+    from importlib import metadata
+
+    h = hashlib.sha256()
+    h.update(f"render-format={RENDER_FORMAT};year={year}\n".encode())
+    for ch in chapters:
+        h.update(f"chapter={ch.id};{ch.title};{ch.numbered}\n".encode())
+        for job in ch.jobs:
+            h.update(f"{job.name}={keys[job.name]}\n".encode())
+    h.update(json.dumps(meta, sort_keys=True, default=str).encode())
+    versions = []
+    for dist in ("pypandoc-binary", "pypandoc_binary", "typst"):
+        try:
+            versions.append(f"{dist}={metadata.version(dist)}")
+        except metadata.PackageNotFoundError:
+            pass
+    h.update(
+        (
+            f"renderer={os.environ.get('LKJIP_RENDERER', '')};quarto={shutil.which('quarto')};"
+            f"epoch={os.environ.get('SOURCE_DATE_EPOCH', '')};{';'.join(versions)}\n"
+        ).encode()
+    )
+    template = config.book_template_dir()
+    for path in sorted(
+        p for p in template.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+    ):
+        cache._hash_file(h, path, str(path.relative_to(template)))
+    for module in cache.module_closure("from lkjip_helpers import render, stitch"):
+        cache._hash_file(h, cache._module_file(module), module)
+    return h.hexdigest()
+
+
+def _render_cache_dir(key: str) -> Path:
+    return config.cache_dir() / "render" / key
+
+
+def _render_from_cache(key: str, staging: Path, year: int) -> str | None:
+    """Copy a cached book + HTML + PDF into ``staging``; the renderer name, or None."""
+    folder = _render_cache_dir(key)
+    done = folder / "renderer.txt"
+    if not done.exists():
+        return None
+    shutil.copytree(folder / "book", staging / "book")
+    for suffix in ("html", "pdf"):
+        shutil.copyfile(folder / f"lkjip-{year}.{suffix}", staging / f"lkjip-{year}.{suffix}")
+    return done.read_text(encoding="utf-8").strip()
+
+
+def _render_store(key: str, staging: Path, year: int, renderer: str) -> None:
+    folder = _render_cache_dir(key)
+    if folder.exists():
+        return
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{key[:12]}-", dir=folder.parent))
+    try:
+        shutil.copytree(staging / "book", tmp / "book")
+        for suffix in ("html", "pdf"):
+            shutil.copyfile(staging / f"lkjip-{year}.{suffix}", tmp / f"lkjip-{year}.{suffix}")
+        (tmp / "renderer.txt").write_text(renderer + "\n", encoding="utf-8")
+        tmp.rename(folder)
+    except OSError:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _swap_in(staging: Path, dest: Path) -> None:
@@ -298,17 +376,28 @@ def build_report(
         stats.phases["notebooks"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
-        book_dir = staging / "book"
-        chapter_list = [[nb_dir / f"{j.name}.ipynb" for j in ch.jobs] for ch in chapters]
-        stitch(chapter_list, book_dir)
         from .laporan import render_meta
 
-        stats.renderer = render(
-            book_dir,
-            staging / f"lkjip-{year}.html",
-            staging / f"lkjip-{year}.pdf",
-            render_meta(year),
-        )
+        meta = render_meta(year)
+        render_key = None
+        if use_cache and not naive:
+            render_key = _render_key(year, chapters, stats.keys, meta)
+            cached_renderer = _render_from_cache(render_key, staging, year)
+            if cached_renderer is not None:
+                stats.renderer = cached_renderer
+                stats.render_cached = True
+        if not stats.render_cached:
+            book_dir = staging / "book"
+            chapter_list = [[nb_dir / f"{j.name}.ipynb" for j in ch.jobs] for ch in chapters]
+            stitch(chapter_list, book_dir)
+            stats.renderer = render(
+                book_dir,
+                staging / f"lkjip-{year}.html",
+                staging / f"lkjip-{year}.pdf",
+                meta,
+            )
+            if render_key is not None:
+                _render_store(render_key, staging, year, stats.renderer)
         stats.phases["render"] = time.perf_counter() - t0
         _swap_in(staging, dest)
     except BaseException:
@@ -316,9 +405,10 @@ def build_report(
         raise
     total = time.perf_counter() - t_start
     stats.phases["total"] = total
+    cached_note = ", render cached" if stats.render_cached else ""
     summary = (
         f"report {year}: {len(stats.executed)} executed, {len(stats.cached)} cached, "
-        f"{len(stats.failed)} failed in {total:.1f} s (renderer: {stats.renderer}) -> "
+        f"{len(stats.failed)} failed in {total:.1f} s (renderer: {stats.renderer}{cached_note}) -> "
         f"{display_path(dest)}/lkjip-{year}.html, .pdf"
     )
     print(summary, flush=True)

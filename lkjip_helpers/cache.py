@@ -11,6 +11,7 @@ fresh clone or a ``touch`` keeps the cache valid.
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import json
 import shutil
@@ -40,12 +41,19 @@ def _module_file(module: str) -> Path | None:
     return None
 
 
-def _imports_of_code(code: str, current: str | None = None) -> set[str]:
+def _imports_of_code(code: str, current: str | None = None) -> frozenset[str]:
     """Modules of the package imported by ``code`` (absolute and relative imports)."""
+    return _imports_cached(code, current, str(config.project_root()))
+
+
+@functools.lru_cache(maxsize=1024)
+def _imports_cached(code: str, current: str | None, root: str) -> frozenset[str]:
+    # Parsing is the expensive part of a key; memoised on the code (and the root,
+    # which decides which modules exist), so a build parses each module once.
     try:
         tree = ast.parse(code)
     except SyntaxError:
-        return set()
+        return frozenset()
     found = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -62,7 +70,7 @@ def _imports_of_code(code: str, current: str | None = None) -> set[str]:
             found.add(mod)
             for alias in node.names:
                 found.add(f"{mod}.{alias.name}")
-    return {m for m in found if _module_file(m) is not None}
+    return frozenset(m for m in found if _module_file(m) is not None)
 
 
 def module_closure(code: str) -> list[str]:

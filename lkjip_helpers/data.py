@@ -124,7 +124,7 @@ def build_data(year: int, *, write_audit: bool = True, audit_dir: Path | None = 
     catalogue = load_catalogue()
     raw = load_raw_year(year, catalogue)
     processed = process_tables(raw)
-    audit = run_audit(raw)
+    audit = run_audit(raw, year=year)
     if config.agency_file().exists():
         # Checks that need the agency's IKU definitions (a data-only project has none).
         from .laporan import iku_audit

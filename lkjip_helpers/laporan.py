@@ -96,9 +96,14 @@ class Konteks:
             out[str(row.id)] = nilai_satuan(row.nilai, str(row.satuan))
         return out
 
-    def prose(self, name: str, bagian: int | None = None, **extra) -> str:
-        """A year-specific prose file, filled with values (``params/prose/<year>/``)."""
-        return isi_teks(config.prose_dir(self.tahun) / name, self.nilai_teks() | extra, bagian)
+    def prose(self, name: str, bagian: int | None = None, tambah: int = 1, **extra) -> str:
+        """A year-specific prose file, filled with values (``params/prose/<year>/``).
+
+        ``tambah`` demotes the file's headings (a ``##`` in the file becomes
+        ``###`` by default, since prose sits inside a section).
+        """
+        values = self.nilai_teks() | extra
+        return isi_teks(config.prose_dir(self.tahun) / name, values, bagian, tambah)
 
     def seksi(self, name: str, teks: bool = False, **extra) -> dict[str, str]:
         """The ``## `` sections of a prose (or, with ``teks``, an agency text) file.
@@ -110,9 +115,9 @@ class Konteks:
         filled = isi_teks(folder / name, self.nilai_teks() | extra, tambah=0)
         return bagi_seksi(filled)
 
-    def teks(self, name: str, **extra) -> str:
+    def teks(self, name: str, tambah: int = 1, **extra) -> str:
         """An agency text file (``params/teks/``), filled with values."""
-        return isi_teks(config.teks_dir() / name, self.nilai_teks() | extra)
+        return isi_teks(config.teks_dir() / name, self.nilai_teks() | extra, tambah=tambah)
 
 
 def terbilang(n: int) -> str:
@@ -291,7 +296,7 @@ def render_meta(year: int) -> dict:
         "pemerintah": inst.pemerintah,
         "tahun": fmt.tahun(year),
         "tempat": p.tahun.laporan.tempat,
-        "tanggal": fmt.tanggal(p.tahun.laporan.tanggal),
+        "tanggal": fmt.tanggal(p.tahun.laporan.tanggal_wajib()),
     }
 
 
@@ -353,7 +358,7 @@ def tanda_tangan(ctx: Konteks) -> dict:
     lap = ctx.tahun_params.laporan
     return {
         "place": lap.tempat,
-        "date_text": fmt.tanggal(lap.tanggal),
+        "date_text": fmt.tanggal(lap.tanggal_wajib()),
         "jabatan": k.jabatan,
         "nama": k.nama,
         "pangkat": f"{k.pangkat} ({k.golongan})" if k.golongan else k.pangkat,

@@ -215,7 +215,17 @@ class Laporan:
     """Where and when the report is signed."""
 
     tempat: str
-    tanggal: _dt.date
+    tanggal: _dt.date | None
+    sumber: str = ""
+
+    def tanggal_wajib(self) -> _dt.date:
+        """The report date, or a clear error while it is still empty (null)."""
+        if self.tanggal is None:
+            raise ParamsError(
+                f"{self.sumber or 'params/<year>.yaml'}: laporan.tanggal: not filled in yet; "
+                "write the date the head of agency signs the report (YYYY-MM-DD)."
+            )
+        return self.tanggal
 
 
 @dataclass(frozen=True)
@@ -712,7 +722,9 @@ def load_year(year: int, agency: AgencyParams, path: Path | str | None = None) -
             ) from None
     if isinstance(tanggal, _dt.datetime):
         tanggal = tanggal.date()
-    if not isinstance(tanggal, _dt.date):
+    # null: not decided yet (a new year). The data step works without it; the
+    # report asks for it (Laporan.tanggal_wajib) when it prints the date.
+    if tanggal is not None and not isinstance(tanggal, _dt.date):
         raise ctx.fail("laporan.tanggal", f"expected a date YYYY-MM-DD, got {_show(tanggal)}")
     tempat = lap.get("tempat") or agency.instansi.kota
     if not isinstance(tempat, str):
@@ -730,7 +742,7 @@ def load_year(year: int, agency: AgencyParams, path: Path | str | None = None) -
     known = {"tahun", "laporan", "perjanjian_kinerja"}
     return YearParams(
         tahun=year,
-        laporan=Laporan(tempat=tempat.strip(), tanggal=tanggal),
+        laporan=Laporan(tempat=tempat.strip(), tanggal=tanggal, sumber=display_path(ctx.path)),
         perjanjian_kinerja=PerjanjianKinerja(murni=murni, perubahan=perubahan),
         sumber=ctx.nama,
         lainnya={k: v for k, v in data.items() if k not in known},

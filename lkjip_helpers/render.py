@@ -250,7 +250,9 @@ def render_quarto(book_dir: Path, out_html: Path, out_pdf: Path) -> None:
     site = book_dir / "_book"
     pdf = site / f"{cfg.output_file}.pdf"
     if not pdf.is_file():
-        raise BuildError(f"quarto render did not write {pdf}; check the typst format in _quarto.yml")
+        raise BuildError(
+            f"quarto render did not write {pdf}; check the typst format in _quarto.yml"
+        )
     shutil.copyfile(pdf, out_pdf)
     html_dir = out_html.with_name(out_html.stem + "_html")
     if html_dir.exists():
@@ -348,11 +350,20 @@ def pandoc_command(book_dir: Path, to: str, cfg: BookConfig, meta: dict[str, str
     return cmd
 
 
-def _run_pandoc(cmd: list[str], book_dir: Path, what: str) -> str:
-    proc = subprocess.run(
-        cmd, cwd=book_dir, capture_output=True, text=True, encoding="utf-8", check=False
+def _start_pandoc(cmd: list[str], book_dir: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        cmd,
+        cwd=book_dir,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
     )
-    stderr = proc.stderr or ""
+
+
+def _finish_pandoc(proc: subprocess.Popen, what: str) -> str:
+    stdout, stderr = proc.communicate()
+    stderr = stderr or ""
     unresolved = sorted(set(re.findall(r"LKJIP-UNRESOLVED (\S+)", stderr)))
     if proc.returncode != 0:
         raise BuildError(f"pandoc failed writing the {what} (exit {proc.returncode}):\n{stderr}")
@@ -367,7 +378,12 @@ def _run_pandoc(cmd: list[str], book_dir: Path, what: str) -> str:
     for line in stderr.splitlines():
         if line.strip():
             print(f"pandoc ({what}): {line}", file=sys.stderr)
-    return proc.stdout
+    return stdout
+
+
+def _run_pandoc(cmd: list[str], book_dir: Path, what: str) -> str:
+    """Run pandoc in ``book_dir`` and return its output (BuildError on any problem)."""
+    return _finish_pandoc(_start_pandoc(cmd, book_dir), what)
 
 
 _TH_RE = re.compile(r"<th(?=[\s>])(?![^>]*\bscope=)")
@@ -399,7 +415,8 @@ def compile_typst(typ_file: Path, out_pdf: Path, root: Path) -> None:
     except ImportError as exc:
         raise BuildError("the typst Python package is missing: pip install typst") from exc
     try:
-        typst.compile(
+        compile_fn = getattr(typst, "compile_with_warnings", None) or typst.compile
+        result = compile_fn(
             str(typ_file),
             output=str(out_pdf),
             root=str(root),
@@ -410,6 +427,10 @@ def compile_typst(typ_file: Path, out_pdf: Path, root: Path) -> None:
     except Exception as exc:  # typst.TypstError and friends
         detail = getattr(exc, "diagnostic", None) or str(exc)
         raise BuildError(f"Typst could not compile {typ_file}:\n{detail}") from exc
+    warnings = result[1] if isinstance(result, tuple) and len(result) == 2 else []
+    for warning in warnings or []:
+        text = getattr(warning, "diagnostic", None) or getattr(warning, "message", None)
+        print(f"typst: {text or warning}", file=sys.stderr)
 
 
 def render_builtin(book_dir: Path, out_html: Path, out_pdf: Path, meta: dict[str, str]) -> None:
@@ -426,16 +447,25 @@ def render_builtin(book_dir: Path, out_html: Path, out_pdf: Path, meta: dict[str
         if not (book_dir / needed).is_file():
             raise BuildError(f"{book_dir / needed} is missing: stitch the book again")
 
-    html = _run_pandoc(pandoc_command(book_dir, "html", cfg, meta), book_dir, "HTML")
-    html = add_header_scope(html)
-    _write_atomic(Path(out_html), html.encode("utf-8"))
-
-    typ = _run_pandoc(pandoc_command(book_dir, "typst", cfg, meta), book_dir, "Typst markup")
-    typ_file = book_dir / TYPST_FILE
-    typ_file.write_text(typ, encoding="utf-8")
+    # The two pandoc runs are independent: run them side by side, compile the PDF
+    # while the HTML is being written.
+    html_proc = _start_pandoc(pandoc_command(book_dir, "html", cfg, meta), book_dir)
+    typst_proc = _start_pandoc(pandoc_command(book_dir, "typst", cfg, meta), book_dir)
     tmp_pdf = Path(out_pdf).with_name(Path(out_pdf).name + ".tmp")
-    compile_typst(typ_file, tmp_pdf, book_dir)
-    os.replace(tmp_pdf, out_pdf)
+    try:
+        typ = _finish_pandoc(typst_proc, "Typst markup")
+        typ_file = book_dir / TYPST_FILE
+        typ_file.write_text(typ, encoding="utf-8")
+        compile_typst(typ_file, tmp_pdf, book_dir)
+        html = add_header_scope(_finish_pandoc(html_proc, "HTML"))
+        _write_atomic(Path(out_html), html.encode("utf-8"))
+        os.replace(tmp_pdf, out_pdf)
+    finally:
+        for proc in (html_proc, typst_proc):
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
+        tmp_pdf.unlink(missing_ok=True)
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

@@ -36,7 +36,9 @@ from collections.abc import Iterable, Mapping, Sequence
 #: Resolution of figures embedded in the report (dots per inch).
 FIGURE_DPI = 200
 #: Pipe-table separator dashes per column: bounds of the relative column width.
-_MIN_DASHES, _MAX_DASHES = 3, 40
+_MIN_DASHES = 3
+#: Width of the text column in characters of table type (A4, 15.5 cm at 9.5 pt).
+_TEXT_WIDTH_CHARS = 100
 
 _PUNCTUATION = frozenset(string.punctuation)
 _LABEL_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
@@ -145,11 +147,42 @@ def _cell_text(value: object, where: str) -> str:
     return escape_markdown(value)
 
 
-def _header_text(column: object) -> str:
+def _header_raw(column: object) -> str:
     if isinstance(column, tuple):  # MultiIndex columns: "Jumlah 2017"
         parts = [str(p) for p in column if p is not None and str(p) != ""]
-        column = " ".join(dict.fromkeys(parts))
-    return escape_markdown(column)
+        return " ".join(dict.fromkeys(parts))
+    return str(column)
+
+
+def _header_text(column: object) -> str:
+    return escape_markdown(_header_raw(column))
+
+
+def column_widths(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[int]:
+    """Relative column widths (in characters) for the pipe-table separator line.
+
+    Pandoc (and Quarto) use the number of dashes per column as relative widths
+    when a line of the table is longer than 72 characters. Each column gets at
+    least its longest word (bold header words count 15% wider) plus padding, so
+    nothing overflows; the rest of the text width goes to the columns with long
+    text, in proportion to how much more they would like.
+    """
+    minimum, wanted = [], []
+    for j, head in enumerate(header):
+        cells = [r[j] for r in rows]
+        head_word = max((len(w) for w in head.split()), default=0)
+        cell_word = max((len(w) for c in cells for w in c.split()), default=0)
+        cell_len = max((len(c) for c in cells), default=0)
+        low = max(math.ceil(head_word * 1.15), cell_word) + 2
+        minimum.append(max(_MIN_DASHES, low))
+        wanted.append(max(low, math.ceil(len(head) * 1.15) + 2, cell_len + 2))
+    if sum(wanted) <= _TEXT_WIDTH_CHARS:
+        return wanted
+    spare = _TEXT_WIDTH_CHARS - sum(minimum)
+    extra = [w - m for w, m in zip(wanted, minimum)]
+    if spare <= 0 or sum(extra) == 0:
+        return minimum
+    return [m + round(spare * e / sum(extra)) for m, e in zip(minimum, extra)]
 
 
 def _resolve_alignment(
@@ -216,13 +249,8 @@ def table_markdown(
     header = [_header_text(c) for c in columns]
     aligns = _resolve_alignment(col_align, columns, body, raw_cells)
 
-    # Relative widths come from the number of dashes (used by pandoc when a line is
-    # longer than 72 characters): proportional to the longest text, within bounds.
-    widths = []
-    for j, col in enumerate(header):
-        longest_word = max((len(w) for w in col.split()), default=0)
-        longest_cell = max((len(r[j]) for r in body), default=0)
-        widths.append(min(_MAX_DASHES, max(_MIN_DASHES, longest_word, longest_cell)))
+    raw_header = [_header_raw(c) for c in columns]
+    widths = column_widths(raw_header, raw_cells)
     seps = []
     for a, w in zip(aligns, widths):
         if a == "l":

@@ -12,7 +12,8 @@ indicator and the budget notebook::
 Output, written atomically (built in a temporary sibling folder, then swapped in):
 
 * one Markdown file per chapter: ``index.md`` for the first chapter (Quarto books
-  require it; it is the Kata Pengantar), then ``01-<first notebook>.md`` ...;
+  require it; it is the Kata Pengantar), then ``01-<first notebook>.md`` ... (see
+  :func:`chapter_file_names`);
 * ``figures/<label>.png``: every image of the notebooks, taken out of its
   ``data:`` URI (``{#fig-capaian}`` gives ``figures/capaian.png``);
 * ``_quarto.yml``: the repository's ``book/_quarto.yml`` with ``book.chapters``
@@ -197,11 +198,16 @@ def extract_figures(markdown: str, figures_dir: Path, taken: dict[str, str]) -> 
 
 def _slug(text: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    slug = re.sub(r"^\d+-(?=[a-z])", "", slug)  # "01_pendahuluan" -> "pendahuluan"
     return slug or "bab"
 
 
 def chapter_file_names(chapters: Sequence[Sequence[Path]]) -> list[str]:
-    """File names of the chapters: ``index.md``, then ``NN-<first notebook>.md``."""
+    """File names of the chapters: ``index.md``, then ``NN-<first notebook>.md``.
+
+    A numeric prefix of the notebook name is dropped (``01_pendahuluan.ipynb`` in
+    chapter 1 gives ``01-pendahuluan.md``).
+    """
     names = []
     for i, notebooks in enumerate(chapters):
         if i == 0:
