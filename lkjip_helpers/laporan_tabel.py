@@ -364,7 +364,7 @@ def tabel_audit(audit: pd.DataFrame) -> pd.DataFrame:
 
     return pd.DataFrame(
         {
-            "Tabel": audit["tabel"].astype(str),
+            "Tabel sumber": audit["tabel"].astype(str),
             "Butir": audit["item"].astype(str),
             "Tercetak": [show(v) for v in audit["nilai_publikasi"]],
             "Hitung ulang": [show(v) for v in audit["nilai_hitung"]],

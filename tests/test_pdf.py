@@ -10,12 +10,12 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from .conftest import ROOT
+ROOT = Path(__file__).resolve().parent.parent
 
 pytestmark = pytest.mark.e2e
 
 A4 = (595.28, 841.89)
-CAPTION = r"(Tabel|Gambar) (\d+(?:\.\d+)?)\."
+CAPTION = r"(Tabel|Gambar) (\d+(?:\.\d+)?)\.(?!\d)"
 
 
 def norm(text: str) -> str:
@@ -137,12 +137,24 @@ def test_render_pages_to_png(pdf, pages):
     target = ROOT / "test-artifacts" / "pdf"
     target.mkdir(parents=True, exist_ok=True)
     table_page = next(
-        i + 1 for i, t in enumerate(pages) if i > 6 and re.search(r"^\s*Tabel 3\.1\.", t, re.M)
+        i + 1
+        for i, t in enumerate(pages)
+        if i > 6 and re.search(r"^\s*Tabel[\s\xa0]3\.1\.", t, re.M)
     )
     for first, last in [(1, 4), (table_page, table_page)]:
         subprocess.run(
-            ["pdftoppm", "-png", "-r", "60", "-f", str(first), "-l", str(last), str(pdf),
-             str(target / "page")],
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "60",
+                "-f",
+                str(first),
+                "-l",
+                str(last),
+                str(pdf),
+                str(target / "page"),
+            ],
             check=True,
         )
     assert len(list(target.glob("page-*.png"))) >= 5
