@@ -54,6 +54,7 @@ class BuildStats:
     timings: dict[str, Timing] = field(default_factory=dict)
     phases: dict[str, float] = field(default_factory=dict)
     renderer: str = ""
+    data_cached: bool = False
     keys: dict[str, str] = field(default_factory=dict)  # notebook name -> cache key
     render_cached: bool = False  # book + HTML + PDF taken from the render cache
 
@@ -337,7 +338,7 @@ def build_report(
     naive: bool = False,
 ) -> BuildStats:
     """Build ``outputs/<year>/`` (HTML, PDF, executed notebooks, CSVs) atomically."""
-    from .data import build_data
+    from .data import AUDIT_TABLE, build_data, processed_is_current
     from .laporan import capaian_iku_table
     from .render import render
     from .stitch import stitch
@@ -349,7 +350,14 @@ def build_report(
     dest.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{year}.staging-", dir=dest.parent))
     try:
-        data = build_data(year, audit_dir=staging)
+        if use_cache and not naive and processed_is_current(year):
+            # Nothing the data step reads has changed: reuse its output and audit.
+            shutil.copyfile(
+                config.processed_dir(year) / f"{AUDIT_TABLE}.csv", staging / "audit.csv"
+            )
+            stats.data_cached = True
+        else:
+            build_data(year, audit_dir=staging)
         capaian = capaian_iku_table(year)
         (staging / "capaian_iku.csv").write_bytes(
             capaian.to_csv(index=False, lineterminator="\n").encode("utf-8")
@@ -412,5 +420,4 @@ def build_report(
         f"{display_path(dest)}/lkjip-{year}.html, .pdf"
     )
     print(summary, flush=True)
-    del data
     return stats

@@ -31,6 +31,8 @@ from .processing import tidy_table
 from .validation import RawTable, validate_table
 
 AUDIT_TABLE = "audit_temuan"
+# Written beside the processed tables: the key of the inputs they were built from.
+DATA_KEY_FILE = ".kunci-data"
 
 
 @dataclass
@@ -133,6 +135,7 @@ def build_data(year: int, *, write_audit: bool = True, audit_dir: Path | None = 
     files = {f"{name}.csv": frame_to_csv_bytes(df) for name, df in processed.items()}
     # The findings are data for the report's appendix (Catatan Kualitas Data) too.
     files[f"{AUDIT_TABLE}.csv"] = frame_to_csv_bytes(audit)
+    files[DATA_KEY_FILE] = data_key(year).encode("ascii")
     write_folder_atomically(config.processed_dir(year), files)
     if write_audit:
         target = (audit_dir or config.outputs_dir(year)) / "audit.csv"
@@ -169,3 +172,32 @@ def load_processed(year: int, names: list[str] | None = None) -> dict[str, pd.Da
                         frame[col] = frame[col].astype(_PANDAS_TYPES.get(pattern.type, "object"))
         out[name] = frame
     return out
+
+
+def data_key(year: int) -> str:
+    """Hash of everything the data step of ``year`` reads (contents, not timestamps):
+    the year's raw files, the catalogue, the params files and the code of the step."""
+    import hashlib
+
+    from .cache import module_closure
+
+    h = hashlib.sha256()
+    files = sorted(p for p in config.raw_dir(year).rglob("*") if p.is_file())
+    files += [config.catalogue_file(), config.agency_file(), config.year_params_file(year)]
+    files += [config.scales_file()]
+    root = config.project_root()
+    for module in module_closure("from lkjip_helpers import data, laporan"):
+        files.append(root.joinpath(*module.split(".")).with_suffix(".py"))
+    for path in files:
+        h.update(str(path.relative_to(root) if path.is_relative_to(root) else path).encode())
+        h.update(hashlib.sha256(path.read_bytes()).digest() if path.exists() else b"-")
+    return h.hexdigest()
+
+
+def processed_is_current(year: int) -> bool:
+    """True when data/processed/<year>/ was built from exactly the current inputs."""
+    marker = config.processed_dir(year) / DATA_KEY_FILE
+    audit = config.processed_dir(year) / f"{AUDIT_TABLE}.csv"
+    if not (marker.exists() and audit.exists()):
+        return False
+    return marker.read_text(encoding="ascii").strip() == data_key(year)

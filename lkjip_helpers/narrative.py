@@ -338,13 +338,19 @@ def kalimat_rata_sasaran(
     capaian_dibatasi: float | None = None,
     skor: int | None = None,
     templat: Templat | None = None,
+    batas: float | None = None,
 ) -> str:
-    """Sasaran average sentence (from a row of ``capaian.rata_rata_per_sasaran``)."""
+    """Sasaran average sentence (from a row of ``capaian.rata_rata_per_sasaran``).
+
+    ``batas`` is the cap on each IKU's capaian (``pengukuran.batas_capaian``); with a
+    cap the template ``rata_sasaran_dibatasi`` is used, else ``rata_sasaran``.
+    """
     t = templat or load_templat()
     d = t.desimal
     return isi(
-        "rata_sasaran",
+        "rata_sasaran" if batas is None else "rata_sasaran_dibatasi",
         {
+            "batas": "" if batas is None else fmt.persen(batas, d, ringkas=True),
             "sasaran": sasaran,
             "jumlah_iku": "" if jumlah_iku is None else fmt.angka(jumlah_iku, 0),
             "capaian": fmt.persen(capaian, d),

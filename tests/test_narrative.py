@@ -172,3 +172,14 @@ def test_repository_templates_load():
     t = load_templat()
     assert {"capaian_iku", "tren_naik", "tren_turun", "tren_tetap", "anggaran"} <= set(t.kalimat)
     assert t.arah == {"naik": "naik", "turun": "turun", "tetap": "tetap"}
+
+
+def test_sasaran_average_sentence_with_cap():
+    s = kalimat_rata_sasaran(
+        "Meningkatnya Kualitas SDM", 198.27, "Sangat Baik", 3, capaian_dibatasi=100, batas=100
+    )
+    assert s == (
+        'Rata-rata capaian sasaran "Meningkatnya Kualitas SDM" dari 3 indikator sebesar '
+        "100,00% (Sangat Baik) dengan capaian setiap indikator dibatasi paling tinggi 100%; "
+        "tanpa batas tersebut rata-ratanya 198,27%."
+    )

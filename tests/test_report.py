@@ -31,7 +31,7 @@ HOSTILE = [
     "- bukan butir",
     "> bukan kutipan",
     "`kode` ~~coret~~ ^atas^ ~bawah~",
-    'kutip "ganda" dan \'tunggal\' -- ---',
+    "kutip \"ganda\" dan 'tunggal' -- ---",
     "&amp; &lt;b&gt;",
     "<!-- komentar -->",
     "::: {.div}",

@@ -37,7 +37,7 @@ def execute_fixture_notebooks(target: Path) -> Path:
         client.execute()
         nbformat.write(nb, target / path.name)
 
-    paths = sorted(FIXTURES.glob("*.ipynb"))
+    paths = [FIXTURES / f"{name}.ipynb" for chapter in CHAPTERS for name in chapter]
     with ThreadPoolExecutor(max_workers=len(paths)) as pool:
         list(pool.map(run, paths))
     return target
@@ -70,6 +70,7 @@ def test_chapter_files_and_quarto_yml(book):
     assert names == ["index.md", "01-bab1.md", "02-bab3.md", "03-lampiran.md"]
     conf = yaml.safe_load(book.quarto_yml.read_text(encoding="utf-8"))
     assert conf["book"]["chapters"] == names
+    assert conf["project"]["render"] == names
     assert conf["lang"] == "id"
     assert conf["execute"]["enabled"] is False
     assert conf["crossref"]["tbl-title"] == "Tabel"

@@ -304,7 +304,10 @@ function Pandoc(doc)
       end
       return pandoc.BulletList(list)
     end
-    front:insert(pandoc.Div({ title(cfg.toc_title, "daftar-isi"), build(toc) }, pandoc.Attr("", { "daftar", "daftar-isi" })))
+    -- ids on the wrapping divs (#daftar-isi a = the links), "-judul" on their titles
+    front:insert(
+      pandoc.Div({ title(cfg.toc_title, "daftar-isi-judul"), build(toc) }, pandoc.Attr("daftar-isi", { "daftar" }))
+    )
     local function listing(items, text, id, class)
       local list = pandoc.List()
       for _, e in ipairs(items) do
@@ -312,7 +315,7 @@ function Pandoc(doc)
         inl:extend(e.caption)
         list:insert({ pandoc.Plain({ pandoc.Link(inl, "#" .. e.id) }) })
       end
-      return pandoc.Div({ title(text, id), pandoc.BulletList(list) }, pandoc.Attr("", { "daftar", class }))
+      return pandoc.Div({ title(text, id .. "-judul"), pandoc.BulletList(list) }, pandoc.Attr(id, { "daftar", class }))
     end
     if #lot > 0 then
       front:insert(listing(lot, cfg.lot_title, "daftar-tabel", "daftar-tabel"))

@@ -1,0 +1,422 @@
+"""Tests of lkjip_helpers.render.
+
+The built-in renderer (pandoc + Typst) is run for real on the fixture notebooks
+(executed, stitched), and its HTML and PDF are inspected as a reader's tools
+would: html.parser for the HTML, pypdf for the PDF.
+
+Quarto cannot be installed on this machine (no network download of its
+binary), so the Quarto path is tested against the expected command line with
+``subprocess.run`` mocked; the mock writes the files Quarto would write.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+from pypdf import PdfReader
+
+from lkjip_helpers import render, stitch
+from lkjip_helpers.exceptions import BuildError
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures" / "notebooks"
+CHAPTERS = [["kata_pengantar"], ["bab1"], ["bab3", "iku"], ["lampiran"]]
+
+META = {
+    "instansi": "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia",
+    "pemerintah": "Pemerintah Kota Balikpapan",
+    "tahun": 2017,
+    "tempat": "Balikpapan",
+    "tanggal": "28 Februari 2018",
+}
+EPOCH = "1519776000"  # 2018-02-28
+HOSTILE = [
+    "<script>alert(1)</script>",
+    "[link](http://x) *miring*",
+    "#set text(red)",
+    "\\textbf{x} $x^2$",
+    "{{ x }} {{< include x >}} @tbl-palsu",
+]
+A4 = (595.28, 841.89)
+
+
+def execute_fixture_notebooks(target: Path) -> Path:
+    """Execute every fixture notebook (in parallel) into ``target`` (as test_stitch does)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    def run(path: Path) -> None:
+        nb = nbformat.read(path, as_version=4)
+        meta = {"metadata": {"path": str(ROOT)}}
+        NotebookClient(nb, timeout=180, kernel_name="python3", resources=meta).execute()
+        nbformat.write(nb, target / path.name)
+
+    paths = [FIXTURES / f"{name}.ipynb" for chapter in CHAPTERS for name in chapter]
+    with ThreadPoolExecutor(max_workers=len(paths)) as pool:
+        list(pool.map(run, paths))
+    return target
+
+
+@pytest.fixture(scope="module")
+def stitched(tmp_path_factory):
+    executed = execute_fixture_notebooks(tmp_path_factory.mktemp("executed"))
+    out = tmp_path_factory.mktemp("outputs") / "book"
+    return stitch.stitch(stitch.chapters_from_names(CHAPTERS, executed), out)
+
+
+@pytest.fixture(scope="module")
+def rendered(stitched, tmp_path_factory):
+    out = tmp_path_factory.mktemp("report")
+    html, pdf = out / "lkjip-2017.html", out / "lkjip-2017.pdf"
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    try:
+        start = time.perf_counter()
+        used = render.render(stitched.book_dir, html, pdf, META, renderer="builtin")
+        seconds = time.perf_counter() - start
+    finally:
+        mp.undo()
+    return {"html": html, "pdf": pdf, "used": used, "seconds": seconds, "book": stitched}
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+class Collector(HTMLParser):
+    """Collects what the HTML tests look at."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.elements: list[tuple[str, dict]] = []
+        self.ids: set[str] = set()
+        self.text: list[str] = []
+        self.text_in: dict[str, list[str]] = {}
+
+    def handle_starttag(self, tag, attrs):
+        d = {k: (v or "") for k, v in attrs}
+        self.elements.append((tag, d))
+        if "id" in d:
+            self.ids.add(d["id"])
+        if tag not in ("img", "br", "meta", "link", "col", "hr", "input"):
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        while self.stack:
+            if self.stack.pop() == tag:
+                break
+
+    def handle_data(self, data):
+        self.text.append(data)
+        for tag in set(self.stack):
+            self.text_in.setdefault(tag, []).append(data)
+
+    def all(self, tag):
+        return [a for t, a in self.elements if t == tag]
+
+
+@pytest.fixture(scope="module")
+def page(rendered):
+    parser = Collector()
+    parser.feed(rendered["html"].read_text(encoding="utf-8"))
+    parser.close()
+    parser.joined = " ".join(" ".join(parser.text).split())
+    return parser
+
+
+def test_builtin_renderer_ran_quickly(rendered, capsys):
+    assert rendered["used"] == "builtin"
+    assert rendered["seconds"] < 20
+
+
+def test_html_language_and_no_script(page):
+    (html,) = page.all("html")
+    assert html["lang"] == "id"
+    assert page.all("script") == []
+    assert page.all("link") == []  # CSS is inline
+    assert page.all("style")
+
+
+def test_html_is_self_contained(rendered, page):
+    for tag, attrs in page.elements:
+        for key in ("src", "href", "srcset", "poster", "data"):
+            value = attrs.get(key, "")
+            assert not re.match(r"^(https?:)?//", value), (tag, key, value)
+    raw = rendered["html"].read_text(encoding="utf-8")
+    assert "mathjax" not in raw.lower() and "@import" not in raw and "url(http" not in raw
+
+
+def test_hostile_text_appears_as_text(page):
+    for text in HOSTILE:
+        assert text in page.joined, text
+    assert "<b>berbahaya</b> & [tautan](http://y)" in page.joined
+
+
+def test_tables_have_column_headers_and_captions(page):
+    ths = page.all("th")
+    assert ths and all(th.get("scope") == "col" for th in ths)
+    captions = " ".join(page.text_in.get("caption", []))
+    for label in ("Tabel 1.1.", "Tabel 2.1.", "Tabel 2.2.", "Tabel L.1."):
+        assert label.replace(" ", "\u00a0") in captions
+    assert {"tbl-data-uji", "tbl-ikm", "tbl-dokumen", "tbl-capaian-lebar"} <= page.ids
+
+
+def test_figures_have_alt_and_figcaption(page):
+    imgs = page.all("img")
+    assert len(imgs) == 2
+    alts = sorted(img["alt"] for img in imgs)
+    assert alts[0].startswith("Diagram batang target dan realisasi")
+    assert alts[1] == "Garis nilai IKM naik dari 75,95 ke 86,26."
+    assert all(img["src"].startswith("data:image/png;base64,") for img in imgs)
+    figcaptions = " ".join(page.text_in.get("figcaption", []))
+    assert "Gambar\u00a01.1." in figcaptions and "Gambar\u00a02.1." in figcaptions
+
+
+def test_every_internal_link_resolves(page):
+    targets = [a["href"][1:] for a in page.all("a") if a.get("href", "").startswith("#")]
+    assert len(targets) > 10
+    missing = [t for t in targets if t not in page.ids]
+    assert missing == []
+
+
+def test_daftar_isi_tabel_gambar(page):
+    for ident in ("daftar-isi", "daftar-tabel", "daftar-gambar"):
+        assert ident in page.ids
+    links = {a["href"] for a in page.all("a") if a.get("href", "").startswith("#")}
+    assert {"#pendahuluan", "#sec-latar-belakang", "#tbl-data-uji", "#fig-tren"} <= links
+    assert "Daftar Tabel" in page.joined and "Daftar Gambar" in page.joined
+
+
+def test_crossrefs_become_numbered_links(rendered):
+    raw = rendered["html"].read_text(encoding="utf-8")
+    assert '<a href="#tbl-data-uji">Tabel\u00a01.1</a>' in raw
+    assert '<a href="#fig-tren">Gambar\u00a01.1</a>' in raw
+    assert '<a href="#tbl-ikm">Tabel\u00a02.2</a>' in raw
+    assert '<a href="#sec-latar-belakang">Subbab\u00a01.1</a>' in raw
+    assert '<a href="#tbl-dokumen">Tabel\u00a0L.1</a>' in raw
+
+
+def test_html_chapters_signature_and_no_code(page, rendered):
+    assert "BAB I Pendahuluan" in page.joined  # (split() also splits at nbsp)
+    assert "BAB II Akuntabilitas Kinerja" in page.joined
+    assert "1.1 Latar Belakang" in page.joined and "2.1.1 Indikator IKU-1" in page.joined
+    raw = rendered["html"].read_text(encoding="utf-8")
+    assert '<div class="tanda-tangan">' in raw
+    for code in ("import pandas", "report.", "stdout yang", "print("):
+        assert code not in page.joined
+
+
+# --------------------------------------------------------------------------- PDF
+
+
+@pytest.fixture(scope="module")
+def pdf(rendered):
+    reader = PdfReader(str(rendered["pdf"]))
+    texts = [p.extract_text() or "" for p in reader.pages]
+    return reader, texts
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.replace("\u00a0", " ").split())
+
+
+def test_pdf_pages_are_a4(pdf):
+    reader, _ = pdf
+    for p in reader.pages:
+        w, h = float(p.mediabox.width), float(p.mediabox.height)
+        assert (round(w, 0), round(h, 0)) == (round(A4[0]), round(A4[1]))
+
+
+def test_pdf_cover_front_matter_and_chapters(pdf):
+    _, texts = pdf
+    allt = _norm(" ".join(texts))
+    cover = _norm(texts[0])
+    assert "LAPORAN KINERJA INSTANSI PEMERINTAH (LKJIP)" in cover
+    assert "TAHUN 2017" in cover and "Balikpapan, 28 Februari 2018" in cover
+    order = [
+        "KATA PENGANTAR",
+        "DAFTAR ISI",
+        "DAFTAR TABEL",
+        "DAFTAR GAMBAR",
+        "BAB I PENDAHULUAN",
+        "BAB II AKUNTABILITAS KINERJA",
+        "LAMPIRAN",
+    ]
+    positions = [allt.index(x) for x in order]
+    assert positions == sorted(positions)
+    for label in ("Tabel 1.1.", "Tabel 2.2.", "Tabel L.1.", "Gambar 1.1.", "Gambar 2.1."):
+        assert label in allt
+    # cross references resolved
+    assert "Lihat Tabel 1.1 dan Gambar 1.1" in allt
+    assert "@tbl-data-uji" not in allt
+
+
+def test_pdf_hostile_text_is_literal_and_no_code(pdf):
+    _, texts = pdf
+    allt = _norm(" ".join(texts))
+    for text in ("<script>alert(1)</script>", "#set text(red)", "\\textbf{x}", "{{ x }}"):
+        assert text in allt, text
+    assert "import pandas" not in allt and "report." not in allt
+
+
+def test_pdf_page_numbers(pdf):
+    _, texts = pdf
+    last_lines = [t.strip().splitlines()[-1].strip() if t.strip() else "" for t in texts]
+    assert not re.fullmatch(r"[ivx]+|\d+", last_lines[0])  # cover: no number
+    assert last_lines[1] == "i"  # Kata Pengantar
+    chapter = next(i for i, t in enumerate(texts) if "BAB I PENDAHULUAN" in _norm(t))
+    assert last_lines[chapter] == "1"
+    assert last_lines[-1] == str(len(texts) - chapter)
+
+
+def test_pdf_daftar_isi_has_page_numbers(pdf):
+    _, texts = pdf
+    toc = next(t for t in texts if "DAFTAR ISI" in t)
+    assert re.search(r"BAB I Pendahuluan[\s.]*1 ", _norm(toc))
+    assert re.search(r"Kata Pengantar[\s.]*i ", _norm(toc))
+
+
+def test_pdf_fonts_are_embedded(pdf):
+    reader, _ = pdf
+    seen = 0
+    for p in reader.pages:
+        fonts = p.get("/Resources", {}).get_object().get("/Font", {})
+        for ref in fonts.get_object().values():
+            font = ref.get_object()
+            if font.get("/Subtype") == "/Type0":
+                font = font["/DescendantFonts"][0].get_object()
+            descriptor = font["/FontDescriptor"].get_object()
+            assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+            seen += 1
+    assert seen > 0
+
+
+def test_render_is_reproducible(rendered, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    html, out_pdf = tmp_path / "a.html", tmp_path / "a.pdf"
+    render.render(rendered["book"].book_dir, html, out_pdf, META, renderer="builtin")
+    assert html.read_bytes() == rendered["html"].read_bytes()
+    assert out_pdf.read_bytes() == rendered["pdf"].read_bytes()
+    info = PdfReader(str(out_pdf)).metadata
+    assert str(info["/CreationDate"]).startswith("D:20180228")
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def _copy_book(stitched, tmp_path) -> Path:
+    import shutil
+
+    target = tmp_path / "book"
+    shutil.copytree(stitched.book_dir, target)
+    return target
+
+
+def test_unresolved_reference_is_an_error(stitched, tmp_path):
+    book = _copy_book(stitched, tmp_path)
+    chapter = book / "01-bab1.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\nLihat @tbl-tidak-ada.\n")
+    with pytest.raises(BuildError, match="@tbl-tidak-ada"):
+        render.render(book, tmp_path / "x.html", tmp_path / "x.pdf", META, renderer="builtin")
+
+
+def test_meta_is_checked(stitched, tmp_path):
+    with pytest.raises(BuildError, match="tanggal"):
+        render.render(
+            stitched.book_dir,
+            tmp_path / "x.html",
+            tmp_path / "x.pdf",
+            {"instansi": "A", "tahun": 2017, "tempat": "B"},
+            renderer="builtin",
+        )
+    with pytest.raises(BuildError, match="unknown renderer"):
+        render.render(
+            stitched.book_dir, tmp_path / "x.html", tmp_path / "x.pdf", META, renderer="x"
+        )
+
+
+def test_book_config_is_read_from_quarto_yml(stitched):
+    cfg = render.read_book_config(stitched.book_dir)
+    assert cfg.chapters == ("index.md", "01-bab1.md", "02-bab3.md", "03-lampiran.md")
+    assert (cfg.lang, cfg.tbl_title, cfg.fig_title, cfg.title_delim) == (
+        "id",
+        "Tabel",
+        "Gambar",
+        ".",
+    )
+
+
+def test_meta_goes_into_quarto_yml_escaped(stitched, tmp_path):
+    book = _copy_book(stitched, tmp_path)
+    meta = dict(META, instansi="Badan *A* <b>")
+    render.apply_meta(book, render.normalise_meta(meta))
+    conf = yaml.safe_load((book / "_quarto.yml").read_text(encoding="utf-8"))
+    assert conf["lkjip"]["instansi"] == "Badan \\*A\\* \\<b\\>"
+    assert conf["book"]["date"] == "Balikpapan\\, 28 Februari 2018"
+    assert conf["book"]["chapters"] == list(render.read_book_config(book).chapters)
+
+
+# --------------------------------------------------------------------------- Quarto
+
+
+def test_quarto_path_command_line(stitched, tmp_path, monkeypatch, capsys):
+    """Quarto is not installed here: check the recorded command and the file handling."""
+    book = _copy_book(stitched, tmp_path)
+    calls = []
+
+    def fake_run(cmd, **kwargs):
+        calls.append((cmd, kwargs))
+        site = Path(kwargs["cwd"]) / "_book"
+        site.mkdir()
+        (site / "lkjip.pdf").write_bytes(b"%PDF-1.7 quarto")
+        (site / "index.html").write_text("<html lang='id'></html>", encoding="utf-8")
+        return subprocess.CompletedProcess(cmd, 0, "", "")
+
+    monkeypatch.setattr(render.shutil, "which", lambda name: f"/opt/quarto/bin/{name}")
+    monkeypatch.setattr(render.subprocess, "run", fake_run)
+    out_html, out_pdf = tmp_path / "out" / "lkjip-2017.html", tmp_path / "out" / "lkjip-2017.pdf"
+    used = render.render(book, out_html, out_pdf, META)
+
+    assert used == "quarto"
+    assert "render: Quarto" in capsys.readouterr().out
+    ((cmd, kwargs),) = calls
+    assert cmd == ["quarto", "render", str(book), "--no-execute"]
+    assert kwargs["cwd"] == book
+    assert out_pdf.read_bytes() == b"%PDF-1.7 quarto"
+    assert "lkjip-2017_html/index.html" in out_html.read_text(encoding="utf-8")
+    assert (tmp_path / "out" / "lkjip-2017_html" / "index.html").is_file()
+    conf = yaml.safe_load((book / "_quarto.yml").read_text(encoding="utf-8"))
+    assert conf["execute"] == {"enabled": False}
+    assert conf["lang"] == "id"
+    assert conf["crossref"]["chapters"] is True
+    assert conf["crossref"]["tbl-prefix"] == "Tabel" and conf["crossref"]["fig-prefix"] == "Gambar"
+    assert set(conf["format"]) == {"html", "typst"}
+    assert conf["book"]["title"] == "Laporan Kinerja Instansi Pemerintah \\(LKjIP\\)"
+
+
+def test_quarto_failure_is_a_build_error(stitched, tmp_path, monkeypatch):
+    book = _copy_book(stitched, tmp_path)
+    monkeypatch.setattr(render.shutil, "which", lambda name: "/usr/bin/quarto")
+    monkeypatch.setattr(
+        render.subprocess,
+        "run",
+        lambda cmd, **kw: subprocess.CompletedProcess(cmd, 1, "", "ERROR: typst failed"),
+    )
+    with pytest.raises(BuildError, match="typst failed"):
+        render.render(book, tmp_path / "x.html", tmp_path / "x.pdf", META)
+
+
+def test_environment_can_force_the_builtin_renderer(stitched, tmp_path, monkeypatch):
+    book = _copy_book(stitched, tmp_path)
+    monkeypatch.setattr(render.shutil, "which", lambda name: "/usr/bin/quarto")
+    monkeypatch.setenv("LKJIP_RENDERER", "builtin")
+    used = render.render(book, tmp_path / "x.html", tmp_path / "x.pdf", META)
+    assert used == "builtin"
