@@ -26,11 +26,20 @@ CACHE_FORMAT = 1
 PACKAGE = "lkjip_helpers"
 
 
+def module_file(module: str) -> Path | None:
+    """The source file of a module of the package (None if it is not one)."""
+    return _module_file(module)
+
+
 def _module_file(module: str) -> Path | None:
     parts = module.split(".")
     if parts[0] != PACKAGE:
         return None
+    # The package the kernels import: the project's own copy (PYTHONPATH is set to the
+    # project root), or this installed one for a project that holds only data.
     base = config.project_root() / PACKAGE
+    if not (base / "__init__.py").exists():
+        base = Path(__file__).resolve().parent
     if len(parts) == 1:
         return base / "__init__.py"
     path = base.joinpath(*parts[1:])

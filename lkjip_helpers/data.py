@@ -179,7 +179,7 @@ def data_key(year: int) -> str:
     the year's raw files, the catalogue, the params files and the code of the step."""
     import hashlib
 
-    from .cache import module_closure
+    from .cache import module_closure, module_file
 
     h = hashlib.sha256()
     files = sorted(p for p in config.raw_dir(year).rglob("*") if p.is_file())
@@ -187,7 +187,7 @@ def data_key(year: int) -> str:
     files += [config.scales_file()]
     root = config.project_root()
     for module in module_closure("from lkjip_helpers import data, laporan"):
-        files.append(root.joinpath(*module.split(".")).with_suffix(".py"))
+        files.append(module_file(module))
     for path in files:
         h.update(str(path.relative_to(root) if path.is_relative_to(root) else path).encode())
         h.update(hashlib.sha256(path.read_bytes()).digest() if path.exists() else b"-")

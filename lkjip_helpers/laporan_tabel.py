@@ -529,3 +529,29 @@ def kalimat_audit(audit: pd.DataFrame) -> str:
 def nama_judul(teks: str) -> str:
     """'BELANJA TIDAK LANGSUNG (BTL)' -> 'Belanja Tidak Langsung (BTL)': acronyms kept."""
     return " ".join(w if w.startswith("(") else w.capitalize() for w in str(teks).split())
+
+
+def kalimat_renstra(ctx: Konteks, kode: str) -> str:
+    """Progress of an IKU towards its end-of-Renstra target, in one sentence ('' if none)."""
+    from .capaian import hitung_capaian
+    from .narrative import isi
+
+    iku = ctx.agency.iku_by_kode(kode)
+    akhir = ctx.agency.renstra.periode_akhir
+    target_akhir = iku.target_renstra.get(akhir)
+    if target_akhir is None:
+        return ""
+    realisasi = float(ctx.capaian.set_index("kode").at[kode, "realisasi"])
+    # the same oriented formula as the yearly capaian, against the end target
+    progres = hitung_capaian(realisasi, target_akhir, polaritas=iku.polaritas, kode=kode).mentah
+    return isi(
+        "renstra_akhir",
+        {
+            "nama": iku.nama,
+            "tahun": fmt.tahun(ctx.tahun),
+            "realisasi": nilai_satuan(realisasi, iku.satuan),
+            "tahun_akhir": fmt.tahun(akhir),
+            "target_akhir": nilai_satuan(target_akhir, iku.satuan),
+            "progres": fmt.persen(progres),
+        },
+    )

@@ -106,3 +106,17 @@ def test_changed_realisasi_changes_every_place(built_2017, repo_copy):
 
     old = (out(built_2017) / "lkjip-2017.html").read_text(encoding="utf-8")
     assert _iku4_image(raw) != _iku4_image(old)
+
+
+def test_appendix_lists_every_audit_finding(built_2017):
+    """Catatan Kualitas Data shows one row per finding of outputs/2017/audit.csv."""
+    out = built_2017 / "outputs" / "2017"
+    audit = pd.read_csv(out / "audit.csv")
+    html = (out / "lkjip-2017.html").read_text(encoding="utf-8")
+    start = html.index('id="tbl-audit"')
+    table = html[html.rindex("<table", 0, start) : html.index("</table>", start)]
+    body_rows = table.count("<tr") - 1  # minus the header row
+    assert body_rows == len(audit) > 0
+    text = " ".join(htmlmod.unescape(re.sub(r"<[^>]+>", " ", table)).split())
+    for item in audit["item"]:
+        assert " ".join(str(item).split()) in text
