@@ -20,7 +20,7 @@ from pathlib import Path
 from . import cache, config
 from .exceptions import BuildError, ParamsError
 from .execute import KernelPool, Timing, execute_naive, execute_notebook
-from .io import display_path, read_yaml
+from .io import display_path, read_yaml, swap_in
 
 
 @dataclass
@@ -72,21 +72,31 @@ def _common_param_files(year: int) -> list[Path]:
 
 
 def _input_paths(year: int, tables: list[str]) -> list[Path]:
-    """Processed files a notebook reads: its tables in this year and earlier years.
+    """Files a notebook reads: its tables in this year and in earlier years.
 
-    Earlier years count because notebooks compare with them; later years do not, so
-    adding 2018 data leaves the 2017 report (and its cache) untouched.
+    Earlier years count because notebooks compare with them (processed, or raw for
+    a year held only in part); later years do not, so adding 2018 data leaves the
+    2017 report (and its cache) untouched.
     """
+    from .io import RAW_EXTENSIONS
+
     paths = []
-    processed = config.processed_dir()
     years = sorted(
-        int(p.name) for p in processed.glob("[0-9][0-9][0-9][0-9]") if int(p.name) <= year
+        {
+            int(p.name)
+            for base in (config.processed_dir(), config.raw_dir())
+            for p in base.glob("[0-9][0-9][0-9][0-9]")
+            if int(p.name) <= year
+        }
+        | {year}
     )
     for y in years:
         for t in tables:
             p = config.processed_dir(y) / f"{t}.csv"
             if p.exists() or y == year:
                 paths.append(p)
+            if y < year:
+                paths += [config.raw_dir(y) / f"{t}{ext}" for ext in RAW_EXTENSIONS]
     return paths
 
 
@@ -316,19 +326,6 @@ def _render_store(key: str, staging: Path, year: int, renderer: str) -> None:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _swap_in(staging: Path, dest: Path) -> None:
-    """Replace ``dest`` by ``staging`` with renames (never a half-written folder)."""
-    old = None
-    if dest.exists():
-        old = dest.with_name(f".{dest.name}.old-{os.getpid()}")
-        if old.exists():
-            shutil.rmtree(old)
-        dest.rename(old)
-    staging.rename(dest)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
 def build_report(
     year: int,
     *,
@@ -407,7 +404,7 @@ def build_report(
             if render_key is not None:
                 _render_store(render_key, staging, year, stats.renderer)
         stats.phases["render"] = time.perf_counter() - t0
-        _swap_in(staging, dest)
+        swap_in(staging, dest)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

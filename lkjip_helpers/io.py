@@ -204,18 +204,27 @@ def write_folder_atomically(dest: Path, files: Mapping[str, bytes]) -> None:
             target = tmp / name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
-        old = None
-        if dest.exists():
-            old = dest.with_name(f".{dest.name}.old-{os.getpid()}")
-            if old.exists():
-                shutil.rmtree(old)
-            dest.rename(old)
-        tmp.rename(dest)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        swap_in(tmp, dest)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def swap_in(new: Path, dest: Path) -> None:
+    """Replace folder ``dest`` by the complete folder ``new`` with two renames.
+
+    Readers see either the old complete folder or the new one, never a mix.
+    """
+    new, dest = Path(new), Path(dest)
+    old = None
+    if dest.exists():
+        old = dest.with_name(f".{dest.name}.old-{os.getpid()}")
+        if old.exists():
+            shutil.rmtree(old)
+        dest.rename(old)
+    new.rename(dest)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def write_file_atomically(path: Path, content: bytes) -> None:

@@ -241,6 +241,28 @@ def _load_processed_all(year: int) -> dict[str, pd.DataFrame]:
     return load_processed(year)
 
 
+def tahun_sebelumnya(year: int) -> list[int]:
+    """Earlier years with any data: processed, or raw only (a partial year)."""
+    years = set()
+    for base in (config.processed_dir(), config.raw_dir()):
+        years.update(int(p.name) for p in base.glob("[0-9][0-9][0-9][0-9]") if p.is_dir())
+    return sorted(y for y in years if y < year)
+
+
+def tabel_tahun_lalu(year: int) -> dict[str, pd.DataFrame]:
+    """The tables of an earlier year for comparisons, from that year's own data.
+
+    A fully built year is read from ``data/processed``; a year of which the
+    repository holds only part of the data (e.g. 2016, carried by the 2017 report)
+    is validated and tidied from its raw files, table by table.
+    """
+    if (config.processed_dir(year) / "realisasi_iku.csv").exists():
+        return _load_processed_all(year)
+    from .data import load_partial_year, process_tables
+
+    return process_tables(load_partial_year(year))
+
+
 def _hitung(params, tabel: dict[str, pd.DataFrame], year: int):
     from .capaian import rata_rata_per_sasaran, tabel_capaian
     from .realisasi import realisasi_semua
@@ -261,11 +283,7 @@ def konteks(year: int) -> Konteks:
     params = load_params(year)
     tabel = _load_processed_all(year)
     realisasi, capaian, sasaran = _hitung(params, tabel, year)
-    riwayat = {}
-    for folder in sorted(config.processed_dir().glob("[0-9][0-9][0-9][0-9]")):
-        y = int(folder.name)
-        if y < year:
-            riwayat[y] = _load_processed_all(y)
+    riwayat = {y: tabel_tahun_lalu(y) for y in tahun_sebelumnya(year)}
     return Konteks(
         tahun=year,
         params=params,

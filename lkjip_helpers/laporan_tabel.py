@@ -215,7 +215,7 @@ def tabel_realisasi_belanja(ctx: Konteks) -> pd.DataFrame:
         rows.append(
             {
                 "Kode": str(kode),
-                "Program / Kegiatan": f"**{p['program']}**",
+                "Program / Kegiatan": str(p["program"]).upper(),
                 "Anggaran": fmt.rupiah(p["anggaran"]),
                 "Realisasi": fmt.rupiah(p["realisasi"]),
                 "Serapan": fmt.persen(p["serapan"]),
@@ -235,7 +235,7 @@ def tabel_realisasi_belanja(ctx: Konteks) -> pd.DataFrame:
     rows.append(
         {
             "Kode": "",
-            "Program / Kegiatan": "**Total Belanja Langsung**",
+            "Program / Kegiatan": "TOTAL BELANJA LANGSUNG",
             "Anggaran": fmt.rupiah(total_a),
             "Realisasi": fmt.rupiah(total_r),
             "Serapan": fmt.persen(total_r / total_a * 100 if total_a else None),
@@ -443,6 +443,8 @@ def _pivot(ctx: Konteks, item: dict) -> pd.DataFrame:
             df = df[df["jenis_baris"] == "rincian"]
         frames.append(df)
     df = pd.concat(frames, ignore_index=True)
+    # a year present only as a target (e.g. the Renstra's later years) has no value
+    df = df[df[item["y"]].notna()]
     x = item.get("x", "tahun")
     seri = item.get("seri")
     if seri:
@@ -555,3 +557,17 @@ def kalimat_renstra(ctx: Konteks, kode: str) -> str:
             "progres": fmt.persen(progres),
         },
     )
+
+
+def komposisi_golongan(ctx: Konteks) -> pd.DataFrame:
+    """Staff per year by golongan group (I, II, III, IV): rows tahun, a column per group."""
+    df = ctx.t("pns_golongan")
+    df = df[(df["jenis_baris"] == "rincian") & df["jumlah"].notna()]
+    grup = df["golongan"].astype(str).str.split("/").str[0].str.strip()
+    wide = (
+        df.assign(grup=["Golongan " + g for g in grup])
+        .pivot_table(index="tahun", columns="grup", values="jumlah", aggfunc="sum")
+        .fillna(0)
+    )
+    wide.index = wide.index.astype(int)
+    return wide.reset_index()

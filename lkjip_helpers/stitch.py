@@ -53,6 +53,7 @@ import yaml
 
 from . import config
 from .exceptions import BuildError
+from .io import swap_in
 
 #: Tags of Markdown cells that are not part of the report (notes to developers).
 SKIP_TAGS = frozenset({"remove-cell", "remove_cell"})
@@ -264,16 +265,6 @@ def _copy_assets(template_dir: Path, target: Path) -> None:
     shutil.copytree(template_dir, target, ignore=ignore, dirs_exist_ok=True)
 
 
-def _swap_in(tmp: Path, book_dir: Path) -> None:
-    old = None
-    if book_dir.exists():
-        old = book_dir.with_name(f".{book_dir.name}.old-{os.getpid()}")
-        book_dir.rename(old)
-    tmp.rename(book_dir)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
 def stitch(
     chapters: Sequence[Sequence[str | Path] | str | Path],
     book_dir: str | Path,
@@ -339,7 +330,7 @@ def stitch(
             (tmp / name).write_text(text, encoding="utf-8")
             result.chapter_files.append(book_dir / name)
         (tmp / "_quarto.yml").write_text(_quarto_yml(template_dir, names), encoding="utf-8")
-        _swap_in(tmp, book_dir)
+        swap_in(tmp, book_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
