@@ -3,7 +3,8 @@
 In one process, in a temporary copy of the repository, each round measures
 
 a. ``naive``: sequential plain papermill per notebook, no cache, same render;
-b. ``clean``: cache emptied, warm kernels, parallel notebooks;
+b. ``clean``: cache and processed data emptied (as a fresh clone), warm kernels,
+   parallel notebooks;
 c. ``prose``: rebuild after editing the prose of one chapter (``penutup.md``);
 d. ``noop``: rebuild with nothing changed.
 
@@ -180,7 +181,9 @@ def run_bench(year: int, repeat: int = 3, jobs: int | None = None) -> dict:
 
             def prepare(scenario: str, r: int) -> None:
                 if scenario == "clean":
+                    # as after a fresh clone: no build cache, no processed data
                     shutil.rmtree(root / ".cache", ignore_errors=True)
+                    shutil.rmtree(root / "data" / "processed" / str(year), ignore_errors=True)
                 elif scenario == "prose":
                     edit = PROSE_EDITS[r % len(PROSE_EDITS)]
                     prose_file.write_text(original + edit, encoding="utf-8")

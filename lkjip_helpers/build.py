@@ -178,17 +178,16 @@ class Progress:
         self._print(text)
 
 
-def execute_jobs(
+def take_from_cache(
     jobs: list[NotebookJob],
     out_dir: Path,
     *,
-    jobs_count: int | None = None,
     use_cache: bool = True,
     progress: Progress | None = None,
     stats: BuildStats | None = None,
-) -> BuildStats:
-    """Execute (or take from cache) every job into ``out_dir/<name>.ipynb``."""
-    stats = stats or BuildStats()
+) -> list[tuple[NotebookJob, str]]:
+    """Copy cached notebooks into ``out_dir``; return the (job, key) pairs left to run."""
+    stats = stats if stats is not None else BuildStats()
     progress = progress or Progress(len(jobs), enabled=False)
     out_dir.mkdir(parents=True, exist_ok=True)
     todo = []
@@ -202,23 +201,35 @@ def execute_jobs(
             progress.step(job.name, "cached")
         else:
             todo.append((job, key))
+    return todo
+
+
+def start_pool(todo: list, jobs_count: int | None) -> tuple[KernelPool | None, int]:
+    """Start warming kernels for ``todo`` (None when there is nothing to run)."""
     if not todo:
-        return stats
+        return None, 0
     workers = max(1, min(jobs_count or os.cpu_count() or 1, len(todo)))
-    pool = KernelPool(size=workers, total=len(todo))
+    return KernelPool(size=workers, total=len(todo)), workers
+
+
+def run_jobs(
+    todo: list[tuple[NotebookJob, str]],
+    out_dir: Path,
+    pool: KernelPool,
+    workers: int,
+    *,
+    progress: Progress,
+    stats: BuildStats,
+) -> BuildStats:
+    """Execute the jobs in parallel with kernels from ``pool``; cache each success."""
     errors = []
     try:
         with ThreadPoolExecutor(max_workers=workers) as executor:
             futures = {}
             for job, key in todo:
                 target = out_dir / f"{job.name}.ipynb"
-                futures[
-                    executor.submit(execute_notebook, job.source, target, job.parameters, pool)
-                ] = (
-                    job,
-                    key,
-                    target,
-                )
+                future = executor.submit(execute_notebook, job.source, target, job.parameters, pool)
+                futures[future] = (job, key, target)
             for future in as_completed(futures):
                 job, key, target = futures[future]
                 try:
@@ -241,6 +252,25 @@ def execute_jobs(
         pool.close()
     if errors:
         raise BuildError("\n".join(errors))
+    return stats
+
+
+def execute_jobs(
+    jobs: list[NotebookJob],
+    out_dir: Path,
+    *,
+    jobs_count: int | None = None,
+    use_cache: bool = True,
+    progress: Progress | None = None,
+    stats: BuildStats | None = None,
+) -> BuildStats:
+    """Execute (or take from cache) every job into ``out_dir/<name>.ipynb``."""
+    stats = stats if stats is not None else BuildStats()
+    progress = progress or Progress(len(jobs), enabled=False)
+    todo = take_from_cache(jobs, out_dir, use_cache=use_cache, progress=progress, stats=stats)
+    pool, workers = start_pool(todo, jobs_count)
+    if pool is not None:
+        run_jobs(todo, out_dir, pool, workers, progress=progress, stats=stats)
     return stats
 
 
@@ -355,10 +385,6 @@ def build_report(
             stats.data_cached = True
         else:
             build_data(year, audit_dir=staging)
-        capaian = capaian_iku_table(year)
-        (staging / "capaian_iku.csv").write_bytes(
-            capaian.to_csv(index=False, lineterminator="\n").encode("utf-8")
-        )
         stats.phases["data"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
@@ -367,6 +393,20 @@ def build_report(
         bar = Progress(len(all_jobs), enabled=progress)
         bar.note(f"report {year}: {len(all_jobs)} notebooks")
         nb_dir = staging / "notebooks"
+        pool = None
+        if not naive:
+            todo = take_from_cache(all_jobs, nb_dir, use_cache=use_cache, progress=bar, stats=stats)
+            # Kernels start (and warm up) while the capaian table is computed.
+            pool, workers = start_pool(todo, jobs)
+        try:
+            capaian = capaian_iku_table(year)
+            (staging / "capaian_iku.csv").write_bytes(
+                capaian.to_csv(index=False, lineterminator="\n").encode("utf-8")
+            )
+        except BaseException:
+            if pool is not None:
+                pool.close()
+            raise
         if naive:
             nb_dir.mkdir(parents=True, exist_ok=True)
             for job in all_jobs:
@@ -374,10 +414,8 @@ def build_report(
                 execute_naive(job.source, nb_dir / f"{job.name}.ipynb", job.parameters)
                 stats.executed.append(job.name)
                 bar.step(job.name, "ran", time.perf_counter() - s)
-        else:
-            execute_jobs(
-                all_jobs, nb_dir, jobs_count=jobs, use_cache=use_cache, progress=bar, stats=stats
-            )
+        elif pool is not None:
+            run_jobs(todo, nb_dir, pool, workers, progress=bar, stats=stats)
         stats.phases["notebooks"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()

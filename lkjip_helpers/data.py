@@ -31,6 +31,7 @@ from .processing import tidy_table
 from .validation import RawTable, validate_table
 
 AUDIT_TABLE = "audit_temuan"
+WARNINGS_TABLE = "peringatan_validasi"
 # Written beside the processed tables: the key of the inputs they were built from.
 DATA_KEY_FILE = ".kunci-data"
 
@@ -147,12 +148,45 @@ def build_data(year: int, *, write_audit: bool = True, audit_dir: Path | None = 
     files = {f"{name}.csv": frame_to_csv_bytes(df) for name, df in processed.items()}
     # The findings are data for the report's appendix (Catatan Kualitas Data) too.
     files[f"{AUDIT_TABLE}.csv"] = frame_to_csv_bytes(audit)
+    files[f"{WARNINGS_TABLE}.csv"] = frame_to_csv_bytes(validation_warnings(year, raw, catalogue))
     files[DATA_KEY_FILE] = data_key(year).encode("ascii")
     write_folder_atomically(config.processed_dir(year), files)
     if write_audit:
         target = (audit_dir or config.outputs_dir(year)) / "audit.csv"
         write_file_atomically(target, frame_to_csv_bytes(audit))
     return DataResult(year=year, raw=raw, processed=processed, audit=audit)
+
+
+def validation_warnings(year: int, raw: dict[str, RawTable], catalogue: Catalogue) -> pd.DataFrame:
+    """What is valid but worth a reviewer's attention (not an error).
+
+    * an optional table is absent (its published figures are not audited);
+    * a column for the report year is present but entirely empty (a template
+      saved without filling it in).
+    """
+    rows = []
+    for spec in catalogue:
+        if spec.name not in raw:
+            if not spec.required:
+                rows.append(
+                    {
+                        "tabel": spec.source,
+                        "tabel_data": spec.name,
+                        "peringatan": "tabel opsional tidak tersedia; angkanya tidak diperiksa",
+                    }
+                )
+            continue
+        frame = raw[spec.name].frame
+        for col in frame.columns:
+            if col.endswith(f"_{year}") and len(frame) and frame[col].isna().all():
+                rows.append(
+                    {
+                        "tabel": spec.source,
+                        "tabel_data": spec.name,
+                        "peringatan": f"kolom {col} kosong seluruhnya",
+                    }
+                )
+    return pd.DataFrame(rows, columns=["tabel", "tabel_data", "peringatan"])
 
 
 _PANDAS_TYPES = {"int": "Int64", "float": "Float64", "str": "object", "category": "object"}

@@ -27,7 +27,7 @@ KERNEL_NAME = "python3"
 # sys.modules only, so the notebook's own `import` statements are instant.
 WARM_UP_CODE = (
     'exec(\'import pandas, numpy, matplotlib; matplotlib.use("Agg"); '
-    "import matplotlib.pyplot; import lkjip_helpers.laporan', {})"
+    "import matplotlib.pyplot; import lkjip_helpers.laporan, lkjip_helpers.validation', {})"
 )
 # Known start-up races of Jupyter kernels on a busy machine: worth a retry.
 RETRYABLE = (

@@ -571,3 +571,13 @@ def komposisi_golongan(ctx: Konteks) -> pd.DataFrame:
     )
     wide.index = wide.index.astype(int)
     return wide.reset_index()
+
+
+def tabel_peringatan(ctx: Konteks) -> pd.DataFrame:
+    """Validation warnings of the year (valid data a reviewer should know about)."""
+    if "peringatan_validasi" not in ctx.tabel:
+        return pd.DataFrame(columns=["Tabel sumber", "Peringatan"])
+    df = ctx.tabel["peringatan_validasi"]
+    return pd.DataFrame(
+        {"Tabel sumber": df["tabel"].astype(str), "Peringatan": df["peringatan"].astype(str)}
+    )
