@@ -9,6 +9,7 @@ table is invalid. The audit of the published figures goes to
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -192,9 +193,11 @@ def validation_warnings(year: int, raw: dict[str, RawTable], catalogue: Catalogu
 _PANDAS_TYPES = {"int": "Int64", "float": "Float64", "str": "object", "category": "object"}
 
 
-def load_processed(year: int, names: list[str] | None = None) -> dict[str, pd.DataFrame]:
+def load_processed(
+    year: int, names: list[str] | None = None, catalogue: Catalogue | None = None
+) -> dict[str, pd.DataFrame]:
     """Read processed tables of ``year`` with their catalogue types restored."""
-    catalogue = load_catalogue()
+    catalogue = catalogue or load_catalogue()
     folder = config.processed_dir(year)
     if not folder.is_dir():
         raise MissingDataError(
@@ -247,3 +250,53 @@ def processed_is_current(year: int) -> bool:
     if not (marker.exists() and audit.exists()):
         return False
     return marker.read_text(encoding="ascii").strip() == data_key(year)
+
+
+class TabelTahun(Mapping):
+    """The tables of one year, read on first use (a notebook reads only what it needs).
+
+    Backed by ``data/processed/<year>/``; with ``partial=True`` a year that was never
+    built (the repository holds only part of its data) is read from its raw files,
+    each table validated and tidied when first asked for.
+    """
+
+    def __init__(self, year: int, partial: bool = False, catalogue: Catalogue | None = None):
+        self.year = year
+        self.catalogue = catalogue or load_catalogue()
+        folder = config.processed_dir(year)
+        self.partial = partial and not (folder / "realisasi_iku.csv").exists()
+        if self.partial:
+            raw = config.raw_dir(year)
+            self._names = {
+                spec.name for spec in self.catalogue if find_raw_file(raw, spec.file) is not None
+            }
+        else:
+            if not folder.is_dir():
+                raise MissingDataError(
+                    f"No processed data for {year} in {display_path(folder)}/. "
+                    f"Run `make data YEAR={year}`."
+                )
+            self._names = {p.stem for p in folder.glob("*.csv")}
+        self._loaded: dict[str, pd.DataFrame] = {}
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self._names:
+            raise KeyError(name)
+        if name not in self._loaded:
+            if self.partial:
+                spec = self.catalogue[name]
+                path = find_raw_file(config.raw_dir(self.year), spec.file)
+                table = validate_table(spec, path, read_raw_table(path))
+                self._loaded[name] = tidy_table(spec, table.frame)
+            else:
+                self._loaded[name] = load_processed(self.year, [name], self.catalogue)[name]
+        return self._loaded[name]
+
+    def __iter__(self):
+        return iter(sorted(self._names))
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names

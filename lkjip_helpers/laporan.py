@@ -11,6 +11,7 @@ files with formatted values.
 from __future__ import annotations
 
 import string
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -42,11 +43,11 @@ class Konteks:
 
     tahun: int
     params: object
-    tabel: dict[str, pd.DataFrame]
+    tabel: Mapping[str, pd.DataFrame]
     realisasi: dict
     capaian: pd.DataFrame
     sasaran: pd.DataFrame
-    riwayat: dict[int, dict[str, pd.DataFrame]] = field(default_factory=dict)
+    riwayat: dict[int, Mapping[str, pd.DataFrame]] = field(default_factory=dict)
 
     @property
     def agency(self):
@@ -235,12 +236,6 @@ def _split_parts(text: str) -> list[str]:
 # ------------------------------------------------------------------- loading
 
 
-def _load_processed_all(year: int) -> dict[str, pd.DataFrame]:
-    from .data import load_processed
-
-    return load_processed(year)
-
-
 def tahun_sebelumnya(year: int) -> list[int]:
     """Earlier years with any data: processed, or raw only (a partial year)."""
     years = set()
@@ -249,18 +244,16 @@ def tahun_sebelumnya(year: int) -> list[int]:
     return sorted(y for y in years if y < year)
 
 
-def tabel_tahun_lalu(year: int) -> dict[str, pd.DataFrame]:
+def tabel_tahun_lalu(year: int, catalogue=None):
     """The tables of an earlier year for comparisons, from that year's own data.
 
     A fully built year is read from ``data/processed``; a year of which the
     repository holds only part of the data (e.g. 2016, carried by the 2017 report)
-    is validated and tidied from its raw files, table by table.
+    is validated and tidied from its raw files, table by table, when first used.
     """
-    if (config.processed_dir(year) / "realisasi_iku.csv").exists():
-        return _load_processed_all(year)
-    from .data import load_partial_year, process_tables
+    from .data import TabelTahun
 
-    return process_tables(load_partial_year(year))
+    return TabelTahun(year, partial=True, catalogue=catalogue)
 
 
 def _hitung(params, tabel: dict[str, pd.DataFrame], year: int):
@@ -278,12 +271,15 @@ def _hitung(params, tabel: dict[str, pd.DataFrame], year: int):
 @lru_cache(maxsize=4)
 def konteks(year: int) -> Konteks:
     """Load the context of ``year`` (params, processed data, capaian)."""
+    from .catalogue import load_catalogue
+    from .data import TabelTahun
     from .params import load_params
 
     params = load_params(year)
-    tabel = _load_processed_all(year)
+    catalogue = load_catalogue()
+    tabel = TabelTahun(year, catalogue=catalogue)
     realisasi, capaian, sasaran = _hitung(params, tabel, year)
-    riwayat = {y: tabel_tahun_lalu(y) for y in tahun_sebelumnya(year)}
+    riwayat = {y: tabel_tahun_lalu(y, catalogue) for y in tahun_sebelumnya(year)}
     return Konteks(
         tahun=year,
         params=params,
