@@ -145,7 +145,7 @@ def _cell_error_message(exc, notebook: str) -> str:
     return (
         f"Notebook {notebook} failed{where}: {ename}: {evalue}\n"
         f"Open it in JupyterLab (`make lab`) with the same parameters to see the traceback; "
-        f"the executed copy with the error is in the build log folder."
+        f"the executed copy with the error is kept in .cache/failed/."
     )
 
 

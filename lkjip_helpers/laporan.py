@@ -127,14 +127,18 @@ def terbilang(n: int) -> str:
     return f"{fmt.angka(n, 0)} ({word})" if word else fmt.angka(n, 0)
 
 
-def nilai_satuan(nilai: object, satuan: str) -> str:
-    """A value with its unit: persen -> '94%', rupiah -> 'Rp…', others 'n unit'."""
+def nilai_satuan(nilai: object, satuan: str, ringkas: bool = True) -> str:
+    """A value with its unit: persen -> '94%', rupiah -> 'Rp…', others 'n unit'.
+
+    ``ringkas`` drops trailing zeros, as targets are printed (76%); a measured
+    realisasi keeps its two decimals (99,40%).
+    """
     if satuan == "persen":
-        return fmt.persen(nilai, ringkas=True)
+        return fmt.persen(nilai, ringkas=ringkas)
     if satuan == "rupiah":
         return fmt.rupiah(nilai)
     if satuan in ("skor", "indeks", ""):
-        return fmt.angka(nilai, ringkas=True)
+        return fmt.angka(nilai, ringkas=ringkas)
     return fmt.jumlah(nilai, satuan, desimal=0 if float(nilai).is_integer() else 2)
 
 

@@ -72,7 +72,7 @@ def tabel_capaian(ctx: Konteks) -> pd.DataFrame:
                     "Sasaran Strategis": s.teks if i == 0 else "",
                     "Indikator Kinerja": r.indikator,
                     "Target": nilai_satuan(r.target, r.satuan),
-                    "Realisasi": nilai_satuan(r.realisasi, r.satuan),
+                    "Realisasi": nilai_satuan(r.realisasi, r.satuan, ringkas=False),
                     "Capaian": fmt.persen(r.capaian),
                     "Kategori": r.kategori,
                 }
@@ -319,7 +319,7 @@ def tabel_riwayat_iku(ctx: Konteks, kode: str) -> pd.DataFrame:
         {
             "Tahun": [fmt.tahun(t) for t in df["tahun"]],
             "Target": [nilai_satuan(v, iku.satuan) for v in df["target"]],
-            "Realisasi": [nilai_satuan(v, iku.satuan) for v in df["realisasi"]],
+            "Realisasi": [nilai_satuan(v, iku.satuan, ringkas=False) for v in df["realisasi"]],
             "Capaian": [fmt.persen(v) for v in df["capaian"]],
             f"Target Akhir Renstra ({fmt.tahun(akhir)})": [
                 nilai_satuan(target_akhir, iku.satuan) if target_akhir is not None else fmt.KOSONG
@@ -343,7 +343,7 @@ def tabel_sumber_realisasi(ctx: Konteks) -> pd.DataFrame:
             {
                 "Kode": kode,
                 "Indikator": iku.nama,
-                "Realisasi": nilai_satuan(h.nilai, iku.satuan),
+                "Realisasi": nilai_satuan(h.nilai, iku.satuan, ringkas=False),
                 "Asal data": asal,
             }
         )
@@ -351,24 +351,32 @@ def tabel_sumber_realisasi(ctx: Konteks) -> pd.DataFrame:
 
 
 def tabel_audit(audit: pd.DataFrame) -> pd.DataFrame:
-    """Audit findings for the appendix (published vs recomputed)."""
+    """Audit findings for the appendix (published vs recomputed), rules in words."""
+    from .audit import RULE_LABELS
 
-    def show(v):
+    def show(v, aturan):
         if v is None or (isinstance(v, float) and pd.isna(v)):
             return fmt.KOSONG
+        if aturan == "koreksi_header":  # a printed header, not a number
+            return str(v)
         try:
             f = float(v)
         except (TypeError, ValueError):
             return str(v)
         return fmt.angka(f, 2, ringkas=True)
 
+    def butir(row):
+        note = row["keterangan"]
+        extra = f" ({note})" if isinstance(note, str) and note.startswith("dibandingkan") else ""
+        return f"{row['item']}{extra}"
+
     return pd.DataFrame(
         {
             "Tabel sumber": audit["tabel"].astype(str),
-            "Butir": audit["item"].astype(str),
-            "Tercetak": [show(v) for v in audit["nilai_publikasi"]],
-            "Hitung ulang": [show(v) for v in audit["nilai_hitung"]],
-            "Aturan": audit["aturan"].astype(str),
+            "Butir": [butir(r) for _, r in audit.iterrows()],
+            "Tercetak": [show(v, a) for v, a in zip(audit["nilai_publikasi"], audit["aturan"])],
+            "Hitung ulang": [show(v, a) for v, a in zip(audit["nilai_hitung"], audit["aturan"])],
+            "Aturan": [RULE_LABELS.get(a, a) for a in audit["aturan"]],
         }
     )
 
@@ -551,7 +559,7 @@ def kalimat_renstra(ctx: Konteks, kode: str) -> str:
         {
             "nama": iku.nama,
             "tahun": fmt.tahun(ctx.tahun),
-            "realisasi": nilai_satuan(realisasi, iku.satuan),
+            "realisasi": nilai_satuan(realisasi, iku.satuan, ringkas=False),
             "tahun_akhir": fmt.tahun(akhir),
             "target_akhir": nilai_satuan(target_akhir, iku.satuan),
             "progres": fmt.persen(progres),
