@@ -104,11 +104,14 @@ def _row_label(table: RawTable, idx) -> str:
     for col in table.spec.key:
         if col in frame.columns and pd.notna(frame.at[idx, col]):
             parts.append(str(frame.at[idx, col]))
+    if not parts:
+        # no key: the row number (as the user counts: header is row 1) tells rows apart
+        parts.append(f"baris {idx + 2}")
     if "jenis_baris" in frame.columns and "jenis_baris" not in table.spec.key:
         kind = frame.at[idx, "jenis_baris"]
         if pd.notna(kind) and kind != "rincian":
             parts.append(str(kind))
-    return " / ".join(parts) if parts else f"baris {idx + 2}"
+    return " / ".join(parts)
 
 
 def _select(frame: pd.DataFrame, query: str | None) -> pd.DataFrame:

@@ -1,0 +1,79 @@
+"""Tests of lkjip_helpers.cli: exit codes, clear errors without tracebacks."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from lkjip_helpers.audit import AUDIT_COLUMNS
+from lkjip_helpers.cli import main
+from lkjip_helpers.reporting_cli import print_audit_summary
+
+MINI = Path(__file__).parent / "fixtures" / "mini"
+
+
+@pytest.fixture
+def mini(tmp_path, monkeypatch):
+    root = tmp_path / "mini"
+    shutil.copytree(MINI, root)
+    monkeypatch.setenv("LKJIP_ROOT", str(root))
+    return root
+
+
+def test_data_command_prints_audit_summary(mini, capsys):
+    assert main(["data", "--year", "2017"]) == 0
+    out, err = capsys.readouterr()
+    assert "data 2017: 2 tables validated and written to data/processed/2017/" in out
+    assert "audit 2017:" in out and "inconsistencies in the published figures" in out
+    assert "outputs/2017/audit.csv" in out
+    assert "Tabel 1.2" in out
+    assert err == ""
+    assert (mini / "data/processed/2017/pegawai.csv").exists()
+    assert (mini / "outputs/2017/audit.csv").exists()
+
+
+def test_broken_raw_file_is_a_clear_error(mini, capsys):
+    (mini / "data/raw/2017/pegawai.csv").write_bytes("golongan\nII/\xe9\n".encode("latin-1"))
+    assert main(["data", "--year", "2017"]) == 2
+    out, err = capsys.readouterr()
+    assert err.startswith("error: ")
+    assert "pegawai.csv" in err and "CSV UTF-8" in err
+    assert "Traceback" not in err + out
+    assert not (mini / "data/processed/2017").exists()
+
+
+def test_invalid_raw_table_is_a_clear_error(mini, capsys):
+    path = mini / "data/raw/2017/anggaran.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("95.15", '"95,15"'), encoding="utf-8")
+    assert main(["data", "--year", "2017"]) == 2
+    err = capsys.readouterr().err
+    assert "error: " in err and "anggaran.csv" in err
+    assert "row 2, column 'persen': found '95,15'" in err
+    assert "Traceback" not in err
+
+
+def test_unknown_year(mini, capsys):
+    assert main(["data", "--year", "2031"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: No raw data for 2031")
+    assert "Traceback" not in err
+
+
+def test_audit_summary_prints_data_text_literally(capsys):
+    audit = pd.DataFrame(
+        [["Tabel [1]", "[bold]x[/bold]", 1.0, 2.0, -1.0, "sum_rows", "t", ""]],
+        columns=AUDIT_COLUMNS,
+    )
+    print_audit_summary(audit, 2017)
+    out = capsys.readouterr().out
+    assert "audit 2017: 1 inconsistencies" in out
+    assert "[bold]x[/bold]" in out
+    assert "Tabel [1]" in out
+
+
+def test_audit_summary_without_findings(capsys):
+    print_audit_summary(pd.DataFrame(columns=AUDIT_COLUMNS), 2017)
+    assert "no inconsistencies found" in capsys.readouterr().out
