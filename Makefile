@@ -59,8 +59,8 @@ format: env
 bench: env
 	$(PY) -m lkjip_helpers bench --year $(YEAR)
 
-## Open JupyterLab on the notebooks with the project's environment
-lab: env
+## Open JupyterLab on the notebooks (processed data of YEAR is built first)
+lab: data
 	$(PY) -m jupyter lab notebooks/
 
 ## Remove processed data, outputs and the build cache (raw data is never touched)

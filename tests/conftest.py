@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -49,3 +50,15 @@ def repo_copy(tmp_path, monkeypatch):
     laporan.konteks.cache_clear()
     yield root
     laporan.konteks.cache_clear()
+
+
+MINI = Path(__file__).parent / "fixtures" / "mini"
+
+
+@pytest.fixture
+def mini(tmp_path, monkeypatch):
+    """A copy of the tiny data-only project (two tables, no params); LKJIP_ROOT set to it."""
+    root = tmp_path / "mini"
+    shutil.copytree(MINI, root)
+    monkeypatch.setenv("LKJIP_ROOT", str(root))
+    return root

@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
 from lkjip_helpers.audit import AUDIT_COLUMNS
 from lkjip_helpers.cli import main
 from lkjip_helpers.reporting_cli import print_audit_summary
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
-
-
-@pytest.fixture
-def mini(tmp_path, monkeypatch):
-    root = tmp_path / "mini"
-    shutil.copytree(MINI, root)
-    monkeypatch.setenv("LKJIP_ROOT", str(root))
-    return root
 
 
 def test_data_command_prints_audit_summary(mini, capsys):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -12,14 +11,6 @@ from lkjip_helpers import data
 from lkjip_helpers.exceptions import MissingDataError, ValidationError
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
-
-
-@pytest.fixture
-def mini(tmp_path, monkeypatch):
-    root = tmp_path / "mini"
-    shutil.copytree(MINI, root)
-    monkeypatch.setenv("LKJIP_ROOT", str(root))
-    return root
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

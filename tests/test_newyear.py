@@ -21,15 +21,6 @@ MINI = TESTS / "fixtures" / "mini"
 
 
 @pytest.fixture
-def mini(tmp_path, monkeypatch):
-    """The tiny data project (no params: a data-only project)."""
-    root = tmp_path / "mini"
-    shutil.copytree(MINI, root)
-    monkeypatch.setenv("LKJIP_ROOT", str(root))
-    return root
-
-
-@pytest.fixture
 def with_params(mini):
     """The tiny project plus the agency's params and some 2017 prose."""
     params = mini / "params"
