@@ -235,3 +235,41 @@ def test_read_yaml_errors_name_the_file(tmp_path, content, message):
 def test_read_yaml_missing_file(tmp_path):
     with pytest.raises(ParamsError, match="missing.yaml: file not found"):
         io.read_yaml(tmp_path / "missing.yaml")
+
+
+def test_xlsx_parser_is_defused():
+    """openpyxl parses workbook XML with defusedxml (a project dependency)."""
+    import openpyxl.xml
+
+    assert openpyxl.xml.DEFUSEDXML is True
+
+
+def test_xlsx_with_an_entity_bomb_is_refused(tmp_path):
+    import zipfile
+
+    import openpyxl
+
+    from lkjip_helpers.exceptions import DataFileError
+    from lkjip_helpers.io import read_raw_table
+
+    good = tmp_path / "good.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["a"])
+    wb.active.append(["1"])
+    wb.save(good)
+    bomb = tmp_path / "bomb.xlsx"
+    entities = '<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bomb, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode("utf-8")
+                if "?>" in text:  # after an XML declaration, else at the very start
+                    head, rest = text.split("?>", 1)
+                    text = head + "?>" + entities + rest
+                else:
+                    text = entities + text
+                data = text.encode("utf-8")
+            dst.writestr(item, data)
+    with pytest.raises(DataFileError, match="bomb.xlsx"):
+        read_raw_table(bomb)
