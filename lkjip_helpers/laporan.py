@@ -66,6 +66,19 @@ class Konteks:
             )
         return self.tabel[name]
 
+    def tanda_tangan(self) -> dict:
+        """Arguments of ``report.show_signature``: place, date, head of agency."""
+        k = self.agency.instansi.kepala
+        lap = self.tahun_params.laporan
+        return {
+            "place": lap.tempat,
+            "date_text": fmt.tanggal(lap.tanggal_wajib()),
+            "jabatan": k.jabatan,
+            "nama": k.nama,
+            "pangkat": f"{k.pangkat} ({k.golongan})" if k.golongan else k.pangkat,
+            "nip": k.nip,
+        }
+
     # ---------------------------------------------------------------- values
     def nilai_teks(self) -> dict[str, object]:
         """Placeholder values for prose files (all formatted strings)."""
@@ -328,15 +341,14 @@ def iku_audit(year: int, processed: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """
     from .audit import Finding, decimals_of, differs, findings_frame
     from .params import load_params, target_for
-    from .realisasi import realisasi_pembanding, realisasi_semua
+    from .realisasi import realisasi_pembanding
 
     params = load_params(year)
-    realisasi = realisasi_semua(params.agency, processed, year)
     published = processed.get("realisasi_iku")
     findings = []
     if published is None:
         return findings_frame(findings)
-    _, capaian, _ = _hitung(params, processed, year)
+    realisasi, capaian, _ = _hitung(params, processed, year)
     cap = capaian.set_index("kode")
     for row in published.itertuples(index=False):
         kode = row.kode_iku
@@ -368,23 +380,6 @@ def iku_audit(year: int, processed: dict[str, pd.DataFrame]) -> pd.DataFrame:
                     )
                 )
     return findings_frame(findings)
-
-
-def tanda_tangan(ctx: Konteks) -> dict:
-    """Arguments of ``report.show_signature`` from params (place, date, head of agency)."""
-    k = ctx.agency.instansi.kepala
-    lap = ctx.tahun_params.laporan
-    return {
-        "place": lap.tempat,
-        "date_text": fmt.tanggal(lap.tanggal_wajib()),
-        "jabatan": k.jabatan,
-        "nama": k.nama,
-        "pangkat": f"{k.pangkat} ({k.golongan})" if k.golongan else k.pangkat,
-        "nip": k.nip,
-    }
-
-
-Konteks.tanda_tangan = tanda_tangan  # type: ignore[attr-defined]
 
 
 def pendukung_iku(kode: str) -> list[dict]:
