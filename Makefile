@@ -13,12 +13,11 @@ help:
 	@awk '/^## /{doc=substr($$0,4); next} /^[a-zA-Z_-]+:/{if(doc){split($$1,t,":"); printf "  make %-12s %s\n", t[1], doc}; doc=""}' $(MAKEFILE_LIST)
 	@echo "  Variables: YEAR=$(YEAR) (report year), JOBS (parallel notebooks, default: cores)"
 
-$(VENV)/.installed: requirements.txt pyproject.toml
+$(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
-	@# Make lkjip_helpers importable from any folder (JupyterLab, papermill kernels).
-	$(PY) -c "import pathlib, site; pathlib.Path(site.getsitepackages()[0], 'lkjip_project.pth').write_text(str(pathlib.Path.cwd()) + '\\n')"
+	@# The project itself, editable, with its pinned dependencies and dev tools.
+	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
 ## Create the Python environment in .venv (done automatically by the other targets)
@@ -48,6 +47,7 @@ new-year: env
 test: env
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 
 ## Format the code with ruff

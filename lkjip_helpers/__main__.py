@@ -1,5 +1,5 @@
 """``python -m lkjip_helpers``: the command line behind the Makefile."""
 
-from .cli import main
+from lkjip_helpers.cli import main
 
 raise SystemExit(main())

@@ -1,6 +1,6 @@
 """Command line: ``data``, ``report``, ``new-year``, ``bench``.
 
-User errors (:class:`~lkjip_helpers.exceptions.LkjipError`) are printed as one
+User errors (:class:`~lkjip_helpers.core.exceptions.LkjipError`) are printed as one
 clear message without a traceback and exit with status 2.
 """
 
@@ -11,8 +11,8 @@ import os
 import sys
 import time
 
-from .config import DEFAULT_YEAR
-from .exceptions import LkjipError
+from lkjip_helpers.core.config import DEFAULT_YEAR
+from lkjip_helpers.core.exceptions import LkjipError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -42,13 +42,13 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _print_audit_summary(audit, year: int) -> None:
-    from .reporting_cli import print_audit_summary
+    from lkjip_helpers.build.audit_summary import print_audit_summary
 
     print_audit_summary(audit, year)
 
 
 def cmd_data(args) -> int:
-    from .data import build_data
+    from lkjip_helpers.build.data_step import build_data
 
     start = time.perf_counter()
     result = build_data(args.year)
@@ -61,7 +61,7 @@ def cmd_data(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from .build import build_report
+    from lkjip_helpers.build.pipeline import build_report
 
     progress = args.progress
     if progress == "auto":
@@ -71,14 +71,14 @@ def cmd_report(args) -> int:
 
 
 def cmd_new_year(args) -> int:
-    from .newyear import create_new_year
+    from lkjip_helpers.tahun_baru.scaffold import create_new_year
 
     create_new_year(args.year)
     return 0
 
 
 def cmd_bench(args) -> int:
-    from .bench import run_bench
+    from lkjip_helpers.build.bench import run_bench
 
     run_bench(args.year, repeat=args.repeat, jobs=args.jobs)
     return 0

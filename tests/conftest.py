@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from lkjip_helpers.workspace import REPO_PARTS
-from lkjip_helpers.workspace import copy_repo as _copy_repo
+from lkjip_helpers.build.workspace import REPO_PARTS
+from lkjip_helpers.build.workspace import copy_repo as _copy_repo
 
 ROOT = Path(__file__).resolve().parent.parent
 __all__ = ["REPO_PARTS", "ROOT", "copy_repo"]
@@ -29,8 +29,8 @@ def built_2017(tmp_path_factory):
     mp = pytest.MonkeyPatch()
     mp.setenv("LKJIP_ROOT", str(root))
     try:
-        from lkjip_helpers import laporan
-        from lkjip_helpers.build import build_report
+        from lkjip_helpers.build.pipeline import build_report
+        from lkjip_helpers.laporan import context as laporan
 
         laporan.konteks.cache_clear()
         build_report(2017, progress=False)
@@ -45,7 +45,7 @@ def repo_copy(tmp_path, monkeypatch):
     """A fresh copy of the repository with LKJIP_ROOT pointing at it (for mutating tests)."""
     root = copy_repo(tmp_path / "repo")
     monkeypatch.setenv("LKJIP_ROOT", str(root))
-    from lkjip_helpers import laporan
+    from lkjip_helpers.laporan import context as laporan
 
     laporan.konteks.cache_clear()
     yield root

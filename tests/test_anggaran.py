@@ -1,12 +1,12 @@
-"""Tests of lkjip_helpers.anggaran with the seed's Tabel 3.31-3.33."""
+"""Tests of lkjip_helpers.indikator.anggaran with the seed's Tabel 3.31-3.33."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from lkjip_helpers.anggaran import efisiensi, rekap_anggaran, serapan, serapan_per_baris
-from lkjip_helpers.exceptions import CalculationError
+from lkjip_helpers.core.exceptions import CalculationError
+from lkjip_helpers.indikator.anggaran import efisiensi, rekap_anggaran, serapan, serapan_per_baris
 
 # Tabel 3.31 (pagu perubahan vs realisasi), with the printed TOTAL row.
 BELANJA = pd.DataFrame(

@@ -1,4 +1,4 @@
-"""Tests of lkjip_helpers.audit: each rule, the printed precision, prose figures."""
+"""Tests of lkjip_helpers.data.audit: each rule, the printed precision, prose figures."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from lkjip_helpers import audit
-from lkjip_helpers.audit import AUDIT_COLUMNS, decimals_of, differs, run_audit
-from lkjip_helpers.catalogue import parse_table
-from lkjip_helpers.exceptions import ParamsError
-from lkjip_helpers.validation import RawTable, validate_table
+from lkjip_helpers.core.exceptions import ParamsError
+from lkjip_helpers.data import audit
+from lkjip_helpers.data.audit import AUDIT_COLUMNS, decimals_of, differs, run_audit
+from lkjip_helpers.data.catalogue import parse_table
+from lkjip_helpers.data.validation import RawTable, validate_table
 
 JENIS = {"type": "category", "allowed": ["rincian", "jumlah"]}
 

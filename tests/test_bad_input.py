@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import copy_repo
 
-from lkjip_helpers.exceptions import LkjipError
+from lkjip_helpers.core.exceptions import LkjipError
 
 pytestmark = pytest.mark.e2e
 
@@ -36,8 +36,8 @@ def built_once(tmp_path_factory):
     mp = pytest.MonkeyPatch()
     mp.setenv("LKJIP_ROOT", str(root))
     try:
-        from lkjip_helpers import laporan
-        from lkjip_helpers.build import build_report
+        from lkjip_helpers.build.pipeline import build_report
+        from lkjip_helpers.laporan import context as laporan
 
         laporan.konteks.cache_clear()
         build_report(2017, progress=False)
@@ -53,7 +53,7 @@ def built_copy(built_once, tmp_path, monkeypatch):
     root = tmp_path / "repo"
     shutil.copytree(built_once, root, symlinks=True)
     monkeypatch.setenv("LKJIP_ROOT", str(root))
-    from lkjip_helpers import laporan
+    from lkjip_helpers.laporan import context as laporan
 
     laporan.konteks.cache_clear()
     before = tree_hash(root / "outputs" / "2017")
@@ -123,7 +123,7 @@ CASES = {
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_bad_input_fails_clearly_and_keeps_outputs(built_copy, case):
-    from lkjip_helpers.build import build_report
+    from lkjip_helpers.build.pipeline import build_report
 
     root, before = built_copy
     expected, quick = CASES[case](root)
@@ -141,7 +141,7 @@ def test_bad_input_fails_clearly_and_keeps_outputs(built_copy, case):
 
 def test_unknown_indicator_code(built_copy):
     """An unknown IKU code in realisasi_iku must not pass silently."""
-    from lkjip_helpers.build import build_report
+    from lkjip_helpers.build.pipeline import build_report
 
     root, before = built_copy
     p = root / RAW / "realisasi_iku.csv"
@@ -156,7 +156,7 @@ def test_unknown_indicator_code(built_copy):
 
 
 def test_year_without_data(built_copy):
-    from lkjip_helpers.build import build_report
+    from lkjip_helpers.build.pipeline import build_report
 
     root, before = built_copy
     with pytest.raises(LkjipError) as info:
@@ -167,7 +167,7 @@ def test_year_without_data(built_copy):
 
 
 def test_2016_lists_missing_tables(built_copy):
-    from lkjip_helpers.build import build_report
+    from lkjip_helpers.build.pipeline import build_report
 
     root, before = built_copy
     with pytest.raises(LkjipError) as info:

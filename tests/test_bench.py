@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from lkjip_helpers import bench
-from lkjip_helpers.build import BuildStats
-from lkjip_helpers.execute import Timing
+from lkjip_helpers.build import bench
+from lkjip_helpers.build.execute import Timing
+from lkjip_helpers.build.pipeline import BuildStats
 
 FAKE_SECONDS = {"naive": [40.0, 44.0, 42.0], "clean": [20.0, 18.0, 19.0], "prose": [4.0, 6.0, 5.0]}
 FAKE_SECONDS["noop"] = [3.0, 2.0, 4.0]

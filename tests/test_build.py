@@ -13,10 +13,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from lkjip_helpers import cache, config, laporan
-from lkjip_helpers.build import BuildStats, Progress, build_report, plan_build
-from lkjip_helpers.exceptions import BuildError
-from lkjip_helpers.execute import kernel_env
+from lkjip_helpers.build import cache
+from lkjip_helpers.build.execute import kernel_env
+from lkjip_helpers.build.pipeline import BuildStats, Progress, build_report, plan_build
+from lkjip_helpers.core import config
+from lkjip_helpers.core.exceptions import BuildError
+from lkjip_helpers.laporan import context as laporan
 
 YEAR = 2017
 
@@ -129,11 +131,11 @@ def test_build_sequence(repo_copy, capsys):
     assert "Kalimat uji." in penutup_md.read_text(encoding="utf-8")
 
     # 5. A helper module the notebooks import changes: the notebooks importing it re-run.
-    helper = root / "lkjip_helpers" / "laporan_tabel.py"
+    helper = root / "lkjip_helpers" / "laporan" / "tables.py"
     importers = {
         j.name
         for j in _jobs()
-        if "lkjip_helpers.laporan_tabel" in cache.module_closure(cache.notebook_code(j.source))
+        if "lkjip_helpers.laporan.tables" in cache.module_closure(cache.notebook_code(j.source))
     }
     assert importers
     helper.write_text(helper.read_text(encoding="utf-8") + "\n# diubah\n", encoding="utf-8")
@@ -178,7 +180,7 @@ def test_progress_prints_only_when_enabled(capsys):
 
 
 def test_render_key_sees_notebooks_template_and_meta(repo_copy):
-    from lkjip_helpers.build import _render_key
+    from lkjip_helpers.build.pipeline import _render_key
 
     chapters = plan_build(YEAR)
     keys = {j.name: f"k-{j.name}" for ch in chapters for j in ch.jobs}
@@ -193,7 +195,7 @@ def test_render_key_sees_notebooks_template_and_meta(repo_copy):
     css.write_text(css.read_text(encoding="utf-8") + "\n/* x */\n", encoding="utf-8")
     assert _render_key(YEAR, chapters, keys, meta) != base
     after_css = _render_key(YEAR, chapters, keys, meta)
-    render_py = repo_copy / "lkjip_helpers" / "render.py"
+    render_py = repo_copy / "lkjip_helpers" / "build" / "render.py"
     render_py.write_text(render_py.read_text(encoding="utf-8") + "\n# x\n", encoding="utf-8")
     assert _render_key(YEAR, chapters, keys, meta) != after_css
 

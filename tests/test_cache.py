@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from lkjip_helpers import cache
-from lkjip_helpers.workspace import copy_repo
+from lkjip_helpers.build import cache
+from lkjip_helpers.build.workspace import copy_repo
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 NOTEBOOK = "04_penutup.ipynb"
@@ -49,7 +49,7 @@ def test_touch_keeps_key(root):
         root / "notebooks" / NOTEBOOK,
         root / "data" / "processed" / "2017" / "kasus_disiplin.csv",
         root / "params" / "agency.yaml",
-        root / "lkjip_helpers" / "laporan.py",
+        root / "lkjip_helpers" / "laporan" / "context.py",
     ]:
         os.utime(p, (1_000_000_000, 1_000_000_000))
     assert _key(root) == before
@@ -100,29 +100,29 @@ def test_params_and_prose_change_key(root, rel):
 
 def test_imported_helper_changes_key(root):
     closure = cache.module_closure(cache.notebook_code(root / "notebooks" / NOTEBOOK))
-    assert "lkjip_helpers.formatting" in closure
+    assert "lkjip_helpers.laporan.formatting" in closure
     before = _key(root)
-    _append(root / "lkjip_helpers" / "formatting.py", "\n# comment\n")
+    _append(root / "lkjip_helpers" / "laporan" / "formatting.py", "\n# comment\n")
     assert _key(root) != before
 
 
 def test_helper_imported_transitively_changes_key(root):
-    # 03_iku imports laporan_tabel; so does any notebook importing lkjip_helpers.laporan_tabel
+    # 03_iku imports laporan_tabel; so does any notebook importing lkjip_helpers.laporan.tables
     nb = "03_iku.ipynb"
-    assert "lkjip_helpers.laporan_tabel" in cache.module_closure(
+    assert "lkjip_helpers.laporan.tables" in cache.module_closure(
         cache.notebook_code(root / "notebooks" / nb)
     )
     before = _key(root, nb)
-    _append(root / "lkjip_helpers" / "laporan_tabel.py", "\n# comment\n")
+    _append(root / "lkjip_helpers" / "laporan" / "tables.py", "\n# comment\n")
     assert _key(root, nb) != before
 
 
-@pytest.mark.parametrize("module", ["bench", "cli", "build", "workspace"])
+@pytest.mark.parametrize("module", ["build.bench", "cli", "build.pipeline", "build.workspace"])
 def test_unrelated_helper_keeps_key(root, module):
     closure = cache.module_closure(cache.notebook_code(root / "notebooks" / NOTEBOOK))
     assert f"lkjip_helpers.{module}" not in closure
     before = _key(root)
-    _append(root / "lkjip_helpers" / f"{module}.py", "\n# comment\n")
+    _append(root / "lkjip_helpers" / f"{module.replace('.', '/')}.py", "\n# comment\n")
     assert _key(root) == before
 
 
@@ -137,9 +137,9 @@ def test_undeclared_processed_table_keeps_key(root):
 
 def test_module_closure_includes_laporan_and_its_imports(root):
     closure = set(cache.module_closure(cache.notebook_code(root / "notebooks" / NOTEBOOK)))
-    assert {"lkjip_helpers", "lkjip_helpers.laporan"} <= closure
-    laporan_src = (root / "lkjip_helpers" / "laporan.py").read_text(encoding="utf-8")
-    direct = cache._imports_of_code(laporan_src, current="lkjip_helpers.laporan")
+    assert {"lkjip_helpers", "lkjip_helpers.laporan.context"} <= closure
+    laporan_src = (root / "lkjip_helpers" / "laporan" / "context.py").read_text(encoding="utf-8")
+    direct = cache._imports_of_code(laporan_src, current="lkjip_helpers.laporan.context")
     assert direct, "laporan imports other helpers"
     assert direct <= closure
     # and transitively: what those modules import is in the closure too
@@ -152,17 +152,18 @@ def test_module_closure_of_fixture_notebook(repo_copy):
     code = cache.notebook_code(FIXTURES / "cache_probe.ipynb")
     assert "%matplotlib" not in code  # magics are not parsed as Python
     closure = cache.module_closure(code)
-    assert "lkjip_helpers.laporan" in closure
-    assert "lkjip_helpers.laporan_tabel" in closure
+    assert "lkjip_helpers.laporan.context" in closure
+    assert "lkjip_helpers.laporan.tables" in closure
     assert "lkjip_helpers.cli" not in closure  # mentioned in markdown only
     assert closure == sorted(closure)
 
 
 def test_relative_imports_resolve_within_package(repo_copy):
     found = cache._imports_of_code(
-        "from . import config\nfrom .io import read_yaml\n", current="lkjip_helpers.laporan"
+        "from . import config\nfrom lkjip_helpers.data.io import read_yaml\n",
+        current="lkjip_helpers.laporan.context",
     )
-    assert {"lkjip_helpers.config", "lkjip_helpers.io"} <= found
+    assert {"lkjip_helpers.core.config", "lkjip_helpers.data.io"} <= found
     assert cache._imports_of_code("import os\nfrom pandas import DataFrame\n") == set()
 
 

@@ -1,4 +1,4 @@
-"""Tests of lkjip_helpers.capaian: the seed's Tabel 3.1, polarity, caps, properties."""
+"""Tests of lkjip_helpers.indikator.capaian: the seed's Tabel 3.1, polarity, caps, properties."""
 
 from __future__ import annotations
 
@@ -10,16 +10,16 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from lkjip_helpers.capaian import (
+from lkjip_helpers.core.exceptions import CalculationError
+from lkjip_helpers.indikator.capaian import (
     KOLOM_CAPAIAN,
     hitung_capaian,
     rata_rata_per_sasaran,
     tabel_capaian,
 )
-from lkjip_helpers.exceptions import CalculationError
-from lkjip_helpers.params import load_params
-from lkjip_helpers.realisasi import HasilRealisasi
-from lkjip_helpers.scales import kategorikan
+from lkjip_helpers.indikator.params import load_params
+from lkjip_helpers.indikator.realisasi import HasilRealisasi
+from lkjip_helpers.indikator.scales import kategorikan
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -1,4 +1,4 @@
-"""Tests of lkjip_helpers.catalogue: parsing, error messages naming keys, patterns."""
+"""Tests of lkjip_helpers.data.catalogue: parsing, error messages naming keys, patterns."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from lkjip_helpers import catalogue
-from lkjip_helpers.catalogue import ColumnSpec, load_catalogue, parse_table
-from lkjip_helpers.exceptions import ParamsError
-from lkjip_helpers.io import find_raw_file
+from lkjip_helpers.core.exceptions import ParamsError
+from lkjip_helpers.data import catalogue
+from lkjip_helpers.data.catalogue import ColumnSpec, load_catalogue, parse_table
+from lkjip_helpers.data.io import find_raw_file
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -135,7 +135,7 @@ def test_expand(tmp_path):
 
 
 def test_check_rules_cover_the_auditor():
-    from lkjip_helpers.audit import _Auditor
+    from lkjip_helpers.data.audit import _Auditor
 
     assert all(hasattr(_Auditor, rule) for rule in catalogue.CHECK_RULES)
 

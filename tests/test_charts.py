@@ -1,4 +1,4 @@
-"""Tests of lkjip_helpers.charts: one accessible, deterministic style."""
+"""Tests of lkjip_helpers.laporan.charts: one accessible, deterministic style."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from lkjip_helpers import charts, report  # noqa: E402
+from lkjip_helpers.laporan import charts
+from lkjip_helpers.laporan import display as report  # noqa: E402
 
 
 def _luminance(hex_colour: str) -> float:

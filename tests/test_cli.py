@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from lkjip_helpers.audit import AUDIT_COLUMNS
+from lkjip_helpers.build.audit_summary import print_audit_summary
 from lkjip_helpers.cli import main
-from lkjip_helpers.reporting_cli import print_audit_summary
+from lkjip_helpers.data.audit import AUDIT_COLUMNS
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 

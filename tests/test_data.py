@@ -7,8 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from lkjip_helpers import data
-from lkjip_helpers.exceptions import MissingDataError, ValidationError
+from lkjip_helpers.build import data_step
+from lkjip_helpers.core.exceptions import MissingDataError, ValidationError
+from lkjip_helpers.data import tables as data
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 
@@ -20,7 +21,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def test_build_writes_tidy_tables_and_audit(mini):
-    result = data.build_data(2017)
+    result = data_step.build_data(2017)
     pegawai = pd.read_csv(mini / "data/processed/2017/pegawai.csv")
     assert list(pegawai.columns) == ["golongan", "jenis_baris", "tahun", "jumlah", "persen"]
     assert len(pegawai) == 6
@@ -38,11 +39,11 @@ def test_build_writes_tidy_tables_and_audit(mini):
 
 
 def test_build_twice_is_byte_identical(mini):
-    data.build_data(2017)
+    data_step.build_data(2017)
     first = snapshot(mini / "data/processed/2017") | {
         "audit": (mini / "outputs/2017/audit.csv").read_bytes()
     }
-    data.build_data(2017)
+    data_step.build_data(2017)
     second = snapshot(mini / "data/processed/2017") | {
         "audit": (mini / "outputs/2017/audit.csv").read_bytes()
     }
@@ -69,14 +70,14 @@ def test_xlsx_copy_loads_to_the_same_frame(mini):
     ],
 )
 def test_corrupted_cell_names_file_row_column(mini, column, value, expected):
-    data.build_data(2017)
+    data_step.build_data(2017)
     before = snapshot(mini / "data/processed/2017")
     path = mini / "data/raw/2017/pegawai.csv"
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     frame.loc[1, column] = value
     frame.to_csv(path, index=False)
     with pytest.raises(ValidationError) as err:
-        data.build_data(2017)
+        data_step.build_data(2017)
     message = str(err.value)
     assert "data/raw/2017/pegawai.csv" in message
     assert "row 3" in message and f"column '{column}'" in message
@@ -89,19 +90,19 @@ def test_missing_column_and_duplicate_key(mini):
     frame = pd.read_csv(path, dtype=str)
     frame.drop(columns="realisasi").to_csv(path, index=False)
     with pytest.raises(ValidationError, match="column 'realisasi'.*missing"):
-        data.build_data(2017)
+        data_step.build_data(2017)
     frame.loc[1, "uraian"] = "BTL"
     frame.to_csv(path, index=False)
     with pytest.raises(ValidationError, match="unique combination of \\(uraian\\)"):
-        data.build_data(2017)
+        data_step.build_data(2017)
 
 
 def test_missing_table_and_missing_year_are_listed(mini):
     (mini / "data/raw/2017/anggaran.csv").unlink()
     with pytest.raises(MissingDataError, match="anggaran.csv .*Tabel 3.31"):
-        data.build_data(2017)
+        data_step.build_data(2017)
     with pytest.raises(MissingDataError, match="No raw data for 2015"):
-        data.build_data(2015)
+        data_step.build_data(2015)
 
 
 def test_file_that_is_not_what_its_extension_says(mini):
@@ -109,11 +110,11 @@ def test_file_that_is_not_what_its_extension_says(mini):
     path.unlink()
     path.with_suffix(".xlsx").write_text("uraian,pagu\nBTL,1\n")
     with pytest.raises(Exception, match="not an Excel .xlsx workbook"):
-        data.build_data(2017)
+        data_step.build_data(2017)
 
 
 def test_load_processed_restores_types(mini):
-    data.build_data(2017)
+    data_step.build_data(2017)
     tables = data.load_processed(2017, ["pegawai", "anggaran"])
     assert str(tables["pegawai"]["jumlah"].dtype) == "Int64"
     assert str(tables["anggaran"]["pagu"].dtype) == "Float64"

@@ -1,4 +1,4 @@
-"""Tests of lkjip_helpers.disiplin with the seed's numbers."""
+"""Tests of lkjip_helpers.indikator.disiplin with the seed's numbers."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lkjip_helpers.disiplin import persentase_penurunan, tingkat_pelanggaran
-from lkjip_helpers.exceptions import CalculationError
+from lkjip_helpers.core.exceptions import CalculationError
+from lkjip_helpers.indikator.disiplin import persentase_penurunan, tingkat_pelanggaran
 
 
 def test_seed_decrease_21_to_17():

@@ -10,7 +10,7 @@ import pandas as pd
 import pypdf
 import pytest
 
-from lkjip_helpers.formatting import persen
+from lkjip_helpers.laporan.formatting import persen
 
 pytestmark = pytest.mark.e2e
 
@@ -80,8 +80,8 @@ def _iku4_image(raw: str) -> str:
 
 
 def test_changed_realisasi_changes_every_place(built_2017, repo_copy):
-    from lkjip_helpers import laporan
-    from lkjip_helpers.build import build_report
+    from lkjip_helpers.build.pipeline import build_report
+    from lkjip_helpers.laporan import context as laporan
 
     raw_csv = repo_copy / "data" / "raw" / "2017" / "realisasi_iku.csv"
     text = raw_csv.read_text(encoding="utf-8")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from lkjip_helpers import execute
-from lkjip_helpers.exceptions import BuildError
+from lkjip_helpers.build import execute
+from lkjip_helpers.core.exceptions import BuildError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "exec"
 

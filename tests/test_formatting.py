@@ -1,4 +1,4 @@
-"""Tests of lkjip_helpers.formatting (id_ID numbers, money, dates)."""
+"""Tests of lkjip_helpers.laporan.formatting (id_ID numbers, money, dates)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lkjip_helpers import formatting as f
+from lkjip_helpers.laporan import formatting as f
 
 DASH = "\u2013"
 

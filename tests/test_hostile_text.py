@@ -13,7 +13,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from lkjip_helpers.exceptions import DataFileError, LkjipError
+from lkjip_helpers.core.exceptions import DataFileError, LkjipError
 
 pytestmark = pytest.mark.e2e
 
@@ -70,7 +70,7 @@ class _Scan(HTMLParser):
 
 
 def test_hostile_text_is_shown_literally(repo_copy):
-    from lkjip_helpers.build import build_report
+    from lkjip_helpers.build.pipeline import build_report
 
     raw = repo_copy / "data" / "raw" / "2017"
     _inject(raw / "sarana_prasarana.csv", "nama_barang", HOSTILE)
@@ -95,7 +95,7 @@ def test_hostile_text_is_shown_literally(repo_copy):
 
 
 def test_xlsx_that_is_csv(tmp_path):
-    from lkjip_helpers.io import read_raw_table
+    from lkjip_helpers.data.io import read_raw_table
 
     p = tmp_path / "tabel.xlsx"
     p.write_text("a,b\n1,2\n", encoding="utf-8")
@@ -106,7 +106,7 @@ def test_xlsx_that_is_csv(tmp_path):
 
 
 def test_csv_that_is_zip(tmp_path):
-    from lkjip_helpers.io import read_raw_table
+    from lkjip_helpers.data.io import read_raw_table
 
     p = tmp_path / "tabel.csv"
     with zipfile.ZipFile(p, "w") as z:

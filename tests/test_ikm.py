@@ -1,4 +1,4 @@
-"""Tests of lkjip_helpers.ikm (Kepmenpan 25/2004 and PermenPAN-RB 14/2017)."""
+"""Tests of lkjip_helpers.indikator.ikm (Kepmenpan 25/2004 and PermenPAN-RB 14/2017)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lkjip_helpers.exceptions import CalculationError
-from lkjip_helpers.ikm import ikm_dari_jawaban, ikm_dari_rata_unsur, mutu_pelayanan, nrr_per_unsur
+from lkjip_helpers.core.exceptions import CalculationError
+from lkjip_helpers.indikator.ikm import (
+    ikm_dari_jawaban,
+    ikm_dari_rata_unsur,
+    mutu_pelayanan,
+    nrr_per_unsur,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -1,4 +1,4 @@
-"""Tests of lkjip_helpers.io: raw tables read as text, atomic writes, YAML errors."""
+"""Tests of lkjip_helpers.data.io: raw tables read as text, atomic writes, YAML errors."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from lkjip_helpers import io
-from lkjip_helpers.exceptions import DataFileError, ParamsError
+from lkjip_helpers.core.exceptions import DataFileError, ParamsError
+from lkjip_helpers.data import io
 
 
 def write(path: Path, content: bytes | str) -> Path:
@@ -249,8 +249,8 @@ def test_xlsx_with_an_entity_bomb_is_refused(tmp_path):
 
     import openpyxl
 
-    from lkjip_helpers.exceptions import DataFileError
-    from lkjip_helpers.io import read_raw_table
+    from lkjip_helpers.core.exceptions import DataFileError
+    from lkjip_helpers.data.io import read_raw_table
 
     good = tmp_path / "good.xlsx"
     wb = openpyxl.Workbook()

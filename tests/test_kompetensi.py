@@ -1,12 +1,16 @@
-"""Tests of lkjip_helpers.kompetensi with the seed's gap-analysis tables."""
+"""Tests of lkjip_helpers.indikator.kompetensi with the seed's gap-analysis tables."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from lkjip_helpers.exceptions import CalculationError
-from lkjip_helpers.kompetensi import kompetensi_dari_gap, kompetensi_dari_profil, persen_sesuai
+from lkjip_helpers.core.exceptions import CalculationError
+from lkjip_helpers.indikator.kompetensi import (
+    kompetensi_dari_gap,
+    kompetensi_dari_profil,
+    persen_sesuai,
+)
 
 # Tabel 3.5 (2017): (non struktural, struktural, printed OPD total)
 GAPS_2017 = [

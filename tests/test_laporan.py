@@ -5,15 +5,15 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from lkjip_helpers import laporan
-from lkjip_helpers import laporan_tabel as lt
-from lkjip_helpers.exceptions import MissingDataError, ParamsError
+from lkjip_helpers.core.exceptions import MissingDataError, ParamsError
+from lkjip_helpers.laporan import context as laporan
+from lkjip_helpers.laporan import tables as lt
 
 
 @pytest.fixture(scope="module")
 def ctx(tmp_path_factory):
-    from lkjip_helpers.data import build_data
-    from lkjip_helpers.workspace import copy_repo
+    from lkjip_helpers.build.data_step import build_data
+    from lkjip_helpers.build.workspace import copy_repo
 
     root = copy_repo(tmp_path_factory.mktemp("laporan"))
     mp = pytest.MonkeyPatch()

@@ -1,4 +1,4 @@
-"""Tests of lkjip_helpers.narrative and params/narrative.yaml."""
+"""Tests of lkjip_helpers.laporan.sentences and params/narrative.yaml."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lkjip_helpers.exceptions import ParamsError
-from lkjip_helpers.narrative import (
+from lkjip_helpers.core.exceptions import ParamsError
+from lkjip_helpers.laporan.sentences import (
     isi,
     kalimat_anggaran,
     kalimat_capaian_baris,

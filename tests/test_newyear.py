@@ -11,9 +11,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from lkjip_helpers import data, newyear
-from lkjip_helpers.catalogue import parse_table
-from lkjip_helpers.exceptions import LkjipError, MissingDataError, ParamsError, ValidationError
+from lkjip_helpers.build import data_step
+from lkjip_helpers.core.exceptions import LkjipError, MissingDataError, ParamsError, ValidationError
+from lkjip_helpers.data.catalogue import parse_table
+from lkjip_helpers.tahun_baru import scaffold as newyear
 
 TESTS = Path(__file__).parent
 REPO = TESTS.parent
@@ -96,7 +97,7 @@ def test_new_year_creates_params_templates_and_prose(with_params, capsys):
 
 
 def test_report_date_left_empty_gives_a_clear_error(with_params):
-    from lkjip_helpers.params import load_agency, load_year
+    from lkjip_helpers.indikator.params import load_agency, load_year
 
     newyear.create_new_year(2018, echo=None)
     agency = load_agency(scales_path=with_params / "params/scales.yaml")
@@ -273,7 +274,7 @@ def test_filled_templates_load_through_build_data(mini):
     raw = mini / "data/raw/2018"
     templates = raw / "templates"
     with pytest.raises(MissingDataError) as err:
-        data.build_data(2018)
+        data_step.build_data(2018)
     message = str(err.value)
     assert "pegawai.csv (or .xlsx)" in message
     assert "template not filled in: data/raw/2018/templates/pegawai.xlsx" in message
@@ -285,7 +286,7 @@ def test_filled_templates_load_through_build_data(mini):
         {"jumlah_2018": [3, 1, 4], "persen_2018": [75, 25, 100]},
     )
     with pytest.raises(MissingDataError) as err:
-        data.build_data(2018)
+        data_step.build_data(2018)
     assert "templates/pegawai.xlsx" not in str(err.value)
     assert "templates/anggaran.xlsx" in str(err.value)
 
@@ -298,7 +299,7 @@ def test_filled_templates_load_through_build_data(mini):
             "persen": [75, 83.33, 80],
         },
     )
-    result = data.build_data(2018)
+    result = data_step.build_data(2018)
     pegawai = pd.read_csv(mini / "data/processed/2018/pegawai.csv")
     assert list(pegawai.columns) == ["golongan", "jenis_baris", "tahun", "jumlah", "persen"]
     got = pegawai.set_index(["golongan", "tahun"])["jumlah"].to_dict()
@@ -327,7 +328,7 @@ def test_wrong_value_in_a_workbook_names_sheet_row_and_column(mini):
         {"jumlah_2018": [3, "tiga", 4], "persen_2018": [75, 25, 100]},
     )
     with pytest.raises(ValidationError) as err:
-        data.build_data(2018)
+        data_step.build_data(2018)
     message = str(err.value)
     assert "data/raw/2018/pegawai.xlsx, sheet 'data'" in message
     assert "sheet 'data', row 3, column 'jumlah_2018': found 'tiga'" in message
@@ -341,6 +342,6 @@ def test_wrong_value_in_a_workbook_names_sheet_row_and_column(mini):
         ws.cell(row=7, column=j, value=value)
     wb.save(raw / "pegawai.xlsx")
     with pytest.raises(ValidationError) as err:
-        data.build_data(2018)
+        data_step.build_data(2018)
     assert "sheet 'data', row 7, column 'jumlah_2018': found '-2'" in str(err.value)
     assert "row 3" not in str(err.value)

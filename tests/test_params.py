@@ -1,4 +1,4 @@
-"""Tests of lkjip_helpers.params: loading, validation messages, target_for."""
+"""Tests of lkjip_helpers.indikator.params: loading, validation messages, target_for."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from lkjip_helpers.exceptions import ParamsError
-from lkjip_helpers.params import load_agency, load_params, target_for
+from lkjip_helpers.core.exceptions import ParamsError
+from lkjip_helpers.indikator.params import load_agency, load_params, target_for
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -1,4 +1,4 @@
-"""Tests of lkjip_helpers.processing: year columns melted into tahun rows."""
+"""Tests of lkjip_helpers.data.tidy: year columns melted into tahun rows."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from lkjip_helpers.catalogue import parse_table
-from lkjip_helpers.exceptions import ParamsError
-from lkjip_helpers.processing import tidy_table
-from lkjip_helpers.validation import validate_table
+from lkjip_helpers.core.exceptions import ParamsError
+from lkjip_helpers.data.catalogue import parse_table
+from lkjip_helpers.data.tidy import tidy_table
+from lkjip_helpers.data.validation import validate_table
 
 CAT = Path("catalogue.yaml")
 COLUMNS = {

@@ -1,4 +1,4 @@
-"""Tests of lkjip_helpers.profesionalitas."""
+"""Tests of lkjip_helpers.indikator.profesionalitas."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lkjip_helpers.exceptions import CalculationError
-from lkjip_helpers.profesionalitas import indeks_profesionalitas
+from lkjip_helpers.core.exceptions import CalculationError
+from lkjip_helpers.indikator.profesionalitas import indeks_profesionalitas
 
 
 def test_perfect_and_worst():

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from lkjip_helpers import data
-from lkjip_helpers.audit import run_audit
-from lkjip_helpers.catalogue import load_catalogue
+from lkjip_helpers.data import tables as data
+from lkjip_helpers.data.audit import run_audit
+from lkjip_helpers.data.catalogue import load_catalogue
 
 
 @pytest.fixture(scope="module")

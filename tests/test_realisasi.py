@@ -1,13 +1,13 @@
-"""Tests of lkjip_helpers.realisasi: named rules, provenance, missing data."""
+"""Tests of lkjip_helpers.indikator.realisasi: named rules, provenance, missing data."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from lkjip_helpers.exceptions import CalculationError, MissingDataError, ParamsError
-from lkjip_helpers.params import AturanRealisasi, Iku, SpesifikasiRealisasi
-from lkjip_helpers.realisasi import (
+from lkjip_helpers.core.exceptions import CalculationError, MissingDataError, ParamsError
+from lkjip_helpers.indikator.params import AturanRealisasi, Iku, SpesifikasiRealisasi
+from lkjip_helpers.indikator.realisasi import (
     daftar_aturan,
     hitung_realisasi,
     jalankan_aturan,

@@ -1,4 +1,4 @@
-"""Tests of lkjip_helpers.render.
+"""Tests of lkjip_helpers.build.render.
 
 The built-in renderer (pandoc + Typst) is run for real on the fixture notebooks
 (executed, stitched), and its HTML and PDF are inspected as a reader's tools
@@ -21,8 +21,8 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from lkjip_helpers import render, stitch
-from lkjip_helpers.exceptions import BuildError
+from lkjip_helpers.build import render, stitch
+from lkjip_helpers.core.exceptions import BuildError
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "notebooks"

@@ -1,4 +1,4 @@
-"""Tests of lkjip_helpers.report: Markdown emitted by notebooks, and its escaping."""
+"""Tests of lkjip_helpers.laporan.display: Markdown emitted by notebooks, and its escaping."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pandas as pd  # noqa: E402
 import pypandoc  # noqa: E402
 import pytest  # noqa: E402
 
-from lkjip_helpers import report  # noqa: E402
+from lkjip_helpers.laporan import display as report  # noqa: E402
 
 HOSTILE = [
     "<script>alert(1)</script>",

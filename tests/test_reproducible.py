@@ -18,8 +18,8 @@ def _strip_dates(pdf: bytes) -> bytes:
 
 
 def test_two_builds_identical(repo_copy, monkeypatch):
-    from lkjip_helpers import laporan
-    from lkjip_helpers.build import build_report
+    from lkjip_helpers.build.pipeline import build_report
+    from lkjip_helpers.laporan import context as laporan
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     out = repo_copy / "outputs" / "2017"

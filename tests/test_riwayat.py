@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from lkjip_helpers import data
-from lkjip_helpers.exceptions import MissingDataError, ParamsError
-from lkjip_helpers.riwayat import gabung_riwayat, konflik_riwayat, riwayat
+from lkjip_helpers.build import data_step
+from lkjip_helpers.core.exceptions import MissingDataError, ParamsError
+from lkjip_helpers.indikator.riwayat import gabung_riwayat, konflik_riwayat, riwayat
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 
@@ -101,8 +101,8 @@ def two_years(tmp_path, monkeypatch):
         "JUMLAH,jumlah,4,4,100,100\n",
         encoding="utf-8",
     )
-    data.build_data(2017)
-    data.build_data(2018)
+    data_step.build_data(2017)
+    data_step.build_data(2018)
     return root
 
 

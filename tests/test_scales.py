@@ -1,4 +1,4 @@
-"""Tests of lkjip_helpers.scales and params/scales.yaml."""
+"""Tests of lkjip_helpers.indikator.scales and params/scales.yaml."""
 
 from __future__ import annotations
 
@@ -10,15 +10,15 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lkjip_helpers.exceptions import CalculationError, ParamsError
-from lkjip_helpers.formatting import bulatkan
-from lkjip_helpers.scales import (
+from lkjip_helpers.core.exceptions import CalculationError, ParamsError
+from lkjip_helpers.indikator.scales import (
     get_ikm_regulation,
     get_scale,
     kategorikan,
     load_scales,
     mutu_ikm,
 )
+from lkjip_helpers.laporan.formatting import bulatkan
 
 SCALES = Path(__file__).resolve().parent.parent / "params" / "scales.yaml"
 

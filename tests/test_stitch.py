@@ -1,4 +1,4 @@
-"""Tests of lkjip_helpers.stitch: executed notebooks -> Markdown book project.
+"""Tests of lkjip_helpers.build.stitch: executed notebooks -> Markdown book project.
 
 The fixture notebooks (tests/fixtures/notebooks/) are executed for real with a
 Jupyter kernel, so these tests also check what report.py emits inside a kernel.
@@ -15,8 +15,8 @@ import pytest
 import yaml
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from lkjip_helpers import stitch
-from lkjip_helpers.exceptions import BuildError
+from lkjip_helpers.build import stitch
+from lkjip_helpers.core.exceptions import BuildError
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "notebooks"

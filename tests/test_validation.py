@@ -1,4 +1,4 @@
-"""Tests of lkjip_helpers.validation: every problem reported once, where it is."""
+"""Tests of lkjip_helpers.data.validation: every problem reported once, where it is."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from lkjip_helpers import validation
-from lkjip_helpers.catalogue import parse_table
-from lkjip_helpers.exceptions import ValidationError
-from lkjip_helpers.validation import MAX_LISTED_PROBLEMS, validate_table
+from lkjip_helpers.core.exceptions import ValidationError
+from lkjip_helpers.data import validation
+from lkjip_helpers.data.catalogue import parse_table
+from lkjip_helpers.data.validation import MAX_LISTED_PROBLEMS, validate_table
 
 PATH = Path("t.csv")
 

@@ -71,8 +71,8 @@ def _write_rows(ws, rows: list[list]) -> None:
 
 def fill_templates(root: Path, pk_2018: dict[str, float]) -> dict[str, float]:
     """Fill every 2018 template from the 2017 figures; return the 2018 IKU realisasi."""
-    from lkjip_helpers.catalogue import load_catalogue
-    from lkjip_helpers.io import find_raw_file, read_raw_table
+    from lkjip_helpers.data.catalogue import load_catalogue
+    from lkjip_helpers.data.io import find_raw_file, read_raw_table
 
     rng = random.Random(2018)
     catalogue = load_catalogue()
@@ -172,10 +172,10 @@ def _persen(value: float) -> str:
 
 
 def test_new_year_from_templates_to_report_without_code_change(built_2017, repo_copy):
-    from lkjip_helpers import laporan
-    from lkjip_helpers.build import build_report
-    from lkjip_helpers.data import build_data
-    from lkjip_helpers.newyear import create_new_year
+    from lkjip_helpers.build.data_step import build_data
+    from lkjip_helpers.build.pipeline import build_report
+    from lkjip_helpers.laporan import context as laporan
+    from lkjip_helpers.tahun_baru.scaffold import create_new_year
 
     root = repo_copy
     code_before = {part: tree_hash(root / part) for part in ("notebooks", "lkjip_helpers")}

@@ -1,0 +1,224 @@
+"""Execute notebooks with papermill: fresh kernel per notebook, warm start, retries.
+
+Each notebook runs in a kernel of its own that is shut down afterwards, so every
+notebook starts from an empty namespace (reproducibility first). What a naive
+build pays per notebook besides the notebook's own work is the kernel start-up
+and the import of pandas, matplotlib and the helpers. :class:`KernelPool` starts
+kernels ahead of need and pre-imports those modules *silently* (no name enters the
+user namespace, no execution count is used), overlapping that cost with the
+execution of other notebooks.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import subprocess
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lkjip_helpers.core import config
+from lkjip_helpers.core.exceptions import BuildError
+
+KERNEL_NAME = "python3"
+# Imported in a throwaway namespace before the notebook runs: they land in
+# sys.modules only, so the notebook's own `import` statements are instant.
+WARM_UP_CODE = (
+    'exec(\'import pandas, numpy, matplotlib; matplotlib.use("Agg"); '
+    "import matplotlib.pyplot; import lkjip_helpers.laporan.context, lkjip_helpers.data.validation', {})"
+)
+# Known start-up races of Jupyter kernels on a busy machine: worth a retry.
+RETRYABLE = (
+    "Address already in use",
+    "Kernel died before replying to kernel_info",
+    "Kernel didn't respond",
+    "Timeout waiting for",
+    "kernel_info",
+)
+MAX_ATTEMPTS = 3
+
+
+def kernel_env() -> dict[str, str]:
+    """Environment of notebook kernels: this project's package and root first."""
+    env = dict(os.environ)
+    root = str(config.project_root())
+    env["LKJIP_ROOT"] = root
+    env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env["MPLBACKEND"] = "Agg"
+    env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    return env
+
+
+@dataclass
+class Timing:
+    """Where the time of one notebook went (seconds)."""
+
+    kernel_start: float = 0.0
+    warm_up: float = 0.0
+    execute: float = 0.0
+    save: float = 0.0
+    attempts: int = 1
+    extra: dict = field(default_factory=dict)
+
+
+def _start_kernel(warm: bool):
+    from jupyter_client.manager import KernelManager
+
+    t0 = time.perf_counter()
+    km = KernelManager(kernel_name=KERNEL_NAME)
+    # The kernel's own start-up chatter (e.g. its TCP transport warning) is not build output.
+    km.start_kernel(
+        env=kernel_env(),
+        cwd=str(config.project_root()),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=60)
+        t1 = time.perf_counter()
+        if warm:
+            kc.execute_interactive(WARM_UP_CODE, silent=True, store_history=False, timeout=120)
+        t2 = time.perf_counter()
+    finally:
+        kc.stop_channels()
+    return km, t1 - t0, t2 - t1
+
+
+class KernelPool:
+    """Start up to ``size`` warm kernels ahead of need; each is used once."""
+
+    def __init__(self, size: int, total: int, warm: bool = True):
+        self._queue: queue.Queue = queue.Queue()
+        self._remaining = total
+        self._lock = threading.Lock()
+        self._warm = warm
+        self._threads = []
+        for _ in range(min(size, total)):
+            self._spawn()
+
+    def _spawn(self) -> None:
+        with self._lock:
+            if self._remaining <= 0:
+                return
+            self._remaining -= 1
+
+        def work():
+            try:
+                self._queue.put(_start_kernel(self._warm))
+            except Exception as exc:  # handed to the consumer, which retries
+                self._queue.put(exc)
+
+        t = threading.Thread(target=work, daemon=True)
+        t.start()
+        self._threads.append(t)
+
+    def acquire(self):
+        item = self._queue.get()
+        self._spawn()
+        if isinstance(item, Exception):
+            raise item
+        return item
+
+    def close(self) -> None:
+        for t in self._threads:
+            t.join(timeout=60)
+        while not self._queue.empty():
+            item = self._queue.get_nowait()
+            if not isinstance(item, Exception):
+                item[0].shutdown_kernel(now=True)
+
+
+def _is_retryable(exc: BaseException) -> bool:
+    text = f"{type(exc).__name__}: {exc}"
+    return any(marker in text for marker in RETRYABLE)
+
+
+def _cell_error_message(exc, notebook: str) -> str:
+    ename = getattr(exc, "ename", type(exc).__name__)
+    evalue = getattr(exc, "evalue", str(exc))
+    count = getattr(exc, "exec_count", None)
+    where = f" (cell {count})" if count else ""
+    return (
+        f"Notebook {notebook} failed{where}: {ename}: {evalue}\n"
+        f"Open it in JupyterLab (`make lab`) with the same parameters to see the traceback; "
+        f"the executed copy with the error is kept in .cache/failed/."
+    )
+
+
+def execute_notebook(
+    source: Path,
+    output: Path,
+    parameters: dict,
+    pool: KernelPool | None = None,
+    *,
+    timeout: int = 600,
+) -> Timing:
+    """Run one notebook with papermill into ``output``; raise BuildError on failure."""
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    timing = Timing()
+    last_exc: BaseException | None = None
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        timing.attempts = attempt
+        km = None
+        try:
+            if pool is not None:
+                km, timing.kernel_start, timing.warm_up = pool.acquire()
+            else:
+                km, timing.kernel_start, timing.warm_up = _start_kernel(warm=False)
+            t0 = time.perf_counter()
+            pm.execute_notebook(
+                str(source),
+                str(output),
+                parameters=parameters,
+                kernel_name=KERNEL_NAME,
+                km=km,
+                cwd=str(config.project_root()),
+                progress_bar=False,
+                log_output=False,
+                execution_timeout=timeout,
+                report_mode=False,
+            )
+            timing.execute = time.perf_counter() - t0
+            return timing
+        except PapermillExecutionError as exc:
+            raise BuildError(_cell_error_message(exc, Path(source).name)) from None
+        except Exception as exc:
+            last_exc = exc
+            if not _is_retryable(exc) or attempt == MAX_ATTEMPTS:
+                break
+        finally:
+            if km is not None:
+                try:
+                    km.shutdown_kernel(now=True)
+                except Exception:
+                    pass
+    raise BuildError(
+        f"Notebook {Path(source).name} could not be executed after {timing.attempts} "
+        f"attempt(s): {type(last_exc).__name__}: {last_exc}"
+    )
+
+
+def execute_naive(source: Path, output: Path, parameters: dict) -> None:
+    """The baseline: plain papermill, a fresh kernel started by papermill itself."""
+    import papermill as pm
+
+    env_backup = dict(os.environ)
+    os.environ.update(kernel_env())
+    try:
+        pm.execute_notebook(
+            str(source),
+            str(output),
+            parameters=parameters,
+            kernel_name=KERNEL_NAME,
+            cwd=str(config.project_root()),
+            progress_bar=False,
+        )
+    finally:
+        os.environ.clear()
+        os.environ.update(env_backup)

@@ -1,0 +1,460 @@
+"""``make report``: data -> notebooks (papermill, cached, parallel) -> book -> HTML + PDF.
+
+The whole year's output is assembled in a staging folder and swapped into
+``outputs/<year>/`` only when everything succeeded, so a failed build leaves the
+last good report exactly as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lkjip_helpers.build import cache
+from lkjip_helpers.build.execute import KernelPool, Timing, execute_naive, execute_notebook
+from lkjip_helpers.core import config
+from lkjip_helpers.core.exceptions import BuildError, ParamsError
+from lkjip_helpers.data.io import display_path, read_yaml, swap_in
+
+
+@dataclass
+class NotebookJob:
+    """One notebook execution of the build."""
+
+    chapter: str
+    name: str  # output stem, unique in the build
+    source: Path
+    parameters: dict
+    inputs: list[Path]
+    extra_files: list[Path]
+
+    def key(self) -> str:
+        return cache.notebook_key(self.source, self.parameters, self.inputs, self.extra_files)
+
+
+@dataclass
+class Chapter:
+    id: str
+    title: str
+    numbered: bool
+    jobs: list[NotebookJob]
+
+
+@dataclass
+class BuildStats:
+    executed: list[str] = field(default_factory=list)
+    cached: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    timings: dict[str, Timing] = field(default_factory=dict)
+    phases: dict[str, float] = field(default_factory=dict)
+    renderer: str = ""
+    data_cached: bool = False
+    keys: dict[str, str] = field(default_factory=dict)  # notebook name -> cache key
+    render_cached: bool = False  # book + HTML + PDF taken from the render cache
+
+
+def _common_param_files(year: int) -> list[Path]:
+    files = [
+        config.agency_file(),
+        config.year_params_file(year),
+        config.scales_file(),
+        config.narrative_file(),
+        config.report_file(),
+    ]
+    files += sorted(config.teks_dir().glob("*.md"))
+    return files
+
+
+def _input_paths(year: int, tables: list[str]) -> list[Path]:
+    """Files a notebook reads: its tables in this year and in earlier years.
+
+    Earlier years count because notebooks compare with them (processed, or raw for
+    a year held only in part); later years do not, so adding 2018 data leaves the
+    2017 report (and its cache) untouched.
+    """
+    from lkjip_helpers.data.io import RAW_EXTENSIONS
+
+    paths = []
+    years = sorted(
+        {
+            int(p.name)
+            for base in (config.processed_dir(), config.raw_dir())
+            for p in base.glob("[0-9][0-9][0-9][0-9]")
+            if int(p.name) <= year
+        }
+        | {year}
+    )
+    for y in years:
+        for t in tables:
+            p = config.processed_dir(y) / f"{t}.csv"
+            if p.exists() or y == year:
+                paths.append(p)
+            if y < year:
+                paths += [config.raw_dir(y) / f"{t}{ext}" for ext in RAW_EXTENSIONS]
+    return paths
+
+
+def plan_build(year: int) -> list[Chapter]:
+    """Chapters and notebook jobs for ``year`` from ``params/report.yaml``."""
+    from lkjip_helpers.indikator.params import load_params
+    from lkjip_helpers.laporan.context import tabel_masukan_iku
+
+    report = read_yaml(config.report_file())
+    params = load_params(year)
+    chapters = []
+    for ci, chapter in enumerate(report.get("chapters") or []):
+        where = f"{display_path(config.report_file())}: chapters[{ci}]"
+        if "id" not in chapter or "notebooks" not in chapter:
+            raise ParamsError(f"{where}: needs 'id' and 'notebooks'")
+        jobs = []
+        for ni, entry in enumerate(chapter["notebooks"]):
+            source = config.notebooks_dir() / entry["notebook"]
+            if not source.exists():
+                raise ParamsError(f"{where}.notebooks[{ni}]: {display_path(source)} not found")
+            variants = (
+                [{"kode_iku": iku.kode} for iku in params.agency.iku_aktif(year)]
+                if entry.get("per_iku")
+                else [{}]
+            )
+            for extra in variants:
+                tables = list(entry.get("inputs") or [])
+                if extra:
+                    iku = params.agency.iku_by_kode(extra["kode_iku"])
+                    tables += [t for t in tabel_masukan_iku(iku) if t not in tables]
+                prose = [
+                    config.prose_dir(year) / p.format(**extra) for p in entry.get("prose") or []
+                ]
+                stem = Path(entry["notebook"]).stem
+                name = f"{stem}_{extra['kode_iku']}" if extra else stem
+                jobs.append(
+                    NotebookJob(
+                        chapter=chapter["id"],
+                        name=name,
+                        source=source,
+                        parameters={"year": year, **extra},
+                        inputs=_input_paths(year, tables),
+                        extra_files=_common_param_files(year) + prose,
+                    )
+                )
+        chapters.append(
+            Chapter(
+                id=chapter["id"],
+                title=str(chapter.get("judul", chapter["id"])),
+                numbered=bool(chapter.get("bernomor", True)),
+                jobs=jobs,
+            )
+        )
+    return chapters
+
+
+class Progress:
+    """Terminal progress: one line per notebook and a summary; silent when off."""
+
+    def __init__(self, total: int, enabled: bool):
+        self.total = total
+        self.enabled = enabled
+        self.done = 0
+        self.start = time.perf_counter()
+
+    def _print(self, text: str) -> None:
+        if self.enabled:
+            print(text, flush=True)
+
+    def step(self, name: str, status: str, seconds: float | None = None) -> None:
+        self.done += 1
+        elapsed = time.perf_counter() - self.start
+        took = f" {seconds:5.1f} s" if seconds is not None else ""
+        self._print(
+            f"[{self.done:>2}/{self.total}] {status:<8} {name}{took}  (elapsed {elapsed:.1f} s)"
+        )
+
+    def note(self, text: str) -> None:
+        self._print(text)
+
+
+def take_from_cache(
+    jobs: list[NotebookJob],
+    out_dir: Path,
+    *,
+    use_cache: bool = True,
+    progress: Progress | None = None,
+    stats: BuildStats | None = None,
+) -> list[tuple[NotebookJob, str]]:
+    """Copy cached notebooks into ``out_dir``; return the (job, key) pairs left to run."""
+    stats = stats if stats is not None else BuildStats()
+    progress = progress or Progress(len(jobs), enabled=False)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    todo = []
+    for job in jobs:
+        key = job.key()
+        stats.keys[job.name] = key
+        hit = cache.lookup(key) if use_cache else None
+        if hit is not None:
+            shutil.copyfile(hit, out_dir / f"{job.name}.ipynb")
+            stats.cached.append(job.name)
+            progress.step(job.name, "cached")
+        else:
+            todo.append((job, key))
+    return todo
+
+
+def start_pool(todo: list, jobs_count: int | None) -> tuple[KernelPool | None, int]:
+    """Start warming kernels for ``todo`` (None when there is nothing to run)."""
+    if not todo:
+        return None, 0
+    workers = max(1, min(jobs_count or os.cpu_count() or 1, len(todo)))
+    return KernelPool(size=workers, total=len(todo)), workers
+
+
+def run_jobs(
+    todo: list[tuple[NotebookJob, str]],
+    out_dir: Path,
+    pool: KernelPool,
+    workers: int,
+    *,
+    progress: Progress,
+    stats: BuildStats,
+) -> BuildStats:
+    """Execute the jobs in parallel with kernels from ``pool``; cache each success."""
+    errors = []
+    try:
+        with ThreadPoolExecutor(max_workers=workers) as executor:
+            futures = {}
+            for job, key in todo:
+                target = out_dir / f"{job.name}.ipynb"
+                future = executor.submit(execute_notebook, job.source, target, job.parameters, pool)
+                futures[future] = (job, key, target)
+            for future in as_completed(futures):
+                job, key, target = futures[future]
+                try:
+                    timing = future.result()
+                except BuildError as exc:
+                    stats.failed.append(job.name)
+                    errors.append(f"{job.name} {json.dumps(job.parameters)}: {exc}")
+                    progress.step(job.name, "FAILED")
+                    _keep_failed(target, job.name)
+                    continue
+                t0 = time.perf_counter()
+                cache.store(key, target)
+                timing.save = time.perf_counter() - t0
+                stats.timings[job.name] = timing
+                stats.executed.append(job.name)
+                progress.step(
+                    job.name, "ran", timing.kernel_start + timing.warm_up + timing.execute
+                )
+    finally:
+        pool.close()
+    if errors:
+        raise BuildError("\n".join(errors))
+    return stats
+
+
+def execute_jobs(
+    jobs: list[NotebookJob],
+    out_dir: Path,
+    *,
+    jobs_count: int | None = None,
+    use_cache: bool = True,
+    progress: Progress | None = None,
+    stats: BuildStats | None = None,
+) -> BuildStats:
+    """Execute (or take from cache) every job into ``out_dir/<name>.ipynb``."""
+    stats = stats if stats is not None else BuildStats()
+    progress = progress or Progress(len(jobs), enabled=False)
+    todo = take_from_cache(jobs, out_dir, use_cache=use_cache, progress=progress, stats=stats)
+    pool, workers = start_pool(todo, jobs_count)
+    if pool is not None:
+        run_jobs(todo, out_dir, pool, workers, progress=progress, stats=stats)
+    return stats
+
+
+def _keep_failed(target: Path, name: str) -> None:
+    """Keep the executed copy of a failed notebook (with its traceback) for the analyst."""
+    if target.exists():
+        failed = config.cache_dir() / "failed"
+        failed.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(target, failed / f"{name}.ipynb")
+
+
+# Bump when stitching/rendering changes in a way the render key cannot see.
+RENDER_FORMAT = 1
+
+
+def _render_key(year: int, chapters: list[Chapter], keys: dict[str, str], meta: dict) -> str:
+    """Key of the stitched book + HTML + PDF: what goes into stitch and render.
+
+    The executed notebooks are identified by their own cache keys (in chapter
+    order), plus the book template, the title-page metadata, the source of the
+    stitch/render code and the renderer choice and versions.
+    """
+    from importlib import metadata
+
+    h = hashlib.sha256()
+    h.update(f"render-format={RENDER_FORMAT};year={year}\n".encode())
+    for ch in chapters:
+        h.update(f"chapter={ch.id};{ch.title};{ch.numbered}\n".encode())
+        for job in ch.jobs:
+            h.update(f"{job.name}={keys[job.name]}\n".encode())
+    h.update(json.dumps(meta, sort_keys=True, default=str).encode())
+    versions = []
+    for dist in ("pypandoc-binary", "pypandoc_binary", "typst"):
+        try:
+            versions.append(f"{dist}={metadata.version(dist)}")
+        except metadata.PackageNotFoundError:
+            pass
+    h.update(
+        (
+            f"renderer={os.environ.get('LKJIP_RENDERER', '')};quarto={shutil.which('quarto')};"
+            f"epoch={os.environ.get('SOURCE_DATE_EPOCH', '')};{';'.join(versions)}\n"
+        ).encode()
+    )
+    template = config.book_template_dir()
+    for path in sorted(
+        p for p in template.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+    ):
+        cache._hash_file(h, path, str(path.relative_to(template)))
+    for module in cache.module_closure("from lkjip_helpers import render, stitch"):
+        cache._hash_file(h, cache._module_file(module), module)
+    return h.hexdigest()
+
+
+def _render_cache_dir(key: str) -> Path:
+    return config.cache_dir() / "render" / key
+
+
+def _render_from_cache(key: str, staging: Path, year: int) -> str | None:
+    """Copy a cached book + HTML + PDF into ``staging``; the renderer name, or None."""
+    folder = _render_cache_dir(key)
+    done = folder / "renderer.txt"
+    if not done.exists():
+        return None
+    shutil.copytree(folder / "book", staging / "book")
+    for suffix in ("html", "pdf"):
+        shutil.copyfile(folder / f"lkjip-{year}.{suffix}", staging / f"lkjip-{year}.{suffix}")
+    return done.read_text(encoding="utf-8").strip()
+
+
+def _render_store(key: str, staging: Path, year: int, renderer: str) -> None:
+    folder = _render_cache_dir(key)
+    if folder.exists():
+        return
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{key[:12]}-", dir=folder.parent))
+    try:
+        shutil.copytree(staging / "book", tmp / "book")
+        for suffix in ("html", "pdf"):
+            shutil.copyfile(staging / f"lkjip-{year}.{suffix}", tmp / f"lkjip-{year}.{suffix}")
+        (tmp / "renderer.txt").write_text(renderer + "\n", encoding="utf-8")
+        tmp.rename(folder)
+    except OSError:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def build_report(
+    year: int,
+    *,
+    jobs: int | None = None,
+    use_cache: bool = True,
+    progress: bool = True,
+    naive: bool = False,
+) -> BuildStats:
+    """Build ``outputs/<year>/`` (HTML, PDF, executed notebooks, CSVs) atomically."""
+    from lkjip_helpers.build.data_step import build_data, processed_is_current
+    from lkjip_helpers.build.render import render
+    from lkjip_helpers.build.stitch import stitch
+    from lkjip_helpers.data.tables import AUDIT_TABLE
+    from lkjip_helpers.laporan.context import capaian_iku_table
+
+    stats = BuildStats()
+    t_start = time.perf_counter()
+    t0 = time.perf_counter()
+    dest = config.outputs_dir(year)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{year}.staging-", dir=dest.parent))
+    try:
+        if use_cache and not naive and processed_is_current(year):
+            # Nothing the data step reads has changed: reuse its output and audit.
+            shutil.copyfile(
+                config.processed_dir(year) / f"{AUDIT_TABLE}.csv", staging / "audit.csv"
+            )
+            stats.data_cached = True
+        else:
+            build_data(year, audit_dir=staging)
+        stats.phases["data"] = time.perf_counter() - t0
+
+        t0 = time.perf_counter()
+        chapters = plan_build(year)
+        all_jobs = [job for ch in chapters for job in ch.jobs]
+        bar = Progress(len(all_jobs), enabled=progress)
+        bar.note(f"report {year}: {len(all_jobs)} notebooks")
+        nb_dir = staging / "notebooks"
+        pool = None
+        if not naive:
+            todo = take_from_cache(all_jobs, nb_dir, use_cache=use_cache, progress=bar, stats=stats)
+            # Kernels start (and warm up) while the capaian table is computed.
+            pool, workers = start_pool(todo, jobs)
+        try:
+            capaian = capaian_iku_table(year)
+            (staging / "capaian_iku.csv").write_bytes(
+                capaian.to_csv(index=False, lineterminator="\n").encode("utf-8")
+            )
+        except BaseException:
+            if pool is not None:
+                pool.close()
+            raise
+        if naive:
+            nb_dir.mkdir(parents=True, exist_ok=True)
+            for job in all_jobs:
+                s = time.perf_counter()
+                execute_naive(job.source, nb_dir / f"{job.name}.ipynb", job.parameters)
+                stats.executed.append(job.name)
+                bar.step(job.name, "ran", time.perf_counter() - s)
+        elif pool is not None:
+            run_jobs(todo, nb_dir, pool, workers, progress=bar, stats=stats)
+        stats.phases["notebooks"] = time.perf_counter() - t0
+
+        t0 = time.perf_counter()
+        from lkjip_helpers.laporan.context import render_meta
+
+        meta = render_meta(year)
+        render_key = None
+        if use_cache and not naive:
+            render_key = _render_key(year, chapters, stats.keys, meta)
+            cached_renderer = _render_from_cache(render_key, staging, year)
+            if cached_renderer is not None:
+                stats.renderer = cached_renderer
+                stats.render_cached = True
+        if not stats.render_cached:
+            book_dir = staging / "book"
+            chapter_list = [[nb_dir / f"{j.name}.ipynb" for j in ch.jobs] for ch in chapters]
+            stitch(chapter_list, book_dir)
+            stats.renderer = render(
+                book_dir,
+                staging / f"lkjip-{year}.html",
+                staging / f"lkjip-{year}.pdf",
+                meta,
+            )
+            if render_key is not None:
+                _render_store(render_key, staging, year, stats.renderer)
+        stats.phases["render"] = time.perf_counter() - t0
+        swap_in(staging, dest)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    total = time.perf_counter() - t_start
+    stats.phases["total"] = total
+    cached_note = ", render cached" if stats.render_cached else ""
+    summary = (
+        f"report {year}: {len(stats.executed)} executed, {len(stats.cached)} cached, "
+        f"{len(stats.failed)} failed in {total:.1f} s (renderer: {stats.renderer}{cached_note}) -> "
+        f"{display_path(dest)}/lkjip-{year}.html, .pdf"
+    )
+    print(summary, flush=True)
+    return stats

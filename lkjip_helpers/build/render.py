@@ -1,0 +1,474 @@
+"""Render the stitched book to one HTML file and one PDF.
+
+Two renderers read the same book project (``outputs/<year>/book/_quarto.yml`` and
+its Markdown chapters, see :mod:`lkjip_helpers.build.stitch`):
+
+* **Quarto**, when ``quarto`` (>= 1.9, which has Typst books) is on PATH:
+  ``quarto render <book> --no-execute`` renders the HTML book and the Typst PDF
+  with Quarto's own crossref (lang ``id``, ``Tabel``/``Gambar``, chapters
+  numbered, nothing executed). Quarto's HTML book is a small website, so
+  ``out_html`` becomes a page that forwards to it (copied next to it).
+* **built-in** otherwise (or with ``LKJIP_RENDERER=builtin``): pandoc
+  (pypandoc-binary) and Typst (the ``typst`` wheel), in a few seconds:
+
+  - HTML: one self-contained file (``--embed-resources --standalone``, images as
+    data URIs, CSS inline, no script, no request leaving the machine), ``lang="id"``,
+    Daftar Isi / Daftar Tabel / Daftar Gambar as lists of links to the ids of
+    headings, tables and figures, ``<th scope="col">``, ``<figcaption>``, image alt
+    from ``fig-alt``, print CSS for A4;
+  - PDF: pandoc writes Typst markup (``book/templates/lkjip.typ``), compiled by
+    ``typst.compile`` with the fonts embedded in the typst wheel only (Libertinus
+    Serif; system fonts ignored, so every machine produces the same PDF): A4,
+    cover page, Kata Pengantar, Daftar Isi/Tabel/Gambar with page numbers,
+    numbered chapters, roman then arabic page numbers in the footer.
+
+  Numbering (``BAB I``, ``1.1``, ``Tabel 3.1``, ``Gambar 3.1``, ``@tbl-x`` ->
+  ``Tabel 3.1``) is done once by ``book/filters/lkjip-nomor.lua`` for both
+  outputs, so HTML and PDF agree; it follows Quarto's rules (per-chapter
+  numbers, ``crossref`` titles and ``title-delim`` from ``_quarto.yml``). Tables
+  of unnumbered chapters are numbered without chapter (``Tabel 1``), those of
+  Lampiran chapters ``Tabel L.1``; Quarto does not support cross references in
+  unnumbered chapters at all.
+
+Reproducibility: with ``SOURCE_DATE_EPOCH`` set, two renders of the same book are
+byte-identical (HTML and PDF: the epoch becomes the PDF's creation date). Without
+it, the PDFs differ only in their creation date.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from lkjip_helpers.core.exceptions import BuildError
+
+#: pandoc reader: Quarto's Markdown, without raw HTML/TeX (defence in depth: data is
+#: escaped by report.py already, and trusted prose has no need for raw HTML).
+READER = "markdown-raw_html-raw_tex"
+REQUIRED_META = ("instansi", "tahun", "tempat", "tanggal")
+DEFAULT_TITLE = "Laporan Kinerja Instansi Pemerintah (LKjIP)"
+RENDERERS = ("auto", "quarto", "builtin")
+#: Typst output written next to the chapters (images are resolved relative to it).
+TYPST_FILE = "_lkjip.typ"
+
+
+@dataclass(frozen=True)
+class BookConfig:
+    """What the built-in renderer takes from ``_quarto.yml``."""
+
+    chapters: tuple[str, ...]
+    lang: str = "id"
+    output_file: str = "lkjip"
+    number_depth: int = 3
+    toc_depth: int = 3
+    tbl_title: str = "Tabel"
+    fig_title: str = "Gambar"
+    title_delim: str = "."
+    ch_prefix: str = "Bab"
+    sec_prefix: str = "Subbab"
+    toc_title: str = "Daftar Isi"
+    lot_title: str = "Daftar Tabel"
+    lof_title: str = "Daftar Gambar"
+
+
+def _chapter_list(items) -> list[str]:
+    out: list[str] = []
+    for item in items or []:
+        if isinstance(item, str):
+            out.append(item)
+        elif isinstance(item, dict):
+            if "part" in item and isinstance(item["part"], str) and item["part"].endswith(".md"):
+                out.append(item["part"])
+            out += _chapter_list(item.get("chapters"))
+    return out
+
+
+def read_book_config(book_dir: str | Path) -> BookConfig:
+    """Read the chapter list and the numbering options from ``<book_dir>/_quarto.yml``."""
+    path = Path(book_dir) / "_quarto.yml"
+    if not path.is_file():
+        raise BuildError(f"{path} is missing: stitch the book first (lkjip_helpers.build.stitch)")
+    try:
+        conf = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise BuildError(f"{path} is not valid YAML: {exc}") from exc
+    book = conf.get("book") or {}
+    chapters = _chapter_list(book.get("chapters")) + _chapter_list(book.get("appendices"))
+    if not chapters:
+        raise BuildError(f"{path} lists no chapters (book.chapters is empty)")
+    missing = [c for c in chapters if not (Path(book_dir) / c).is_file()]
+    if missing:
+        raise BuildError(f"{path} lists chapters that do not exist: {missing}")
+    crossref = conf.get("crossref") or {}
+    language = conf.get("language") or {}
+    lang = str(conf.get("lang", "id"))
+    if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", lang):
+        raise BuildError(f"{path}: lang {lang!r} is not a language code like 'id'")
+
+    def text(value, default):
+        return default if value is None else str(value)
+
+    return BookConfig(
+        chapters=tuple(chapters),
+        lang=lang,
+        output_file=text(book.get("output-file"), "lkjip"),
+        number_depth=int(conf.get("number-depth", 3)),
+        toc_depth=int(conf.get("toc-depth", 3)),
+        tbl_title=text(crossref.get("tbl-title"), "Tabel"),
+        fig_title=text(crossref.get("fig-title"), "Gambar"),
+        title_delim=text(crossref.get("title-delim"), "."),
+        ch_prefix=text(crossref.get("ch-prefix"), "Bab"),
+        sec_prefix=text(crossref.get("sec-prefix"), "Subbab"),
+        toc_title=text(language.get("toc-title-document"), "Daftar Isi"),
+        lot_title=text(crossref.get("lot-title"), "Daftar Tabel"),
+        lof_title=text(crossref.get("lof-title"), "Daftar Gambar"),
+    )
+
+
+def normalise_meta(meta: dict) -> dict[str, str]:
+    """Check the title-page fields and return them as text.
+
+    ``meta`` keys: ``instansi`` (agency name), ``tahun`` (report year), ``tempat``
+    and ``tanggal`` (place and date of the report, the date already written in
+    Indonesian, e.g. ``formatting.tanggal(date)``); optional ``pemerintah``
+    (``Pemerintah Kota Balikpapan``) and ``judul`` (default
+    ``Laporan Kinerja Instansi Pemerintah (LKjIP)``).
+    """
+    missing = [k for k in REQUIRED_META if not str(meta.get(k) or "").strip()]
+    if missing:
+        raise BuildError(
+            f"render: title-page fields {missing} are missing from meta; pass "
+            "instansi, tahun, tempat and tanggal (from params/agency.yaml and <year>.yaml)"
+        )
+    out = {k: " ".join(str(meta[k]).split()) for k in REQUIRED_META}
+    out["judul"] = " ".join(str(meta.get("judul") or DEFAULT_TITLE).split())
+    if str(meta.get("pemerintah") or "").strip():
+        out["pemerintah"] = " ".join(str(meta["pemerintah"]).split())
+    return out
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def render(
+    book_dir: str | Path,
+    out_html: str | Path,
+    out_pdf: str | Path,
+    meta: dict,
+    *,
+    renderer: str | None = None,
+) -> str:
+    """Render the book project to ``out_html`` and ``out_pdf``.
+
+    Parameters
+    ----------
+    book_dir : path
+        The stitched book (``outputs/<year>/book``).
+    out_html, out_pdf : path
+        Files to write (``outputs/<year>/lkjip-<year>.html`` / ``.pdf``).
+    meta : dict
+        Title-page fields, see :func:`normalise_meta`.
+    renderer : {"auto", "quarto", "builtin"}, optional
+        Default: ``$LKJIP_RENDERER`` or ``auto`` (Quarto if on PATH, else built-in).
+
+    Returns
+    -------
+    str
+        The renderer that ran: ``"quarto"`` or ``"builtin"`` (also printed).
+    """
+    book_dir = Path(book_dir)
+    out_html, out_pdf = Path(out_html), Path(out_pdf)
+    choice = (renderer or os.environ.get("LKJIP_RENDERER") or "auto").strip().lower()
+    if choice not in RENDERERS:
+        raise BuildError(f"unknown renderer {choice!r}: use one of {', '.join(RENDERERS)}")
+    meta = normalise_meta(meta)
+    if choice == "auto":
+        choice = "quarto" if shutil.which("quarto") else "builtin"
+    apply_meta(book_dir, meta)
+    out_html.parent.mkdir(parents=True, exist_ok=True)
+    out_pdf.parent.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    if choice == "quarto":
+        print(f"render: Quarto ({shutil.which('quarto') or 'quarto'})", flush=True)
+        render_quarto(book_dir, out_html, out_pdf)
+    else:
+        print(f"render: built-in (pandoc {_pandoc_version()} + typst)", flush=True)
+        render_builtin(book_dir, out_html, out_pdf, meta)
+    print(f"render: {out_html} and {out_pdf} in {time.perf_counter() - start:.1f} s", flush=True)
+    return choice
+
+
+def apply_meta(book_dir: Path, meta: dict[str, str]) -> None:
+    """Write the title-page fields into ``_quarto.yml`` (book title/author/date, ``lkjip:``).
+
+    Values are Markdown-escaped: Quarto reads YAML strings as Markdown.
+    """
+    from lkjip_helpers.laporan.display import escape_markdown
+
+    path = Path(book_dir) / "_quarto.yml"
+    if not path.is_file():
+        raise BuildError(f"{path} is missing: stitch the book first (lkjip_helpers.build.stitch)")
+    text = path.read_text(encoding="utf-8")
+    conf = yaml.safe_load(text) or {}
+    book = conf.setdefault("book", {})
+    book["title"] = escape_markdown(meta["judul"])
+    book["subtitle"] = escape_markdown(f"{meta['instansi']} Tahun {meta['tahun']}")
+    book["author"] = escape_markdown(meta.get("pemerintah") or meta["instansi"])
+    book["date"] = escape_markdown(f"{meta['tempat']}, {meta['tanggal']}")
+    conf["lkjip"] = {k: escape_markdown(v) for k, v in meta.items()}
+    header = "".join(line + "\n" for line in text.splitlines() if line.startswith("#"))
+    new = header + yaml.safe_dump(conf, sort_keys=False, allow_unicode=True, width=100)
+    if new != text:
+        path.write_text(new, encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- Quarto
+
+
+def quarto_command(book_dir: str | Path) -> list[str]:
+    """The Quarto command line: render every format of the book, execute nothing."""
+    return ["quarto", "render", str(book_dir), "--no-execute"]
+
+
+def render_quarto(book_dir: Path, out_html: Path, out_pdf: Path) -> None:
+    """Run Quarto, then copy the PDF and the HTML book next to ``out_html``."""
+    cfg = read_book_config(book_dir)
+    proc = subprocess.run(
+        quarto_command(book_dir), cwd=book_dir, capture_output=True, text=True, check=False
+    )
+    if proc.returncode != 0:
+        tail = "\n".join((proc.stderr or proc.stdout or "").strip().splitlines()[-20:])
+        raise BuildError(f"quarto render failed (exit {proc.returncode}):\n{tail}")
+    site = book_dir / "_book"
+    pdf = site / f"{cfg.output_file}.pdf"
+    if not pdf.is_file():
+        raise BuildError(
+            f"quarto render did not write {pdf}; check the typst format in _quarto.yml"
+        )
+    shutil.copyfile(pdf, out_pdf)
+    html_dir = out_html.with_name(out_html.stem + "_html")
+    if html_dir.exists():
+        shutil.rmtree(html_dir)
+    shutil.copytree(site, html_dir, ignore=shutil.ignore_patterns("*.pdf"))
+    target = f"{html_dir.name}/index.html"
+    out_html.write_text(
+        '<!DOCTYPE html>\n<html lang="id"><head><meta charset="utf-8">'
+        f'<meta http-equiv="refresh" content="0; url={target}">'
+        "<title>LKjIP</title></head>"
+        f'<body><p><a href="{target}">Buka laporan</a></p></body></html>\n',
+        encoding="utf-8",
+    )
+
+
+# --------------------------------------------------------------------------- built-in
+
+
+def _pandoc_path() -> str:
+    try:
+        import pypandoc
+
+        return pypandoc.get_pandoc_path()
+    except (ImportError, OSError) as exc:
+        found = shutil.which("pandoc")
+        if found:
+            return found
+        raise BuildError(
+            "pandoc is not available: install pypandoc-binary (pip) or Quarto"
+        ) from exc
+
+
+def _pandoc_version() -> str:
+    try:
+        out = subprocess.run(
+            [_pandoc_path(), "--version"], capture_output=True, text=True, check=True
+        ).stdout
+        return out.split()[1]
+    except (OSError, subprocess.CalledProcessError, IndexError):
+        return "?"
+
+
+def _meta_args(cfg: BookConfig, meta: dict[str, str]) -> list[str]:
+    values = {
+        "lang": cfg.lang,
+        "pagetitle": f"{meta['judul']} {meta['instansi']} Tahun {meta['tahun']}",
+        **meta,
+        "lkjip-tbl-title": cfg.tbl_title,
+        "lkjip-fig-title": cfg.fig_title,
+        "lkjip-title-delim": cfg.title_delim,
+        "lkjip-ch-prefix": cfg.ch_prefix,
+        "lkjip-sec-prefix": cfg.sec_prefix,
+        "lkjip-number-depth": str(cfg.number_depth),
+        "lkjip-toc-depth": str(cfg.toc_depth),
+        "lkjip-toc-title": cfg.toc_title,
+        "lkjip-lot-title": cfg.lot_title,
+        "lkjip-lof-title": cfg.lof_title,
+    }
+    args = []
+    for key, value in values.items():
+        args += ["--metadata", f"{key}={value}"]
+    return args
+
+
+def pandoc_command(book_dir: Path, to: str, cfg: BookConfig, meta: dict[str, str]) -> list[str]:
+    """The pandoc command line of the built-in renderer (run with ``cwd=book_dir``)."""
+    cmd = [
+        _pandoc_path(),
+        *cfg.chapters,
+        "--from",
+        READER,
+        "--lua-filter",
+        "filters/lkjip-blocks.lua",
+        "--lua-filter",
+        "filters/lkjip-nomor.lua",
+        "--standalone",
+        *_meta_args(cfg, meta),
+    ]
+    if to == "html":
+        cmd += [
+            "--to",
+            "html5",
+            "--template",
+            "templates/lkjip.html",
+            "--css",
+            "lkjip.css",
+            "--embed-resources",
+            "--resource-path",
+            ".",
+        ]
+    elif to == "typst":
+        cmd += ["--to", "typst", "--template", "templates/lkjip.typ"]
+    else:  # pragma: no cover
+        raise ValueError(to)
+    return cmd
+
+
+def _start_pandoc(cmd: list[str], book_dir: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        cmd,
+        cwd=book_dir,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
+
+
+def _finish_pandoc(proc: subprocess.Popen, what: str) -> str:
+    stdout, stderr = proc.communicate()
+    stderr = stderr or ""
+    unresolved = sorted(set(re.findall(r"LKJIP-UNRESOLVED (\S+)", stderr)))
+    if proc.returncode != 0:
+        raise BuildError(f"pandoc failed writing the {what} (exit {proc.returncode}):\n{stderr}")
+    if unresolved:
+        raise BuildError(
+            f"cross references to unknown labels: {', '.join('@' + u for u in unresolved)}; "
+            "check the label passed to show_table/show_figure/heading"
+        )
+    fetch = [line for line in stderr.splitlines() if "Could not fetch" in line]
+    if fetch:
+        raise BuildError(f"pandoc could not embed resources of the {what}:\n" + "\n".join(fetch))
+    for line in stderr.splitlines():
+        if line.strip():
+            print(f"pandoc ({what}): {line}", file=sys.stderr)
+    return stdout
+
+
+def _run_pandoc(cmd: list[str], book_dir: Path, what: str) -> str:
+    """Run pandoc in ``book_dir`` and return its output (BuildError on any problem)."""
+    return _finish_pandoc(_start_pandoc(cmd, book_dir), what)
+
+
+_TH_RE = re.compile(r"<th(?=[\s>])(?![^>]*\bscope=)")
+
+
+def add_header_scope(html: str) -> str:
+    """Give every ``<th>`` of the document ``scope="col"`` (pandoc writes none).
+
+    Pandoc writes ``th`` only in table heads (column headers); text from data is
+    escaped (``&lt;th``), so only real elements match.
+    """
+    return _TH_RE.sub('<th scope="col"', html)
+
+
+def _typst_timestamp() -> int | None:
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    if value is None or not value.strip():
+        return None
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise BuildError(f"SOURCE_DATE_EPOCH={value!r} is not a number of seconds") from exc
+
+
+def compile_typst(typ_file: Path, out_pdf: Path, root: Path) -> None:
+    """Compile Typst markup to PDF with the typst wheel (embedded fonts only)."""
+    try:
+        import typst
+    except ImportError as exc:
+        raise BuildError("the typst Python package is missing: pip install typst") from exc
+    try:
+        compile_fn = getattr(typst, "compile_with_warnings", None) or typst.compile
+        result = compile_fn(
+            str(typ_file),
+            output=str(out_pdf),
+            root=str(root),
+            font_paths=[],
+            ignore_system_fonts=True,
+            timestamp=_typst_timestamp(),
+        )
+    except Exception as exc:  # typst.TypstError and friends
+        detail = getattr(exc, "diagnostic", None) or str(exc)
+        raise BuildError(f"Typst could not compile {typ_file}:\n{detail}") from exc
+    warnings = result[1] if isinstance(result, tuple) and len(result) == 2 else []
+    for warning in warnings or []:
+        text = getattr(warning, "diagnostic", None) or getattr(warning, "message", None)
+        print(f"typst: {text or warning}", file=sys.stderr)
+
+
+def render_builtin(book_dir: Path, out_html: Path, out_pdf: Path, meta: dict[str, str]) -> None:
+    """Render with pandoc and Typst (see the module docstring)."""
+    book_dir = Path(book_dir).resolve()
+    cfg = read_book_config(book_dir)
+    for needed in (
+        "filters/lkjip-blocks.lua",
+        "filters/lkjip-nomor.lua",
+        "templates/lkjip.html",
+        "templates/lkjip.typ",
+        "lkjip.css",
+    ):
+        if not (book_dir / needed).is_file():
+            raise BuildError(f"{book_dir / needed} is missing: stitch the book again")
+
+    # The two pandoc runs are independent: run them side by side, compile the PDF
+    # while the HTML is being written.
+    html_proc = _start_pandoc(pandoc_command(book_dir, "html", cfg, meta), book_dir)
+    typst_proc = _start_pandoc(pandoc_command(book_dir, "typst", cfg, meta), book_dir)
+    tmp_pdf = Path(out_pdf).with_name(Path(out_pdf).name + ".tmp")
+    try:
+        typ = _finish_pandoc(typst_proc, "Typst markup")
+        typ_file = book_dir / TYPST_FILE
+        typ_file.write_text(typ, encoding="utf-8")
+        compile_typst(typ_file, tmp_pdf, book_dir)
+        html = add_header_scope(_finish_pandoc(html_proc, "HTML"))
+        _write_atomic(Path(out_html), html.encode("utf-8"))
+        os.replace(tmp_pdf, out_pdf)
+    finally:
+        for proc in (html_proc, typst_proc):
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
+        tmp_pdf.unlink(missing_ok=True)
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)

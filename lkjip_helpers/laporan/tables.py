@@ -1,0 +1,591 @@
+"""The report's tables and charts, built from the context (pure functions).
+
+Each ``tabel_*`` returns a DataFrame of formatted strings (the formatting module
+does every number) with Indonesian column headers, ready for
+``report.show_table``. Published totals are never shown: totals and
+percentages are recomputed from the detail rows (the audit appendix shows where
+the published figures differ).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from lkjip_helpers.laporan import formatting as fmt
+from lkjip_helpers.laporan.context import Konteks, nilai_satuan
+
+KATEGORI_SATUAN = {"persen": "%", "skor": "", "orang": "orang"}
+
+
+def _tahun_kolom(frame: pd.DataFrame) -> list[int]:
+    return sorted(int(t) for t in frame["tahun"].dropna().unique())
+
+
+def tabel_komposisi(
+    frame: pd.DataFrame, kategori: str, judul_kategori: str, nilai: str = "jumlah"
+) -> pd.DataFrame:
+    """Staff composition by category and year, with recomputed totals and shares.
+
+    ``frame`` is a tidy table (``kategori, jenis_baris, tahun, jumlah``); printed
+    total rows are dropped and recomputed; the last year gets a share column.
+    """
+    rincian = frame[frame["jenis_baris"] == "rincian"] if "jenis_baris" in frame else frame
+    wide = rincian.pivot_table(
+        index=kategori, columns="tahun", values=nilai, aggfunc="sum", sort=False
+    )
+    order = list(dict.fromkeys(rincian[kategori]))
+    wide = wide.reindex(order)
+    years = [int(c) for c in wide.columns]
+    last = years[-1]
+    out = pd.DataFrame({judul_kategori: list(wide.index)})
+    for y in years:
+        out[fmt.tahun(y)] = [fmt.angka(v, 0) for v in wide[y]]
+    total_last = wide[last].sum()
+    out[f"% {fmt.tahun(last)}"] = [
+        fmt.persen(v / total_last * 100) if total_last else fmt.KOSONG for v in wide[last]
+    ]
+    jumlah = {judul_kategori: "Jumlah"}
+    for y in years:
+        jumlah[fmt.tahun(y)] = fmt.angka(wide[y].sum(), 0)
+    jumlah[f"% {fmt.tahun(last)}"] = fmt.persen(100 if total_last else None)
+    return pd.concat([out, pd.DataFrame([jumlah])], ignore_index=True)
+
+
+def total_per_tahun(frame: pd.DataFrame, nilai: str = "jumlah") -> pd.DataFrame:
+    """Sum of the detail rows per year (``tahun, jumlah``)."""
+    rincian = frame[frame["jenis_baris"] == "rincian"] if "jenis_baris" in frame else frame
+    out = rincian.groupby("tahun", as_index=False)[nilai].sum()
+    out["tahun"] = out["tahun"].astype(int)
+    return out
+
+
+def tabel_capaian(ctx: Konteks) -> pd.DataFrame:
+    """Tabel 3.1: IKU per sasaran with target, realisasi, capaian and category,
+    followed by the sasaran averages (raw and capped)."""
+    rows = []
+    a = ctx.agency
+    for s in a.sasaran:
+        cap = ctx.capaian[ctx.capaian["sasaran"] == s.kode]
+        for i, r in enumerate(cap.itertuples(index=False)):
+            rows.append(
+                {
+                    "Sasaran Strategis": s.teks if i == 0 else "",
+                    "Indikator Kinerja": r.indikator,
+                    "Target": nilai_satuan(r.target, r.satuan),
+                    "Realisasi": nilai_satuan(r.realisasi, r.satuan, ringkas=False),
+                    "Capaian": fmt.persen(r.capaian),
+                    "Kategori": r.kategori,
+                }
+            )
+        avg = ctx.sasaran[ctx.sasaran["sasaran"] == s.kode]
+        if len(avg):
+            r = avg.iloc[0]
+            rows.append(
+                {
+                    "Sasaran Strategis": "",
+                    "Indikator Kinerja": f"Rata-rata capaian sasaran (dibatasi {fmt.persen(a.pengukuran.batas_capaian, ringkas=True)})"
+                    if a.pengukuran.batas_capaian
+                    else "Rata-rata capaian sasaran",
+                    "Target": "",
+                    "Realisasi": "",
+                    "Capaian": f"{fmt.persen(r['capaian'])} ({fmt.persen(r['capaian_dibatasi'])})",
+                    "Kategori": str(r["kategori"]),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def tabel_renstra(ctx: Konteks) -> pd.DataFrame:
+    """Tabel 2.4: tujuan, sasaran and IKU with Renstra targets per year."""
+    a = ctx.agency
+    years = list(a.renstra.tahun)
+    rows = []
+    for iku in a.iku:
+        s = a.sasaran_by_kode(iku.sasaran)
+        row = {"Sasaran": s.teks, "Indikator Sasaran": iku.nama}
+        for y in years:
+            v = iku.target_renstra.get(y)
+            row[fmt.tahun(y)] = nilai_satuan(v, iku.satuan) if v is not None else fmt.KOSONG
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def tabel_tujuan(ctx: Konteks) -> pd.DataFrame:
+    a = ctx.agency
+    return pd.DataFrame(
+        [
+            {
+                "Misi": a.misi_by_kode(t.misi).teks,
+                "Tujuan": t.teks,
+                "Indikator Tujuan": t.indikator,
+                "Target": fmt.angka(t.target, ringkas=True) if t.target is not None else fmt.KOSONG,
+            }
+            for t in a.tujuan
+        ]
+    )
+
+
+def tabel_pk(ctx: Konteks) -> pd.DataFrame:
+    """Tabel 2.5/2.6: Perjanjian Kinerja targets, murni and perubahan."""
+    pk = ctx.tahun_params.perjanjian_kinerja
+    rows = []
+    for iku in ctx.agency.iku_aktif(ctx.tahun):
+        s = ctx.agency.sasaran_by_kode(iku.sasaran)
+        murni = pk.murni.get(iku.kode)
+        ubah = (pk.perubahan or {}).get(iku.kode)
+        rows.append(
+            {
+                "Sasaran Strategis": s.teks,
+                "Indikator Kinerja": iku.nama,
+                "Target PK Murni": nilai_satuan(murni, iku.satuan)
+                if murni is not None
+                else fmt.KOSONG,
+                "Target PK Perubahan": nilai_satuan(ubah, iku.satuan)
+                if ubah is not None
+                else fmt.KOSONG,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def tabel_program_pk(ctx: Konteks) -> pd.DataFrame:
+    """Programme budgets of the Perjanjian Kinerja (murni and perubahan)."""
+    df = ctx.t("pk_program_anggaran")
+    value = "anggaran" if "anggaran" in df.columns else df.select_dtypes("number").columns[-1]
+    rev = "revisi" if "revisi" in df.columns else None
+    prog = "program" if "program" in df.columns else df.columns[1]
+    if rev:
+        wide = df.pivot_table(index=prog, columns=rev, values=value, aggfunc="sum", sort=False)
+    else:
+        wide = df.set_index(prog)[[value]]
+    out = pd.DataFrame({"Program": list(wide.index)})
+    for col in wide.columns:
+        out[f"Anggaran {str(col).capitalize()}"] = [fmt.rupiah(v) for v in wide[col]]
+    return out
+
+
+def tabel_anggaran_belanja(ctx: Konteks) -> pd.DataFrame:
+    """Tabel 3.31: BTL and BL, pagu murni/perubahan, realisasi, serapan (recomputed)."""
+    from lkjip_helpers.indikator.anggaran import serapan
+
+    df = ctx.t("anggaran_belanja")
+    rinci = df[df["jenis_baris"] == "rincian"]
+    rows = []
+    for r in rinci.itertuples(index=False):
+        rows.append(
+            {
+                "Uraian": r.uraian,
+                "Pagu Murni": fmt.rupiah(r.pagu_murni),
+                "Pagu Perubahan": fmt.rupiah(r.pagu_perubahan),
+                "Realisasi": fmt.rupiah(r.realisasi),
+                "Serapan": fmt.persen(serapan(r.realisasi, r.pagu_perubahan)),
+            }
+        )
+    rows.append(
+        {
+            "Uraian": "Total",
+            "Pagu Murni": fmt.rupiah(rinci["pagu_murni"].sum()),
+            "Pagu Perubahan": fmt.rupiah(rinci["pagu_perubahan"].sum()),
+            "Realisasi": fmt.rupiah(rinci["realisasi"].sum()),
+            "Serapan": fmt.persen(serapan(rinci["realisasi"].sum(), rinci["pagu_perubahan"].sum())),
+        }
+    )
+    return pd.DataFrame(rows)
+
+
+def program_belanja(ctx: Konteks) -> pd.DataFrame:
+    """Programmes of Belanja Langsung with anggaran/realisasi summed from activities."""
+    df = ctx.t("realisasi_belanja")
+    keg = df[df["tingkat"] == "kegiatan"]
+    names = df[df["tingkat"] == "program"].set_index("kode")["uraian"]
+    grouped = keg.groupby("kode_program", sort=False)[["anggaran", "realisasi"]].sum()
+    grouped["program"] = [names.get(k, k) for k in grouped.index]
+    grouped["serapan"] = grouped["realisasi"] / grouped["anggaran"] * 100
+    return grouped.reset_index()
+
+
+def tabel_realisasi_belanja(ctx: Konteks) -> pd.DataFrame:
+    """Tabel 3.32: activities grouped under their programme, sums recomputed."""
+    df = ctx.t("realisasi_belanja")
+    keg = df[df["tingkat"] == "kegiatan"]
+    prog = program_belanja(ctx).set_index("kode_program")
+    rows = []
+    for kode, group in keg.groupby("kode_program", sort=False):
+        p = prog.loc[kode]
+        rows.append(
+            {
+                "Kode": str(kode),
+                "Program / Kegiatan": str(p["program"]).upper(),
+                "Anggaran": fmt.rupiah(p["anggaran"]),
+                "Realisasi": fmt.rupiah(p["realisasi"]),
+                "Serapan": fmt.persen(p["serapan"]),
+            }
+        )
+        for r in group.itertuples(index=False):
+            rows.append(
+                {
+                    "Kode": str(r.kode),
+                    "Program / Kegiatan": r.uraian,
+                    "Anggaran": fmt.rupiah(r.anggaran),
+                    "Realisasi": fmt.rupiah(r.realisasi),
+                    "Serapan": fmt.persen(r.realisasi / r.anggaran * 100 if r.anggaran else None),
+                }
+            )
+    total_a, total_r = keg["anggaran"].sum(), keg["realisasi"].sum()
+    rows.append(
+        {
+            "Kode": "",
+            "Program / Kegiatan": "TOTAL BELANJA LANGSUNG",
+            "Anggaran": fmt.rupiah(total_a),
+            "Realisasi": fmt.rupiah(total_r),
+            "Serapan": fmt.persen(total_r / total_a * 100 if total_a else None),
+        }
+    )
+    return pd.DataFrame(rows)
+
+
+def anggaran_sasaran(ctx: Konteks) -> pd.DataFrame:
+    """Budget per sasaran: activities mapped in ``kegiatan_sasaran`` summed (recomputed)."""
+    from lkjip_helpers.indikator.anggaran import serapan
+
+    keg = ctx.t("realisasi_belanja")
+    keg = keg[keg["tingkat"] == "kegiatan"]
+    peta = ctx.t("kegiatan_sasaran")
+    kode_col = "kode_kegiatan" if "kode_kegiatan" in peta.columns else "kode"
+    merged = keg.merge(peta[[kode_col, "sasaran"]], left_on="kode", right_on=kode_col, how="inner")
+    merged = merged[merged["sasaran"].notna() & (merged["sasaran"] != "")]
+    out = merged.groupby("sasaran", sort=True)[["anggaran", "realisasi"]].sum().reset_index()
+    out["serapan"] = [serapan(r, a) for r, a in zip(out["realisasi"], out["anggaran"], strict=True)]
+    out["efisiensi"] = 100 - out["serapan"]
+    return out
+
+
+def tabel_anggaran_sasaran(ctx: Konteks) -> pd.DataFrame:
+    """Tabel 3.33 summary: anggaran, realisasi, serapan and efisiensi per sasaran."""
+    out = anggaran_sasaran(ctx)
+    return pd.DataFrame(
+        {
+            "Sasaran Strategis": [ctx.agency.sasaran_by_kode(s).teks for s in out["sasaran"]],
+            "Anggaran": [fmt.rupiah(v) for v in out["anggaran"]],
+            "Realisasi": [fmt.rupiah(v) for v in out["realisasi"]],
+            "Serapan": [fmt.persen(v) for v in out["serapan"]],
+            "Efisiensi": [fmt.persen(v) for v in out["efisiensi"]],
+        }
+    )
+
+
+def riwayat_iku(ctx: Konteks, kode: str) -> pd.DataFrame:
+    """Target, realisasi and capaian of one IKU over the years with data
+    (each year's realisasi from that year's own processed data)."""
+    from lkjip_helpers.indikator.capaian import hitung_capaian
+
+    iku = ctx.agency.iku_by_kode(kode)
+    rows = []
+    for year, tables in sorted(ctx.riwayat.items()):
+        tab = tables.get("realisasi_iku")
+        if tab is None:
+            continue
+        hit = tab[tab["kode_iku"] == kode]
+        if hit.empty or pd.isna(hit.iloc[0]["realisasi"]):
+            continue
+        target = hit.iloc[0]["target_publikasi"]
+        if pd.isna(target):
+            target = iku.target_renstra.get(year)
+        real = float(hit.iloc[0]["realisasi"])
+        cap = (
+            hitung_capaian(real, float(target), polaritas=iku.polaritas, kode=kode).mentah
+            if target
+            else None
+        )
+        rows.append({"tahun": year, "target": target, "realisasi": real, "capaian": cap})
+    now = ctx.capaian.set_index("kode").loc[kode]
+    rows.append(
+        {
+            "tahun": ctx.tahun,
+            "target": now["target"],
+            "realisasi": now["realisasi"],
+            "capaian": now["capaian"],
+        }
+    )
+    return pd.DataFrame(rows)
+
+
+def tabel_riwayat_iku(ctx: Konteks, kode: str) -> pd.DataFrame:
+    iku = ctx.agency.iku_by_kode(kode)
+    df = riwayat_iku(ctx, kode)
+    akhir = ctx.agency.renstra.periode_akhir
+    target_akhir = iku.target_renstra.get(akhir)
+    return pd.DataFrame(
+        {
+            "Tahun": [fmt.tahun(t) for t in df["tahun"]],
+            "Target": [nilai_satuan(v, iku.satuan) for v in df["target"]],
+            "Realisasi": [nilai_satuan(v, iku.satuan, ringkas=False) for v in df["realisasi"]],
+            "Capaian": [fmt.persen(v) for v in df["capaian"]],
+            f"Target Akhir Renstra ({fmt.tahun(akhir)})": [
+                nilai_satuan(target_akhir, iku.satuan) if target_akhir is not None else fmt.KOSONG
+            ]
+            * len(df),
+        }
+    )
+
+
+def tabel_sumber_realisasi(ctx: Konteks) -> pd.DataFrame:
+    """Where each IKU's realisasi comes from (computed by a rule, or entered)."""
+    rows = []
+    for kode, h in ctx.realisasi.items():
+        iku = ctx.agency.iku_by_kode(kode)
+        if h.aturan == "input":
+            asal = f"Diisi (tabel {h.tabel}); bukti: {h.bukti or 'tidak disebutkan'}"
+        else:
+            masukan = "; ".join(f"{k} = {v}" for k, v in h.masukan.items())
+            asal = f"Dihitung dengan aturan {h.aturan} dari tabel {h.tabel} ({masukan})"
+        rows.append(
+            {
+                "Kode": kode,
+                "Indikator": iku.nama,
+                "Realisasi": nilai_satuan(h.nilai, iku.satuan, ringkas=False),
+                "Asal data": asal,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def tabel_audit(audit: pd.DataFrame) -> pd.DataFrame:
+    """Audit findings for the appendix (published vs recomputed), rules in words."""
+    from lkjip_helpers.data.audit import RULE_LABELS
+
+    def show(v, aturan):
+        if v is None or (isinstance(v, float) and pd.isna(v)):
+            return fmt.KOSONG
+        if aturan == "koreksi_header":  # a printed header, not a number
+            return str(v)
+        try:
+            f = float(v)
+        except (TypeError, ValueError):
+            return str(v)
+        return fmt.angka(f, 2, ringkas=True)
+
+    def butir(row):
+        note = row["keterangan"]
+        extra = f" ({note})" if isinstance(note, str) and note.startswith("dibandingkan") else ""
+        return f"{row['item']}{extra}"
+
+    return pd.DataFrame(
+        {
+            "Tabel sumber": audit["tabel"].astype(str),
+            "Butir": [butir(r) for _, r in audit.iterrows()],
+            "Tercetak": [show(v, a) for v, a in zip(audit["nilai_publikasi"], audit["aturan"])],
+            "Hitung ulang": [show(v, a) for v, a in zip(audit["nilai_hitung"], audit["aturan"])],
+            "Aturan": [RULE_LABELS.get(a, a) for a in audit["aturan"]],
+        }
+    )
+
+
+def tabel_skala(ctx: Konteks) -> pd.DataFrame:
+    """The category scale of params (score, range, category)."""
+    from lkjip_helpers.indikator.scales import get_scale
+
+    sk = get_scale(ctx.agency.pengukuran.skala)
+    rows = []
+    for band in sk.positif:
+        lo = fmt.angka(band.dari, 2, ringkas=True) if band.dari is not None else None
+        hi = fmt.angka(band.sampai, 2, ringkas=True) if band.sampai is not None else None
+        if lo and hi:
+            rentang = f"{lo} s.d. < {hi}"
+        elif lo:
+            rentang = f">= {lo}"
+        else:
+            rentang = f"< {hi}"
+        rows.append(
+            {
+                "Skor": fmt.angka(band.skor, 0),
+                "Rentang Capaian (%)": rentang,
+                "Kategori": band.kategori,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def tabel_sarana(ctx: Konteks) -> pd.DataFrame:
+    """Facilities with their count and unit, as handed in."""
+    df = ctx.t("sarana_prasarana")
+    return pd.DataFrame(
+        {
+            "Nama Barang": df["nama_barang"].astype(str),
+            "Jumlah": [
+                fmt.jumlah(n, str(s).lower())
+                for n, s in zip(df["jumlah"], df["satuan"], strict=True)
+            ],
+            "Kondisi": df["kondisi"].astype(str).str.capitalize(),
+        }
+    )
+
+
+def kalimat_sumber(ctx: Konteks, kode: str) -> str:
+    """Where this IKU's realisasi comes from, in one sentence."""
+    from lkjip_helpers.laporan.sentences import isi
+
+    h = ctx.realisasi[kode]
+    if h.aturan == "input":
+        return isi("sumber_input", {"tabel": h.tabel, "bukti": h.bukti or "-"})
+    masukan = ", ".join(
+        f"{k} = {fmt.angka(v, ringkas=True) if isinstance(v, (int, float)) else v}"
+        for k, v in h.masukan.items()
+    )
+    return isi("sumber_hitung", {"aturan": h.aturan, "tabel": h.tabel, "masukan": masukan})
+
+
+def _pivot(ctx: Konteks, item: dict) -> pd.DataFrame:
+    names = item["tabel"] if isinstance(item["tabel"], list) else [item["tabel"]]
+    frames = []
+    for n in names:
+        # an entry may be a table name or {nama, y}: a table whose value column has
+        # another name (e.g. a history table's `jumlah` and this year's `realisasi`)
+        if isinstance(n, dict):
+            df = ctx.t(n["nama"]).rename(columns={n["y"]: item["y"]})
+        else:
+            df = ctx.t(n)
+        if item.get("filter"):
+            df = df.query(item["filter"], engine="python")
+        if "jenis_baris" in df.columns:
+            df = df[df["jenis_baris"] == "rincian"]
+        frames.append(df)
+    df = pd.concat(frames, ignore_index=True)
+    # a year present only as a target (e.g. the Renstra's later years) has no value
+    df = df[df[item["y"]].notna()]
+    x = item.get("x", "tahun")
+    seri = item.get("seri")
+    if seri:
+        wide = df.pivot_table(index=x, columns=seri, values=item["y"], aggfunc="sum", sort=False)
+    else:
+        wide = df.groupby(x, sort=True)[[item["y"]]].sum()
+        wide.columns = [item.get("label", item["y"])]
+    return wide.sort_index()
+
+
+def pendukung(ctx: Konteks, kode: str) -> list[dict]:
+    """Supporting tables and charts of an IKU section, as declared in params."""
+    from lkjip_helpers.laporan import charts
+    from lkjip_helpers.laporan.context import pendukung_iku
+
+    out = []
+    for i, item in enumerate(pendukung_iku(kode)):
+        wide = _pivot(ctx, item)
+        label = f"{kode.lower()}-pendukung-{i + 1}"
+        if item["tampil"] == "tabel":
+            df = wide.reset_index()
+            first = df.columns[0]
+            table = pd.DataFrame(
+                {
+                    str(first).capitalize(): [
+                        fmt.tahun(v) if first == "tahun" else str(v) for v in df[first]
+                    ]
+                }
+            )
+            for col in wide.columns:
+                table[str(col).capitalize()] = [fmt.angka(v, ringkas=True) for v in df[col]]
+            out.append(
+                {
+                    "jenis": "tabel",
+                    "data": table,
+                    "judul": item["judul"],
+                    "label": f"tbl-{label}",
+                    "catatan": item.get("catatan"),
+                }
+            )
+        else:
+            df = wide.reset_index()
+            x = df.columns[0]
+            df[x] = df[x].astype(int) if x == "tahun" else df[x]
+            series = [c for c in df.columns if c != x]
+            fig = charts.line_chart(
+                df,
+                x,
+                series,
+                labels=[str(s).capitalize() for s in series],
+                ylabel=item.get("satuan"),
+                annotate=True,
+                annotate_decimals=item.get("desimal", 0),
+            )
+            first, last = df[x].iloc[0], df[x].iloc[-1]
+            judul = (
+                f"{item['judul']} Tahun {fmt.tahun(first)}–{fmt.tahun(last)}"
+                if x == "tahun"
+                else item["judul"]
+            )
+            alt = f"Grafik garis {item['judul'].lower()} per {x}, seri: {', '.join(str(s) for s in series)}."
+            out.append(
+                {
+                    "jenis": "grafik",
+                    "figure": fig,
+                    "judul": judul,
+                    "label": f"fig-{label}",
+                    "alt": alt,
+                }
+            )
+    return out
+
+
+def kalimat_audit(audit: pd.DataFrame) -> str:
+    """Opening sentence of the data-quality appendix."""
+    from lkjip_helpers.laporan.sentences import isi
+
+    tables = audit["tabel"].nunique() if len(audit) else 0
+    return isi(
+        "audit", {"jumlah_temuan": fmt.angka(len(audit), 0), "jumlah_tabel": fmt.angka(tables, 0)}
+    )
+
+
+def nama_judul(teks: str) -> str:
+    """'BELANJA TIDAK LANGSUNG (BTL)' -> 'Belanja Tidak Langsung (BTL)': acronyms kept."""
+    return " ".join(w if w.startswith("(") else w.capitalize() for w in str(teks).split())
+
+
+def kalimat_renstra(ctx: Konteks, kode: str) -> str:
+    """Progress of an IKU towards its end-of-Renstra target, in one sentence ('' if none)."""
+    from lkjip_helpers.indikator.capaian import hitung_capaian
+    from lkjip_helpers.laporan.sentences import isi
+
+    iku = ctx.agency.iku_by_kode(kode)
+    akhir = ctx.agency.renstra.periode_akhir
+    target_akhir = iku.target_renstra.get(akhir)
+    if target_akhir is None:
+        return ""
+    realisasi = float(ctx.capaian.set_index("kode").at[kode, "realisasi"])
+    # the same oriented formula as the yearly capaian, against the end target
+    progres = hitung_capaian(realisasi, target_akhir, polaritas=iku.polaritas, kode=kode).mentah
+    return isi(
+        "renstra_akhir",
+        {
+            "nama": iku.nama,
+            "tahun": fmt.tahun(ctx.tahun),
+            "realisasi": nilai_satuan(realisasi, iku.satuan, ringkas=False),
+            "tahun_akhir": fmt.tahun(akhir),
+            "target_akhir": nilai_satuan(target_akhir, iku.satuan),
+            "progres": fmt.persen(progres),
+        },
+    )
+
+
+def komposisi_golongan(ctx: Konteks) -> pd.DataFrame:
+    """Staff per year by golongan group (I, II, III, IV): rows tahun, a column per group."""
+    df = ctx.t("pns_golongan")
+    df = df[(df["jenis_baris"] == "rincian") & df["jumlah"].notna()]
+    grup = df["golongan"].astype(str).str.split("/").str[0].str.strip()
+    wide = (
+        df.assign(grup=["Golongan " + g for g in grup])
+        .pivot_table(index="tahun", columns="grup", values="jumlah", aggfunc="sum")
+        .fillna(0)
+    )
+    wide.index = wide.index.astype(int)
+    return wide.reset_index()
+
+
+def tabel_peringatan(ctx: Konteks) -> pd.DataFrame:
+    """Validation warnings of the year (valid data a reviewer should know about)."""
+    if "peringatan_validasi" not in ctx.tabel:
+        return pd.DataFrame(columns=["Tabel sumber", "Peringatan"])
+    df = ctx.tabel["peringatan_validasi"]
+    return pd.DataFrame(
+        {"Tabel sumber": df["tabel"].astype(str), "Peringatan": df["peringatan"].astype(str)}
+    )
