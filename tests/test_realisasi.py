@@ -7,12 +7,11 @@ import pytest
 
 from lkjip_helpers.core.exceptions import CalculationError, MissingDataError, ParamsError
 from lkjip_helpers.indikator.params import AturanRealisasi, Iku, SpesifikasiRealisasi
+from lkjip_helpers.indikator.pengukuran import hitung_realisasi, realisasi_pembanding
 from lkjip_helpers.indikator.realisasi import (
     daftar_aturan,
-    hitung_realisasi,
     jalankan_aturan,
     parameter_aturan,
-    realisasi_pembanding,
     tabel_bawaan,
     tabel_sumber,
 )
@@ -64,7 +63,9 @@ def iku(kode: str, cara: str, aturan: str, tabel: str, opsi=None, pembanding=Non
         satuan="persen",
         polaritas="positif",
         rumus="",
-        realisasi=SpesifikasiRealisasi(cara, aturan, tabel, opsi or {}, pembanding),
+        realisasi=SpesifikasiRealisasi(
+            cara=cara, aturan=aturan, tabel=tabel, opsi=opsi or {}, pembanding=pembanding
+        ),
         target_renstra={2017: 5},
     )
 
@@ -184,7 +185,7 @@ def test_hitung_realisasi_follows_params_and_provenance_table():
         "input",
         "input",
         "realisasi_iku",
-        pembanding=AturanRealisasi("kompetensi_dari_gap", "gap_kompetensi", {}),
+        pembanding=AturanRealisasi(aturan="kompetensi_dari_gap", tabel="gap_kompetensi"),
     )
     i3 = iku("IKU-3", "hitung", "penurunan_kasus_disiplin", "kasus_disiplin")
     h1 = hitung_realisasi(i1, TABLES, 2017)

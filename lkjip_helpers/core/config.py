@@ -82,3 +82,11 @@ def outputs_dir(year: int | None = None) -> Path:
 
 def cache_dir() -> Path:
     return project_root() / ".cache"
+
+
+def display_path(path: Path) -> str:
+    """Path as shown to users: relative to the project root when inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(project_root()))
+    except ValueError:
+        return str(path)
