@@ -119,6 +119,16 @@ def _angka(value: object) -> float:
     return float(value)
 
 
+def _bilangan(value: object) -> int | float:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not math.isfinite(float(value))
+    ):
+        raise gagal(f"expected a number, got {tampil(value)}")
+    return value
+
+
 def _bulat(minimum: int):
     def check(value: object) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
@@ -155,6 +165,8 @@ Teks = Annotated[str, BeforeValidator(_teks)]
 TeksOpsional = Annotated[str, BeforeValidator(_teks_opsional)]
 #: A finite number (not a boolean, not a quoted number).
 Angka = Annotated[float, BeforeValidator(_angka)]
+#: A finite number kept as written (an int stays an int).
+Bilangan = Annotated[int | float, BeforeValidator(_bilangan)]
 #: A whole number >= 0 / >= 1.
 Cacah = Annotated[int, BeforeValidator(_bulat(0))]
 Asli = Annotated[int, BeforeValidator(_bulat(1))]
@@ -271,6 +283,8 @@ def _pesan(err: dict) -> str:
         return f"{tampil(found)} is not one of {pilihan}"
     if kind == "too_short" and isinstance(found, (list, tuple)):
         return f"expected a non-empty list, got {tampil(found)}"
+    if kind == "too_short" and isinstance(found, Mapping):
+        return f"expected a non-empty mapping, got {tampil(found)}"
     if kind in _DIHARAPKAN:
         return f"expected {_DIHARAPKAN[kind]}, got {tampil(found)}"
     return f"{err['msg']}, got {tampil(found)}"

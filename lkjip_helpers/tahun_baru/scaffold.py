@@ -125,13 +125,9 @@ def _instantiate(spec: ColumnSpec, year: int) -> str:
 
 
 def _kept_patterns(spec: TableSpec) -> tuple[set[str], set[str]]:
-    options = spec.extra.get("template") or {}
-    if not isinstance(options, dict):
-        raise ParamsError(
-            f"data/raw/catalogue.yaml: tables.{spec.name}.template: expected a mapping "
-            "like {tahun_tetap: [...], tahun_geser: [...]}"
-        )
-    return set(options.get("tahun_tetap") or []), set(options.get("tahun_geser") or [])
+    if spec.template is None:
+        return set(), set()
+    return set(spec.template.tahun_tetap), set(spec.template.tahun_geser)
 
 
 def is_fixed_pattern(
