@@ -167,7 +167,7 @@ def _base() -> dict:
         ),
         (
             lambda d: d["skala"]["ordinal_seed"].update(warna="merah"),
-            r"skala.ordinal_seed: unknown key\(s\) warna; allowed: judul, negatif, "
+            r"skala.ordinal_seed: unknown key\(s\) warna; allowed: judul, negatif, ",
         ),
     ],
 )

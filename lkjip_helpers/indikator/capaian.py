@@ -37,6 +37,7 @@ from lkjip_helpers.core.numbers import is_finite_number
 from lkjip_helpers.indikator.model import ARAH_NEGATIF, ARAH_POSITIF, POLARITAS, RUMUS_NEGATIF
 from lkjip_helpers.indikator.params import AgencyParams, YearParams, target_for
 from lkjip_helpers.indikator.scales import Skala, get_scale, kategorikan
+
 #: Columns of outputs/<year>/capaian_iku.csv, in order.
 KOLOM_CAPAIAN = (
     "kode",

@@ -15,12 +15,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
 import pandas as pd
+from pydantic import Field
 
 from lkjip_helpers.core import config
 from lkjip_helpers.core.exceptions import MissingDataError, ParamsError
-from lkjip_helpers.data.io import display_path, read_yaml
+from lkjip_helpers.core.schema import Skema, Teks, TeksOpsional, load
+from lkjip_helpers.data.io import display_path
 from lkjip_helpers.laporan import formatting as fmt
 
 ANGKA_TERBILANG = {
@@ -250,6 +253,39 @@ def _split_parts(text: str) -> list[str]:
     return parts
 
 
+# ------------------------------------------------------------------- params/report.yaml
+
+
+class NotebookBab(Skema):
+    """A notebook writing (part of) a chapter; ``per_iku`` runs it once per active IKU."""
+
+    notebook: Teks
+    per_iku: bool = False
+    # prose files read (params/prose/<year>/), ``{kode_iku}`` filled per IKU
+    prose: tuple[Teks, ...] = ()
+
+
+class Bab(Skema):
+    """A chapter of the book."""
+
+    id: Teks
+    judul: TeksOpsional = ""
+    bernomor: bool = True
+    notebooks: Annotated[tuple[NotebookBab, ...], Field(min_length=1)]
+
+
+class SusunanLaporan(Skema):
+    """Validated content of ``params/report.yaml``: the title and the chapters in order."""
+
+    judul: Teks = "Laporan Kinerja Instansi Pemerintah (LKjIP)"
+    chapters: Annotated[tuple[Bab, ...], Field(min_length=1)]
+
+
+def load_susunan() -> SusunanLaporan:
+    """Load and validate ``params/report.yaml``."""
+    return load(SusunanLaporan, config.report_file())
+
+
 # ------------------------------------------------------------------- loading
 
 
@@ -309,9 +345,8 @@ def render_meta(year: int) -> dict:
 
     p = load_params(year)
     inst = p.agency.instansi
-    report = read_yaml(config.report_file())
     return {
-        "judul": str(report.get("judul", "Laporan Kinerja Instansi Pemerintah (LKjIP)")),
+        "judul": load_susunan().judul,
         "instansi": f"{inst.nama} {inst.wilayah}",
         "pemerintah": inst.pemerintah,
         "tahun": fmt.tahun(year),
@@ -320,34 +355,11 @@ def render_meta(year: int) -> dict:
     }
 
 
-def pendukung_iku(kode: str) -> list[dict]:
-    """Supporting tables/charts declared for an IKU (``iku[].pendukung`` in agency.yaml)."""
-    raw = read_yaml(config.agency_file())
-    for i, entry in enumerate(raw.get("iku") or []):
-        if entry.get("kode") == kode:
-            items = entry.get("pendukung") or []
-            for j, item in enumerate(items):
-                for key in ("tabel", "tampil", "judul", "y"):
-                    if key not in item:
-                        raise ParamsError(
-                            f"{display_path(config.agency_file())}: iku[{i}].pendukung[{j}].{key}: "
-                            "missing"
-                        )
-                if item["tampil"] not in ("grafik", "tabel"):
-                    raise ParamsError(
-                        f"{display_path(config.agency_file())}: iku[{i}].pendukung[{j}].tampil: "
-                        f"{item['tampil']!r} is not one of grafik, tabel"
-                    )
-            return items
-    return []
-
-
 def tabel_masukan_iku(iku) -> list[str]:
     """Processed tables an IKU section reads (realisasi rule, comparison, supporting)."""
     names = [iku.realisasi.tabel]
     if iku.realisasi.pembanding is not None:
         names.append(iku.realisasi.pembanding.tabel)
-    for item in pendukung_iku(iku.kode):
-        tables = item["tabel"] if isinstance(item["tabel"], list) else [item["tabel"]]
-        names.extend(t["nama"] if isinstance(t, dict) else t for t in tables)
+    for item in iku.pendukung:
+        names.extend(t.nama for t in item.tabel)
     return list(dict.fromkeys(n for n in names if n))
