@@ -120,14 +120,6 @@ def test_spec_for_prefers_exact_names_over_patterns(tmp_path):
     assert spec.spec_for("nilai") is None
 
 
-def test_expand(tmp_path):
-    spec = TableSpec(name="t", source="S", columns={})
-    columns = ["a", "jumlah_2016", "jumlah_2017", "jumlah_17", "persen_2017"]
-    assert spec.expand("jumlah_{tahun}", columns) == ["jumlah_2016", "jumlah_2017"]
-    assert spec.expand("a", columns) == ["a"]
-    assert spec.expand("b", columns) == []
-
-
 def test_check_rules_cover_the_auditor():
     from lkjip_helpers.data.audit import _Auditor
 

@@ -149,7 +149,6 @@ def test_null_renstra_target_means_not_defined_that_year(root):
     a = load_agency()
     assert [i.kode for i in a.iku_aktif(2016)] == ["IKU-1", "IKU-4"]
     assert [i.kode for i in a.iku_aktif(2017)] == ["IKU-1", "IKU-2", "IKU-3", "IKU-4"]
-    assert [i.kode for i in a.iku_sasaran("S1", 2016)] == ["IKU-1"]
 
 
 def test_target_for_uses_last_revision(root):

@@ -13,7 +13,6 @@ from lkjip_helpers.indikator.realisasi import (
     jalankan_aturan,
     parameter_aturan,
     tabel_bawaan,
-    tabel_sumber,
 )
 
 # Tabel 3.5 (2017): gaps of the 20 detail rows, per OPD pair, with the printed totals.
@@ -179,7 +178,7 @@ def test_unknown_rule_table_option():
         jalankan_aturan("input", TABLES, 2017, "IKU-1", kolom_x="a")
 
 
-def test_hitung_realisasi_follows_params_and_provenance_table():
+def test_hitung_realisasi_follows_params_with_provenance():
     i1 = iku(
         "IKU-1",
         "input",
@@ -195,14 +194,3 @@ def test_hitung_realisasi_follows_params_and_provenance_table():
     p = realisasi_pembanding(i1, TABLES, 2017)
     assert round(p.nilai, 2) == round(h1.nilai, 2)
     assert realisasi_pembanding(i3, TABLES, 2017) is None
-    df = tabel_sumber([h1, h3])
-    assert list(df.columns) == [
-        "kode_iku",
-        "tahun",
-        "realisasi",
-        "aturan",
-        "tabel",
-        "bukti",
-        "masukan",
-    ]
-    assert df.loc[1, "masukan"] == "kasus_2016=21; kasus_2017=17"

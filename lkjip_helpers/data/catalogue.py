@@ -154,14 +154,6 @@ class TableSpec(Skema):
                 return c
         return None
 
-    def expand(self, pattern: str, columns: list[str]) -> list[str]:
-        """Actual column names matching ``pattern`` (a name or a ``{tahun}`` pattern)."""
-        if YEAR_TOKEN not in pattern:
-            return [pattern] if pattern in columns else []
-        probe = ColumnSpec(pattern, "float")
-        return [c for c in columns if probe.matches(c)]
-
-
 class _CatalogueFile(Skema):
     """The file ``data/raw/catalogue.yaml``: a non-empty mapping ``tables``."""
 

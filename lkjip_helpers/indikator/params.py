@@ -411,12 +411,6 @@ class AgencyParams(Skema):
                 return s
         raise ParamsError(f"{self.sumber}: sasaran: no sasaran with kode {kode!r}")
 
-    def tujuan_by_kode(self, kode: str) -> Tujuan:
-        for t in self.tujuan:
-            if t.kode == kode:
-                return t
-        raise ParamsError(f"{self.sumber}: tujuan: no tujuan with kode {kode!r}")
-
     def misi_by_kode(self, kode: str) -> Misi:
         for m in self.misi:
             if m.kode == kode:
@@ -426,12 +420,6 @@ class AgencyParams(Skema):
     def iku_aktif(self, tahun: int) -> tuple[Iku, ...]:
         """IKU defined in ``tahun`` (non-null Renstra target), in file order."""
         return tuple(i for i in self.iku if i.aktif(tahun))
-
-    def iku_sasaran(self, kode_sasaran: str, tahun: int | None = None) -> tuple[Iku, ...]:
-        """IKU of one sasaran (optionally only those active in ``tahun``)."""
-        return tuple(
-            i for i in self.iku if i.sasaran == kode_sasaran and (tahun is None or i.aktif(tahun))
-        )
 
 
 # --------------------------------------------------------------------------- <year>.yaml

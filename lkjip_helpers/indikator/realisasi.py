@@ -328,23 +328,3 @@ def jalankan_aturan(
         bukti=bukti,
         masukan=dict(masukan),
     )
-
-
-def tabel_sumber(hasil: Iterable[HasilRealisasi]) -> pd.DataFrame:
-    """Provenance table: one row per result (``kode_iku, tahun, realisasi, aturan,
-    tabel, bukti, masukan``), ``masukan`` as ``key=value; ...`` text."""
-    rows = [
-        {
-            "kode_iku": h.kode_iku,
-            "tahun": h.tahun,
-            "realisasi": h.nilai,
-            "aturan": h.aturan,
-            "tabel": h.tabel,
-            "bukti": h.bukti,
-            "masukan": "; ".join(f"{k}={v}" for k, v in h.masukan.items()),
-        }
-        for h in hasil
-    ]
-    return pd.DataFrame(
-        rows, columns=["kode_iku", "tahun", "realisasi", "aturan", "tabel", "bukti", "masukan"]
-    )

@@ -22,11 +22,10 @@ value (see ``scales.py``) always agrees with the printed number.
 from __future__ import annotations
 
 import datetime as _dt
-from decimal import Decimal, InvalidOperation, localcontext
+from decimal import Decimal, localcontext
 from numbers import Real
 
 from babel.dates import format_date
-from babel.numbers import NumberFormatError, parse_decimal
 from babel.numbers import format_decimal as _babel_format_decimal
 
 # Re-exported: the report formats with the same rounding the engine computes with.
@@ -258,27 +257,3 @@ def satuan_hitungan(satuan: str) -> bool:
     """True for a count unit (orang, kasus, SK...), i.e. not persen/skor/indeks/rupiah."""
     s = (satuan or "").strip().lower()
     return s not in SATUAN_PERSEN | SATUAN_ANGKA | {"rupiah"}
-
-
-def parse_angka(teks: str) -> Decimal:
-    """Parse an Indonesian-formatted number back (``1.234,56`` -> ``Decimal('1234.56')``).
-
-    Accepts the output of :func:`angka`, :func:`persen` and :func:`rupiah`
-    (``%`` and ``Rp`` are stripped).
-
-    Raises
-    ------
-    ValueError
-        If the text is not a number (including :data:`KOSONG`).
-    """
-    bersih = teks.strip().replace("Rp", "").replace("%", "").strip()
-    negatif = bersih.startswith("-")
-    if negatif:
-        bersih = bersih[1:]
-    try:
-        with localcontext() as ctx:
-            ctx.prec = _PRESISI
-            hasil = parse_decimal(bersih, locale=LOCALE, strict=True)
-    except (NumberFormatError, InvalidOperation) as exc:
-        raise ValueError(f"not an Indonesian number: {teks!r}") from exc
-    return -hasil if negatif else hasil

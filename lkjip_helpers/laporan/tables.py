@@ -21,12 +21,6 @@ from lkjip_helpers.laporan import formatting as fmt
 from lkjip_helpers.laporan.context import Konteks, nilai_satuan
 from lkjip_helpers.laporan.sentences import isi
 
-KATEGORI_SATUAN = {"persen": "%", "skor": "", "orang": "orang"}
-
-
-def _tahun_kolom(frame: pd.DataFrame) -> list[int]:
-    return sorted(int(t) for t in frame["tahun"].dropna().unique())
-
 
 def tabel_komposisi(
     frame: pd.DataFrame, kategori: str, judul_kategori: str, nilai: str = "jumlah"
@@ -56,14 +50,6 @@ def tabel_komposisi(
         jumlah[fmt.tahun(y)] = fmt.angka(wide[y].sum(), 0)
     jumlah[f"% {fmt.tahun(last)}"] = fmt.persen(100 if total_last else None)
     return pd.concat([out, pd.DataFrame([jumlah])], ignore_index=True)
-
-
-def total_per_tahun(frame: pd.DataFrame, nilai: str = "jumlah") -> pd.DataFrame:
-    """Sum of the detail rows per year (``tahun, jumlah``)."""
-    rincian = frame[frame["jenis_baris"] == "rincian"] if "jenis_baris" in frame else frame
-    out = rincian.groupby("tahun", as_index=False)[nilai].sum()
-    out["tahun"] = out["tahun"].astype(int)
-    return out
 
 
 def tabel_capaian(ctx: Konteks) -> pd.DataFrame:

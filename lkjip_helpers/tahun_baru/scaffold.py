@@ -81,8 +81,6 @@ GUIDE_SHEET = "petunjuk"
 CHOICES_SHEET = "pilihan"
 # Rows below the pre-filled ones that still get the drop-down and number checks.
 EXTRA_ROWS = 200
-_YEAR_SUFFIX = re.compile(r"(\d{4})")
-
 TIPE_ID = {
     "int": "bilangan bulat (tanpa pemisah ribuan, tanpa satuan)",
     "float": "angka; titik sebagai pemisah desimal (tanpa pemisah ribuan, tanpa satuan)",
