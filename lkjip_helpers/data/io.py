@@ -117,7 +117,8 @@ def _read_csv_text(path: Path) -> pd.DataFrame:
 
 def _read_xlsx_text(path: Path) -> pd.DataFrame:
     # openpyxl parses the XML parts with defusedxml when it is installed (it is a
-    # dependency of this project), which disarms entity-expansion attacks.
+    # dependency of this project), which disarms entity-expansion attacks. Imported
+    # here: it is slow to import and only an .xlsx raw table needs it.
     import openpyxl
 
     try:

@@ -23,7 +23,11 @@ from pydantic import Field
 from lkjip_helpers.core import config
 from lkjip_helpers.core.exceptions import MissingDataError, ParamsError
 from lkjip_helpers.core.schema import Skema, Teks, TeksOpsional, load
+from lkjip_helpers.data.catalogue import load_catalogue
 from lkjip_helpers.data.io import display_path
+from lkjip_helpers.data.tables import TabelTahun
+from lkjip_helpers.indikator.params import load_params
+from lkjip_helpers.indikator.pengukuran import hitung
 from lkjip_helpers.laporan import formatting as fmt
 
 ANGKA_TERBILANG = {
@@ -304,7 +308,6 @@ def tabel_tahun_lalu(year: int, catalogue=None):
     repository holds only part of the data (e.g. 2016, carried by the 2017 report)
     is validated and tidied from its raw files, table by table, when first used.
     """
-    from lkjip_helpers.data.tables import TabelTahun
 
     return TabelTahun(year, partial=True, catalogue=catalogue)
 
@@ -312,10 +315,6 @@ def tabel_tahun_lalu(year: int, catalogue=None):
 @lru_cache(maxsize=4)
 def konteks(year: int) -> Konteks:
     """Load the context of ``year`` (params, processed data, capaian)."""
-    from lkjip_helpers.data.catalogue import load_catalogue
-    from lkjip_helpers.data.tables import TabelTahun
-    from lkjip_helpers.indikator.params import load_params
-    from lkjip_helpers.indikator.pengukuran import hitung
 
     params = load_params(year)
     catalogue = load_catalogue()
@@ -341,7 +340,6 @@ def capaian_iku_table(year: int) -> pd.DataFrame:
 
 def render_meta(year: int) -> dict:
     """What the cover page and the book metadata need."""
-    from lkjip_helpers.indikator.params import load_params
 
     p = load_params(year)
     inst = p.agency.instansi

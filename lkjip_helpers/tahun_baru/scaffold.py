@@ -342,6 +342,7 @@ def build_template(
     previous_year: int | None,
 ) -> bytes:
     """The ``.xlsx`` bytes of one template (sheets ``data``, ``petunjuk``, hidden ``pilihan``)."""
+    # openpyxl is imported here, where a template is written: only `make new-year` needs it.
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -555,16 +556,6 @@ def year_params_text(
         f"  murni:     {pk}",
         f"  perubahan: {pk}",
     ]
-    extra = {
-        k: v
-        for k, v in (previous or {}).items()
-        if k not in ("tahun", "laporan", "perjanjian_kinerja")
-    }
-    if extra:
-        import yaml
-
-        lines.append(f"# Copied from {previous_name}: check every value for {year}.")
-        lines.append(yaml.safe_dump(extra, allow_unicode=True, sort_keys=False).rstrip())
     return "\n".join(lines) + "\n"
 
 
