@@ -114,7 +114,7 @@ class Konteks:
             return {}
         out = {}
         for row in self.tabel["fakta_narasi"].itertuples(index=False):
-            out[str(row.id)] = nilai_satuan(row.nilai, str(row.satuan))
+            out[str(row.id)] = fmt.nilai_satuan(row.nilai, str(row.satuan), ringkas=True)
         return out
 
     def prose(self, name: str, bagian: int | None = None, tambah: int = 1, **extra) -> str:
@@ -145,21 +145,6 @@ def terbilang(n: int) -> str:
     """'2 (dua)' as LKjIP writes small counts."""
     word = ANGKA_TERBILANG.get(int(n))
     return f"{fmt.angka(n, 0)} ({word})" if word else fmt.angka(n, 0)
-
-
-def nilai_satuan(nilai: object, satuan: str, ringkas: bool = True) -> str:
-    """A value with its unit: persen -> '94%', rupiah -> 'Rp…', others 'n unit'.
-
-    ``ringkas`` drops trailing zeros, as targets are printed (76%); a measured
-    realisasi keeps its two decimals (99,40%).
-    """
-    if satuan == "persen":
-        return fmt.persen(nilai, ringkas=ringkas)
-    if satuan == "rupiah":
-        return fmt.rupiah(nilai)
-    if satuan in ("skor", "indeks", ""):
-        return fmt.angka(nilai, ringkas=ringkas)
-    return fmt.jumlah(nilai, satuan, desimal=0 if float(nilai).is_integer() else 2)
 
 
 class _Formatter(string.Formatter):

@@ -15,7 +15,7 @@ Rounding is **half up** (``19,045`` -> ``19,05``) on the decimal text of the flo
 (``repr``), not on its binary value: this is how a reader rounds by hand and how
 spreadsheets print, so a recomputed figure matches the published one. Babel would
 round half-even (``0,125`` -> ``0,12``), so values are quantized here first.
-:func:`bulatkan` exposes the same rounding so that a category decided on a rounded
+:func:`lkjip_helpers.core.numbers.bulatkan` applies the same rounding so that a category decided on a rounded
 value (see ``scales.py``) always agrees with the printed number.
 """
 
@@ -28,13 +28,12 @@ from numbers import Real
 from babel.dates import format_date
 from babel.numbers import format_decimal as _babel_format_decimal
 
-# Re-exported: the report formats with the same rounding the engine computes with.
-from lkjip_helpers.core.numbers import (  # noqa: F401
+# The report formats with the same rounding the engine computes with.
+from lkjip_helpers.core.numbers import (
     _PRESISI,
     DESIMAL,
     _ke_decimal,
     bulatkan,
-    is_finite_number,
     kosong,
 )
 

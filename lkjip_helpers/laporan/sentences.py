@@ -26,7 +26,7 @@ from pydantic_core import PydanticCustomError
 
 from lkjip_helpers.core.config import display_path, narrative_file
 from lkjip_helpers.core.exceptions import ParamsError
-from lkjip_helpers.core.numbers import DESIMAL
+from lkjip_helpers.core.numbers import DESIMAL, bulatkan
 from lkjip_helpers.core.schema import Skema, Teks, gagal, load
 from lkjip_helpers.indikator.anggaran import efisiensi, serapan
 from lkjip_helpers.laporan import formatting as fmt
@@ -280,7 +280,7 @@ def kalimat_tren(
         kata_tetap=t.arah["tetap"],
         ringkas=fmt.satuan_hitungan(satuan),
     )
-    dibulatkan = fmt.bulatkan(selisih, d)
+    dibulatkan = bulatkan(selisih, d)
     arah = "naik" if dibulatkan > 0 else "turun" if dibulatkan < 0 else "tetap"
     return isi(
         f"tren_{arah}",

@@ -18,7 +18,7 @@ from lkjip_helpers.indikator.params import Pendukung
 from lkjip_helpers.indikator.scales import get_scale
 from lkjip_helpers.laporan import charts
 from lkjip_helpers.laporan import formatting as fmt
-from lkjip_helpers.laporan.context import Konteks, nilai_satuan
+from lkjip_helpers.laporan.context import Konteks
 from lkjip_helpers.laporan.sentences import isi
 
 
@@ -64,8 +64,8 @@ def tabel_capaian(ctx: Konteks) -> pd.DataFrame:
                 {
                     "Sasaran Strategis": s.teks if i == 0 else "",
                     "Indikator Kinerja": r.indikator,
-                    "Target": nilai_satuan(r.target, r.satuan),
-                    "Realisasi": nilai_satuan(r.realisasi, r.satuan, ringkas=False),
+                    "Target": fmt.nilai_satuan(r.target, r.satuan, ringkas=True),
+                    "Realisasi": fmt.nilai_satuan(r.realisasi, r.satuan),
                     "Capaian": fmt.persen(r.capaian),
                     "Kategori": r.kategori,
                 }
@@ -98,7 +98,9 @@ def tabel_renstra(ctx: Konteks) -> pd.DataFrame:
         row = {"Sasaran": s.teks, "Indikator Sasaran": iku.nama}
         for y in years:
             v = iku.target_renstra.get(y)
-            row[fmt.tahun(y)] = nilai_satuan(v, iku.satuan) if v is not None else fmt.KOSONG
+            row[fmt.tahun(y)] = (
+                fmt.nilai_satuan(v, iku.satuan, ringkas=True) if v is not None else fmt.KOSONG
+            )
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -130,10 +132,10 @@ def tabel_pk(ctx: Konteks) -> pd.DataFrame:
             {
                 "Sasaran Strategis": s.teks,
                 "Indikator Kinerja": iku.nama,
-                "Target PK Murni": nilai_satuan(murni, iku.satuan)
+                "Target PK Murni": fmt.nilai_satuan(murni, iku.satuan, ringkas=True)
                 if murni is not None
                 else fmt.KOSONG,
-                "Target PK Perubahan": nilai_satuan(ubah, iku.satuan)
+                "Target PK Perubahan": fmt.nilai_satuan(ubah, iku.satuan, ringkas=True)
                 if ubah is not None
                 else fmt.KOSONG,
             }
@@ -308,11 +310,13 @@ def tabel_riwayat_iku(ctx: Konteks, kode: str) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Tahun": [fmt.tahun(t) for t in df["tahun"]],
-            "Target": [nilai_satuan(v, iku.satuan) for v in df["target"]],
-            "Realisasi": [nilai_satuan(v, iku.satuan, ringkas=False) for v in df["realisasi"]],
+            "Target": [fmt.nilai_satuan(v, iku.satuan, ringkas=True) for v in df["target"]],
+            "Realisasi": [fmt.nilai_satuan(v, iku.satuan) for v in df["realisasi"]],
             "Capaian": [fmt.persen(v) for v in df["capaian"]],
             f"Target Akhir Renstra ({fmt.tahun(akhir)})": [
-                nilai_satuan(target_akhir, iku.satuan) if target_akhir is not None else fmt.KOSONG
+                fmt.nilai_satuan(target_akhir, iku.satuan, ringkas=True)
+                if target_akhir is not None
+                else fmt.KOSONG
             ]
             * len(df),
         }
@@ -333,7 +337,7 @@ def tabel_sumber_realisasi(ctx: Konteks) -> pd.DataFrame:
             {
                 "Kode": kode,
                 "Indikator": iku.nama,
-                "Realisasi": nilai_satuan(h.nilai, iku.satuan, ringkas=False),
+                "Realisasi": fmt.nilai_satuan(h.nilai, iku.satuan),
                 "Asal data": asal,
             }
         )
@@ -539,9 +543,9 @@ def kalimat_renstra(ctx: Konteks, kode: str) -> str:
         {
             "nama": iku.nama,
             "tahun": fmt.tahun(ctx.tahun),
-            "realisasi": nilai_satuan(realisasi, iku.satuan, ringkas=False),
+            "realisasi": fmt.nilai_satuan(realisasi, iku.satuan),
             "tahun_akhir": fmt.tahun(akhir),
-            "target_akhir": nilai_satuan(target_akhir, iku.satuan),
+            "target_akhir": fmt.nilai_satuan(target_akhir, iku.satuan, ringkas=True),
             "progres": fmt.persen(progres),
         },
     )
