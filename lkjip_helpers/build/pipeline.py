@@ -21,7 +21,7 @@ from lkjip_helpers.build import cache
 from lkjip_helpers.build.execute import KernelPool, Timing, execute_naive, execute_notebook
 from lkjip_helpers.core import config
 from lkjip_helpers.core.exceptions import BuildError, ParamsError
-from lkjip_helpers.data.io import display_path, swap_in
+from lkjip_helpers.data.io import RAW_EXTENSIONS, display_path, swap_in
 from lkjip_helpers.indikator.params import load_params
 from lkjip_helpers.laporan.context import load_susunan, tabel_masukan_iku
 
@@ -81,17 +81,9 @@ def _input_paths(year: int, tables: list[str]) -> list[Path]:
     a year held only in part); later years do not, so adding 2018 data leaves the
     2017 report (and its cache) untouched.
     """
-    from lkjip_helpers.data.io import RAW_EXTENSIONS
-
     paths = []
     years = sorted(
-        {
-            int(p.name)
-            for base in (config.processed_dir(), config.raw_dir())
-            for p in base.glob("[0-9][0-9][0-9][0-9]")
-            if int(p.name) <= year
-        }
-        | {year}
+        set(config.tahun_di(config.processed_dir(), config.raw_dir(), sebelum=year)) | {year}
     )
     for y in years:
         for t in tables:

@@ -278,14 +278,6 @@ def load_susunan() -> SusunanLaporan:
 # ------------------------------------------------------------------- loading
 
 
-def tahun_sebelumnya(year: int) -> list[int]:
-    """Earlier years with any data: processed, or raw only (a partial year)."""
-    years = set()
-    for base in (config.processed_dir(), config.raw_dir()):
-        years.update(int(p.name) for p in base.glob("[0-9][0-9][0-9][0-9]") if p.is_dir())
-    return sorted(y for y in years if y < year)
-
-
 def tabel_tahun_lalu(year: int, catalogue=None):
     """The tables of an earlier year for comparisons, from that year's own data.
 
@@ -305,7 +297,11 @@ def konteks(year: int) -> Konteks:
     catalogue = load_catalogue()
     tabel = TabelTahun(year, catalogue=catalogue)
     realisasi, capaian, sasaran = hitung(params, tabel, year)
-    riwayat = {y: tabel_tahun_lalu(y, catalogue) for y in tahun_sebelumnya(year)}
+    # earlier years with any data: processed, or raw only (a partial year)
+    riwayat = {
+        y: tabel_tahun_lalu(y, catalogue)
+        for y in config.tahun_di(config.processed_dir(), config.raw_dir(), sebelum=year)
+    }
     return Konteks(
         tahun=year,
         params=params,

@@ -562,21 +562,9 @@ def year_params_text(
 # --------------------------------------------------------------------------- plan
 
 
-def _earlier_years(folder: Path, year: int) -> list[int]:
-    """Years (folder names or ``<yyyy>.yaml`` stems) before ``year``, newest first."""
-    if not folder.is_dir():
-        return []
-    years = set()
-    for p in folder.iterdir():
-        stem = p.stem if p.is_file() else p.name
-        if re.fullmatch(r"\d{4}", stem) and int(stem) < year:
-            years.add(int(stem))
-    return sorted(years, reverse=True)
-
-
 def previous_file(spec: TableSpec, year: int) -> tuple[int, Path] | None:
     """The newest earlier raw file of a table: (its report year, path)."""
-    for y in _earlier_years(config.raw_dir(), year):
+    for y in reversed(config.tahun_di(config.raw_dir(), sebelum=year)):
         path = find_raw_file(config.raw_dir(y), spec.file)
         if path is not None:
             return y, path
@@ -673,7 +661,7 @@ def create_new_year(
     agency = _agency(config.agency_file())
     params_text = None
     if agency:
-        earlier = _earlier_years(config.params_dir(), year)
+        earlier = config.tahun_di(config.params_dir(), sebelum=year)[::-1]
         prev_params = next(
             (config.year_params_file(y) for y in earlier if config.year_params_file(y).exists()),
             None,
@@ -690,7 +678,7 @@ def create_new_year(
     prose_source = next(
         (
             config.prose_dir(y)
-            for y in _earlier_years(config.params_dir() / "prose", year)
+            for y in reversed(config.tahun_di(config.params_dir() / "prose", sebelum=year))
             if config.prose_dir(y).is_dir()
         ),
         None,
