@@ -224,10 +224,28 @@ def test_key_path_follows_the_data():
     assert jalur(("target", "x", "[key]"), {"target": {"x": 1}}) == "target.x"
 
 
-def test_read_yaml_errors(tmp_path, monkeypatch):
+def test_read_yaml_ok(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text("a: 1\nb: [x, y]\n", encoding="utf-8")
+    assert read_yaml(path) == {"a": 1, "b": ["x", "y"]}
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("a: [1, 2\n", "invalid YAML"),
+        ("- 1\n- 2\n", "expected a mapping at the top level"),
+        ("", "expected a mapping at the top level"),
+    ],
+)
+def test_read_yaml_errors_name_the_file(tmp_path, monkeypatch, content, message):
     monkeypatch.setenv("LKJIP_ROOT", str(tmp_path))
-    with pytest.raises(ParamsError, match=r"^a.yaml: file not found"):
-        read_yaml(tmp_path / "a.yaml")
-    (tmp_path / "a.yaml").write_text("- 1\n", encoding="utf-8")
-    with pytest.raises(ParamsError, match=r"^a.yaml: expected a mapping at the top level"):
-        read_yaml(tmp_path / "a.yaml")
+    (tmp_path / "bad.yaml").write_text(content, encoding="utf-8")
+    with pytest.raises(ParamsError, match=r"^bad.yaml: " + message):
+        read_yaml(tmp_path / "bad.yaml")
+
+
+def test_read_yaml_missing_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("LKJIP_ROOT", str(tmp_path))
+    with pytest.raises(ParamsError, match=r"^missing.yaml: file not found"):
+        read_yaml(tmp_path / "missing.yaml")

@@ -21,7 +21,6 @@ import pandas as pd
 
 from lkjip_helpers.core.config import display_path as display_path  # re-exported
 from lkjip_helpers.core.exceptions import DataFileError
-from lkjip_helpers.core.schema import read_yaml as read_yaml  # re-exported
 
 RAW_EXTENSIONS = (".csv", ".xlsx")
 # An .xlsx file is a zip archive; its first bytes say so whatever its name.

@@ -66,6 +66,7 @@ import pandas as pd
 
 from lkjip_helpers.core import config
 from lkjip_helpers.core.exceptions import LkjipError, ParamsError
+from lkjip_helpers.core.schema import read_yaml
 from lkjip_helpers.data.catalogue import (
     YEAR_TOKEN,
     Catalogue,
@@ -73,7 +74,7 @@ from lkjip_helpers.data.catalogue import (
     TableSpec,
     load_catalogue,
 )
-from lkjip_helpers.data.io import display_path, find_raw_file, read_raw_table, read_yaml
+from lkjip_helpers.data.io import display_path, find_raw_file, read_raw_table
 from lkjip_helpers.data.tables import TEMPLATE_FOLDER
 
 DATA_SHEET = "data"
