@@ -8,8 +8,7 @@ exists (or ``params/prose/<year>/`` holds files). It creates
   report date left ``null`` (the analyst fills it in; loading the params fails with
   a message naming ``laporan.tanggal`` until then), the Perjanjian Kinerja
   (``murni`` and ``perubahan``) pre-filled with the Renstra targets of the year, to
-  be confirmed against the signed document; other keys of the previous params file
-  are copied.
+  be confirmed against the signed document.
 * ``data/raw/<year>/templates/<table>.xlsx`` for every table of the catalogue:
   sheet ``data`` (header row as the schema needs it, previous figures as a guide,
   drop-down lists for category columns, number checks, frozen header) and sheet
@@ -66,7 +65,6 @@ import pandas as pd
 
 from lkjip_helpers.core import config
 from lkjip_helpers.core.exceptions import LkjipError, ParamsError
-from lkjip_helpers.core.schema import read_yaml
 from lkjip_helpers.data.catalogue import (
     YEAR_TOKEN,
     Catalogue,
@@ -76,6 +74,7 @@ from lkjip_helpers.data.catalogue import (
 )
 from lkjip_helpers.data.io import display_path, find_raw_file, read_raw_table
 from lkjip_helpers.data.tables import TEMPLATE_FOLDER
+from lkjip_helpers.indikator.params import AgencyParams, load_agency
 
 DATA_SHEET = "data"
 GUIDE_SHEET = "petunjuk"
@@ -488,34 +487,25 @@ def build_template(
 # --------------------------------------------------------------------------- params
 
 
-def _agency(path: Path) -> dict:
-    return read_yaml(path) if path.exists() else {}
+def _agency(path: Path) -> AgencyParams | None:
+    """The validated agency params, or None for a data-only project (no agency.yaml)."""
+    return load_agency(path) if path.exists() else None
 
 
-def renstra_end(agency: dict) -> int | None:
-    end = (agency.get("renstra") or {}).get("periode_akhir")
-    return end if isinstance(end, int) else None
+def renstra_end(agency: AgencyParams | None) -> int | None:
+    return agency.renstra.periode_akhir if agency is not None else None
 
 
-def renstra_targets(agency: dict, year: int) -> dict[str, float]:
+def renstra_targets(agency: AgencyParams, year: int) -> dict[str, float]:
     """Renstra target of every IKU defined in ``year`` (``target_renstra`` not null)."""
-    where = display_path(config.agency_file())
-    renstra = agency.get("renstra") or {}
-    start, end = renstra.get("periode_awal"), renstra.get("periode_akhir")
-    if isinstance(start, int) and isinstance(end, int) and not start <= year <= end:
+    r = agency.renstra
+    if year not in r.tahun:
         raise ParamsError(
-            f"{where}: renstra: {year} is outside the Renstra period {start}-{end}. Add the "
-            "new Renstra (period and target_renstra of every IKU) before creating the year."
+            f"{agency.sumber}: renstra: {year} is outside the Renstra period "
+            f"{r.periode_awal}-{r.periode_akhir}. Add the new Renstra (period and "
+            "target_renstra of every IKU) before creating the year."
         )
-    out = {}
-    for i, iku in enumerate(agency.get("iku") or []):
-        targets = (iku or {}).get("target_renstra") or {}
-        value = targets.get(year, targets.get(str(year)))
-        if value is not None:
-            if "kode" not in iku:
-                raise ParamsError(f"{where}: iku[{i}].kode: missing (required)")
-            out[str(iku["kode"])] = value
-    return out
+    return {i.kode: i.target_renstra[year] for i in agency.iku_aktif(year)}
 
 
 def _yaml_text(value: str) -> str:
@@ -528,12 +518,9 @@ def _number(value) -> str:
     return str(value)
 
 
-def year_params_text(
-    year: int, agency: dict, previous: dict | None, previous_name: str | None
-) -> str:
+def year_params_text(year: int, agency: AgencyParams, previous_name: str | None) -> str:
     """The text of ``params/<year>.yaml`` (with comments for the analyst)."""
-    kota = (agency.get("instansi") or {}).get("kota")
-    tempat = kota or ((previous or {}).get("laporan") or {}).get("tempat") or ""
+    tempat = agency.instansi.kota
     targets = renstra_targets(agency, year)
     pk = "{" + ", ".join(f"{k}: {_number(v)}" for k, v in targets.items()) + "}"
     source = f"{previous_name} and params/agency.yaml" if previous_name else "params/agency.yaml"
@@ -661,16 +648,15 @@ def create_new_year(
     # Everything is prepared in memory first: a problem leaves no file behind.
     agency = _agency(config.agency_file())
     params_text = None
-    if agency:
+    if agency is not None:
         earlier = config.tahun_di(config.params_dir(), sebelum=year)[::-1]
         prev_params = next(
             (config.year_params_file(y) for y in earlier if config.year_params_file(y).exists()),
             None,
         )
-        previous = read_yaml(prev_params) if prev_params else None
         result.previous_params = prev_params
         params_text = year_params_text(
-            year, agency, previous, display_path(prev_params) if prev_params else None
+            year, agency, display_path(prev_params) if prev_params else None
         )
     end = renstra_end(agency)
     templates = {}
