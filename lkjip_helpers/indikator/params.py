@@ -1,4 +1,4 @@
-"""Load and validate ``params/agency.yaml`` and ``params/<year>.yaml`` into plain objects.
+"""The schema of ``params/agency.yaml`` and ``params/<year>.yaml``: pydantic models.
 
 Everything agency-specific (name, head, Renstra, IKU, targets) lives in the YAML;
 the code only knows the *shape*. A fifth IKU or another agency is a YAML edit.
@@ -20,8 +20,8 @@ Decisions
 * ``perjanjian_kinerja.murni`` is required; ``perubahan`` (the revision after the
   budget change) is optional and, when present, is a complete document (all active
   IKU). Capaian is measured against the last revision: :func:`target_for`.
-* Unknown keys inside known sections are errors (they are usually typos); unknown
-  top-level keys are kept in ``lainnya`` for other parts of the pipeline.
+* Unknown keys are errors at every level (they are usually typos); the message
+  lists the allowed keys. The loading machinery is :mod:`lkjip_helpers.core.schema`.
 """
 
 from __future__ import annotations
