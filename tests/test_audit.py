@@ -10,7 +10,7 @@ import pytest
 from lkjip_helpers.core.exceptions import ParamsError
 from lkjip_helpers.data import audit
 from lkjip_helpers.data.audit import AUDIT_COLUMNS, decimals_of, differs, run_audit
-from lkjip_helpers.data.catalogue import parse_table
+from lkjip_helpers.data.catalogue import TableSpec
 from lkjip_helpers.data.validation import RawTable, validate_table
 
 JENIS = {"type": "category", "allowed": ["rincian", "jumlah"]}
@@ -18,11 +18,7 @@ JENIS = {"type": "category", "allowed": ["rincian", "jumlah"]}
 
 def raw(name: str, columns: dict, rows: dict[str, list[str]], **entry) -> RawTable:
     """A validated table from string cells and a catalogue entry."""
-    spec = parse_table(
-        Path("catalogue.yaml"),
-        name,
-        {"source": f"Tabel {name}", "columns": columns, **entry},
-    )
+    spec = TableSpec(name=name, source=f"Tabel {name}", columns=columns, **entry)
     return validate_table(spec, Path(f"{name}.csv"), pd.DataFrame(rows, dtype=object))
 
 

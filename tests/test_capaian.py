@@ -156,8 +156,7 @@ tujuan: [{kode: T1, misi: M1, teks: Tujuan}]
 sasaran:
   - {kode: S1, tujuan: T1, teks: Sasaran satu}
   - {kode: S2, tujuan: T1, teks: Sasaran dua}
-pengukuran: {skala: ordinal_seed, batas_capaian: 100, rumus_polaritas_negatif: {rumus},
-             ikm_regulasi: kepmenpan_25_2004}
+pengukuran: {skala: ordinal_seed, batas_capaian: 100, rumus_polaritas_negatif: {rumus}}
 iku:
   - {kode: IKU-1, sasaran: S1, nama: Kompetensi, satuan: persen, polaritas: positif,
      realisasi: {cara: input},

@@ -9,7 +9,7 @@ import yaml
 
 from lkjip_helpers.core.exceptions import ParamsError
 from lkjip_helpers.data import catalogue
-from lkjip_helpers.data.catalogue import ColumnSpec, load_catalogue, parse_table
+from lkjip_helpers.data.catalogue import ColumnSpec, TableSpec, load_catalogue
 from lkjip_helpers.data.io import find_raw_file
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,7 +27,6 @@ MINIMAL = {
         },
         "tidy": {"id": ["golongan"], "stubs": ["jumlah"]},
         "checks": [{"rule": "sum_rows", "columns": ["jumlah_{tahun}"]}],
-        "extra_key": 1,
     }
 }
 
@@ -59,7 +58,6 @@ def test_minimal_catalogue_loads(tmp_path):
     jumlah = spec.columns[2]
     assert jumlah.type == "int" and jumlah.min == 0 and jumlah.nullable and jumlah.is_pattern
     assert spec.columns[1].allowed == ("rincian", "jumlah")
-    assert spec.extra == {"extra_key": 1}
     assert [s.name for s in cat] == ["pegawai"]
     with pytest.raises(ParamsError, match="no table named 'nope'"):
         cat["nope"]
@@ -74,19 +72,21 @@ def column(**spec) -> dict:
     [
         (column(type="decimal"), "tables.pegawai.columns.x.type", "not one of"),
         (column(type="category"), "tables.pegawai.columns.x.allowed", "allowed values"),
-        (column(type="int", maximum=3), "tables.pegawai.columns.x", "unknown option"),
+        (column(type="int", maximum=3), "tables.pegawai.columns.x", "unknown key(s) maximum"),
         (with_entry(columns={"x": "int"}), "tables.pegawai.columns.x", "expected a mapping"),
         (
             with_entry(checks=[{"rule": "sum_everything"}]),
             "tables.pegawai.checks[0].rule",
             "'sum_everything' is not one of",
         ),
-        (with_entry(checks=["sum_rows"]), "tables.pegawai.checks[0].rule", "not one of"),
+        (with_entry(checks=["sum_rows"]), "tables.pegawai.checks[0]", "expected a mapping"),
         (with_entry(source=None), "tables.pegawai.source", "missing"),
         (with_entry(columns=None), "tables.pegawai.columns", "missing"),
         (with_entry(tidy=["jumlah"]), "tables.pegawai.tidy", "expected a mapping"),
         ({"pegawai": ["not", "a", "mapping"]}, "tables.pegawai", "expected a mapping"),
         ({}, "tables", "non-empty mapping"),
+        (with_entry(extra_key=1), "tables.pegawai", "unknown key(s) extra_key; allowed: checks"),
+        (with_entry(required="x"), "tables.pegawai.required", "expected true or false, got 'x'"),
     ],
 )
 def test_errors_name_the_key(tmp_path, tables, key, message):
@@ -110,28 +110,14 @@ def test_year_pattern_matches_four_digits_only():
 
 
 def test_spec_for_prefers_exact_names_over_patterns(tmp_path):
-    spec = parse_table(
-        tmp_path / "c.yaml",
-        "t",
-        {
-            "source": "Tabel 9",
-            "columns": {
-                "nilai_{tahun}": {"type": "float"},
-                "nilai_2017": {"type": "str"},
-            },
-        },
+    spec = TableSpec(
+        name="t",
+        source="Tabel 9",
+        columns={"nilai_{tahun}": {"type": "float"}, "nilai_2017": {"type": "str"}},
     )
     assert spec.spec_for("nilai_2017").type == "str"
     assert spec.spec_for("nilai_2016").type == "float"
     assert spec.spec_for("nilai") is None
-
-
-def test_expand(tmp_path):
-    spec = parse_table(tmp_path / "c.yaml", "t", {"source": "S", "columns": {}})
-    columns = ["a", "jumlah_2016", "jumlah_2017", "jumlah_17", "persen_2017"]
-    assert spec.expand("jumlah_{tahun}", columns) == ["jumlah_2016", "jumlah_2017"]
-    assert spec.expand("a", columns) == ["a"]
-    assert spec.expand("b", columns) == []
 
 
 def test_check_rules_cover_the_auditor():

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from lkjip_helpers.core.exceptions import DataFileError, ParamsError
+from lkjip_helpers.core.exceptions import DataFileError
 from lkjip_helpers.data import io
 
 
@@ -207,34 +207,6 @@ def test_frame_to_csv_bytes_is_deterministic(tmp_path):
 def test_read_processed_table_missing(tmp_path):
     with pytest.raises(DataFileError, match="make data"):
         io.read_processed_table(tmp_path, "nope")
-
-
-# ------------------------------------------------------------------ YAML
-
-
-def test_read_yaml_ok(tmp_path):
-    path = write(tmp_path / "p.yaml", "a: 1\nb: [x, y]\n")
-    assert io.read_yaml(path) == {"a": 1, "b": ["x", "y"]}
-
-
-@pytest.mark.parametrize(
-    ("content", "message"),
-    [
-        ("a: [1, 2\n", "invalid YAML"),
-        ("- 1\n- 2\n", "expected a mapping"),
-        ("", "expected a mapping"),
-    ],
-)
-def test_read_yaml_errors_name_the_file(tmp_path, content, message):
-    path = write(tmp_path / "bad.yaml", content)
-    with pytest.raises(ParamsError, match=message) as info:
-        io.read_yaml(path)
-    assert "bad.yaml" in str(info.value)
-
-
-def test_read_yaml_missing_file(tmp_path):
-    with pytest.raises(ParamsError, match="missing.yaml: file not found"):
-        io.read_yaml(tmp_path / "missing.yaml")
 
 
 def test_xlsx_parser_is_defused():

@@ -8,7 +8,6 @@ import pytest
 from lkjip_helpers.core.exceptions import CalculationError
 from lkjip_helpers.indikator.kompetensi import (
     kompetensi_dari_gap,
-    kompetensi_dari_profil,
     persen_sesuai,
 )
 
@@ -72,19 +71,6 @@ TABEL_2016 = pd.DataFrame(
 KOLOM = [c for c in TABEL_2016.columns if c.startswith("tidak_sesuai_")]
 
 
-def test_2016_profile_counts_with_279_respondents_give_83():
-    h = kompetensi_dari_profil(TABEL_2016, KOLOM, jumlah_responden=279)
-    assert h.gap == pytest.approx(240 / (279 * 5))
-    assert round(h.gap * 100) == 17  # "gab kompetensi sebesar 17%"
-    assert round(h.persen_sesuai) == 83  # "realisasi sebesar 83%"
-    assert h.jumlah_data == 279
-
-
-def test_2016_profile_counts_default_to_all_employees():
-    h = kompetensi_dari_profil(TABEL_2016, KOLOM)  # total row is not double counted
-    assert h.gap == pytest.approx(240 / (306 * 5))
-
-
 def test_errors():
     with pytest.raises(CalculationError, match=r"no column 'gaps'"):
         kompetensi_dari_gap(pd.DataFrame({"gap": [0.1]}))
@@ -92,12 +78,6 @@ def test_errors():
         kompetensi_dari_gap(pd.DataFrame({"gaps": [16.0]}))
     with pytest.raises(CalculationError, match="no rincian row"):
         kompetensi_dari_gap(pd.DataFrame({"gaps": [0.1], "jenis_baris": ["jumlah"]}))
-    with pytest.raises(CalculationError, match=r"no column\(s\) tidak_sesuai_x"):
-        kompetensi_dari_profil(TABEL_2016, ["tidak_sesuai_x"])
-    with pytest.raises(CalculationError, match="more non-matching profiles"):
-        kompetensi_dari_profil(TABEL_2016, KOLOM, jumlah_responden=10)
-    with pytest.raises(CalculationError, match="must be positive"):
-        kompetensi_dari_profil(TABEL_2016, KOLOM, jumlah_responden=0)
     with pytest.raises(CalculationError, match="fraction 0-1"):
         persen_sesuai(1.5)
     assert persen_sesuai(0.16) == pytest.approx(84)

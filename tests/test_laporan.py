@@ -7,6 +7,7 @@ import pytest
 
 from lkjip_helpers.core.exceptions import MissingDataError, ParamsError
 from lkjip_helpers.laporan import context as laporan
+from lkjip_helpers.laporan import formatting as fmt
 from lkjip_helpers.laporan import tables as lt
 
 
@@ -87,7 +88,9 @@ def test_sections_split_at_level_two():
     assert parts["A"].splitlines()[-1] == "#### A1"
 
 
-def test_value_with_unit():
-    assert laporan.nilai_satuan(94, "persen") == "94%"
-    assert laporan.nilai_satuan(473, "orang") == "473 orang"
+def test_fakta_with_unit_and_small_counts_in_words():
+    # facts are printed like targets: no trailing zeros (94%, 473 orang)
+    assert fmt.nilai_satuan(94, "persen", ringkas=True) == "94%"
+    assert fmt.nilai_satuan(94.86, "persen", ringkas=True) == "94,86%"
+    assert fmt.nilai_satuan(473, "orang", ringkas=True) == "473 orang"
     assert laporan.terbilang(2) == "2 (dua)"

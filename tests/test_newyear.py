@@ -13,7 +13,7 @@ import yaml
 
 from lkjip_helpers.build import data_step
 from lkjip_helpers.core.exceptions import LkjipError, MissingDataError, ParamsError, ValidationError
-from lkjip_helpers.data.catalogue import parse_table
+from lkjip_helpers.data.catalogue import TableSpec
 from lkjip_helpers.tahun_baru import scaffold as newyear
 
 TESTS = Path(__file__).parent
@@ -198,7 +198,7 @@ def test_template_has_dropdowns_number_checks_and_previous_values(mini):
 
 def spec_of(columns: dict, **extra):
     entry = {"source": "Tabel X", "columns": columns, **extra}
-    return parse_table(Path("catalogue.yaml"), "t", entry)
+    return TableSpec(name="t", **entry)
 
 
 def test_template_year_columns_slide_or_stay():

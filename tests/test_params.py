@@ -45,7 +45,6 @@ AGENCY = {
         "skala": "ordinal_seed",
         "batas_capaian": 100,
         "rumus_polaritas_negatif": "dua_kali_target",
-        "ikm_regulasi": "kepmenpan_25_2004",
     },
     "iku": [
         {
@@ -150,7 +149,6 @@ def test_null_renstra_target_means_not_defined_that_year(root):
     a = load_agency()
     assert [i.kode for i in a.iku_aktif(2016)] == ["IKU-1", "IKU-4"]
     assert [i.kode for i in a.iku_aktif(2017)] == ["IKU-1", "IKU-2", "IKU-3", "IKU-4"]
-    assert [i.kode for i in a.iku_sasaran("S1", 2016)] == ["IKU-1"]
 
 
 def test_target_for_uses_last_revision(root):
@@ -261,7 +259,6 @@ AGENCY_ERRORS = [
     ("iku.0.realisasi.pembanding.opsi.kolom_x", "x", "iku[0].realisasi.pembanding.opsi.kolom_x"),
     ("iku.0.realisasi.pembanding.aturan", "tebak", "iku[0].realisasi.pembanding.aturan"),
     ("pengukuran.skala", "likert", "pengukuran.skala: 'likert' is not one of ordinal_seed"),
-    ("pengukuran.ikm_regulasi", "iso", "pengukuran.ikm_regulasi: 'iso' is not one of"),
     ("pengukuran.rumus_polaritas_negatif", "x", "pengukuran.rumus_polaritas_negatif: 'x' is not"),
     ("pengukuran.batas_capaian", 0, "pengukuran.batas_capaian: a target of 0"),
     ("sasaran.1.tujuan", "T7", "sasaran[1].tujuan: 'T7' is not a known tujuan"),
@@ -320,7 +317,8 @@ YEAR_ERRORS = [
     ("perjanjian_kinerja.revisi", {}, "perjanjian_kinerja: unknown key(s) revisi"),
     ("tahun", 2018, "tahun: 2018 does not match the requested year 2017"),
     ("laporan.tanggal", "28-02-2018", "laporan.tanggal: expected a date YYYY-MM-DD"),
-    ("laporan", DELETE, "laporan: expected a mapping"),
+    ("laporan", DELETE, "laporan: missing (required)"),
+    ("laporan", "Balikpapan", "laporan: expected a mapping, got 'Balikpapan'"),
 ]
 
 
@@ -364,8 +362,10 @@ def test_missing_file_and_bad_yaml(root):
         load_agency()
 
 
-def test_unknown_top_level_keys_are_kept(root):
+def test_unknown_top_level_keys_are_errors(root):
+    # Nothing reads an unknown key, so it is a typo or a misplaced section.
     data = copy.deepcopy(YEAR)
     data["sumber_bukti"] = {"IKU-2": "rekap SKP"}
     write(root, "2017", data)
-    assert load_params(2017).tahun.lainnya == {"sumber_bukti": {"IKU-2": "rekap SKP"}}
+    with pytest.raises(ParamsError, match=r"^params/2017.yaml: unknown key\(s\) sumber_bukti; "):
+        load_params(2017)

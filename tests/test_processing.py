@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from lkjip_helpers.core.exceptions import ParamsError
-from lkjip_helpers.data.catalogue import parse_table
+from lkjip_helpers.data.catalogue import TableSpec
 from lkjip_helpers.data.tidy import tidy_table
 from lkjip_helpers.data.validation import validate_table
 
@@ -25,7 +25,7 @@ def spec(tidy=None, columns=None):
     entry = {"source": "Tabel 1", "key": ["golongan"], "columns": columns or COLUMNS}
     if tidy is not None:
         entry["tidy"] = tidy
-    return parse_table(CAT, "t", entry)
+    return TableSpec(name="t", **entry)
 
 
 def typed(table_spec, rows: dict[str, list[str]]) -> pd.DataFrame:

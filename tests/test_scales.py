@@ -11,14 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lkjip_helpers.core.exceptions import CalculationError, ParamsError
-from lkjip_helpers.indikator.scales import (
-    get_ikm_regulation,
-    get_scale,
-    kategorikan,
-    load_scales,
-    mutu_ikm,
-)
-from lkjip_helpers.laporan.formatting import bulatkan
+from lkjip_helpers.core.numbers import bulatkan
+from lkjip_helpers.indikator.scales import get_scale, kategorikan, load_scales
 
 SCALES = Path(__file__).resolve().parent.parent / "params" / "scales.yaml"
 
@@ -99,8 +93,6 @@ def test_unknown_scale_is_params_error():
         ParamsError, match=r"params/scales.yaml: skala.likert: unknown scale; known"
     ):
         get_scale("likert")
-    with pytest.raises(ParamsError, match=r"ikm.iso: unknown IKM regulation"):
-        get_ikm_regulation("iso")
 
 
 def test_scale_without_mirror():
@@ -142,57 +134,6 @@ def test_score_never_decreases_with_capaian(a, b):
     )
 
 
-@pytest.mark.parametrize(
-    ("nilai", "mutu", "kinerja"),
-    [
-        (86.26, "A", "Sangat Baik"),  # the seed's IKM 2017
-        (100, "A", "Sangat Baik"),
-        (81.26, "A", "Sangat Baik"),
-        (81.255, "A", "Sangat Baik"),  # rounds to 81,26
-        (81.25, "B", "Baik"),
-        (76.58, "B", "Baik"),  # the seed's IKM 2016 "B atau Baik"
-        (62.51, "B", "Baik"),
-        (62.50, "C", "Kurang Baik"),
-        (43.76, "C", "Kurang Baik"),
-        (43.75, "D", "Tidak Baik"),
-        (25, "D", "Tidak Baik"),
-    ],
-)
-def test_kepmenpan_25_2004_bands(nilai, mutu, kinerja):
-    band = mutu_ikm(nilai, "kepmenpan_25_2004")
-    assert (band.mutu, band.kinerja) == (mutu, kinerja)
-
-
-@pytest.mark.parametrize(
-    ("nilai", "mutu"),
-    [
-        (100, "A"),
-        (88.31, "A"),
-        (88.30, "B"),
-        (86.26, "B"),  # the same score is only B under the 2017 regulation
-        (76.61, "B"),
-        (76.60, "C"),
-        (65.00, "C"),
-        (64.99, "D"),
-        (25, "D"),
-    ],
-)
-def test_permenpanrb_14_2017_bands(nilai, mutu):
-    assert mutu_ikm(nilai, "permenpanrb_14_2017").mutu == mutu
-
-
-@pytest.mark.parametrize("nilai", [24.99, 100.01, float("nan")])
-def test_ikm_outside_range(nilai):
-    with pytest.raises(CalculationError):
-        mutu_ikm(nilai, "kepmenpan_25_2004")
-
-
-def test_regulations_element_counts():
-    assert get_ikm_regulation("kepmenpan_25_2004").jumlah_unsur == 14
-    assert len(get_ikm_regulation("kepmenpan_25_2004").unsur) == 14
-    assert get_ikm_regulation("permenpanrb_14_2017").jumlah_unsur == 9
-
-
 def _write(tmp_path: Path, data: dict) -> Path:
     p = tmp_path / "params" / "scales.yaml"
     p.parent.mkdir(exist_ok=True)
@@ -226,15 +167,7 @@ def _base() -> dict:
         ),
         (
             lambda d: d["skala"]["ordinal_seed"].update(warna="merah"),
-            r"skala.ordinal_seed: unknown key\(s\): warna",
-        ),
-        (
-            lambda d: d["ikm"]["kepmenpan_25_2004"]["mutu"][3].update(dari=20),
-            r"ikm.kepmenpan_25_2004.mutu\[3\].dari: the lowest band must start at 25",
-        ),
-        (
-            lambda d: d["ikm"]["kepmenpan_25_2004"].update(jumlah_unsur=13),
-            r"ikm.kepmenpan_25_2004.unsur: expected a list of 13",
+            r"skala.ordinal_seed: unknown key\(s\) warna; allowed: judul, negatif, ",
         ),
     ],
 )

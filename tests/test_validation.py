@@ -9,16 +9,14 @@ import pytest
 
 from lkjip_helpers.core.exceptions import ValidationError
 from lkjip_helpers.data import validation
-from lkjip_helpers.data.catalogue import parse_table
+from lkjip_helpers.data.catalogue import TableSpec
 from lkjip_helpers.data.validation import MAX_LISTED_PROBLEMS, validate_table
 
 PATH = Path("t.csv")
 
 
 def spec(columns: dict, key=("nama",)):
-    return parse_table(
-        Path("catalogue.yaml"), "t", {"source": "Tabel 9", "key": list(key), "columns": columns}
-    )
+    return TableSpec(name="t", source="Tabel 9", key=list(key), columns=columns)
 
 
 def text(**cols) -> pd.DataFrame:

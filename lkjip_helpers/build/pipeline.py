@@ -21,7 +21,9 @@ from lkjip_helpers.build import cache
 from lkjip_helpers.build.execute import KernelPool, Timing, execute_naive, execute_notebook
 from lkjip_helpers.core import config
 from lkjip_helpers.core.exceptions import BuildError, ParamsError
-from lkjip_helpers.data.io import display_path, read_yaml, swap_in
+from lkjip_helpers.data.io import RAW_EXTENSIONS, display_path, swap_in
+from lkjip_helpers.indikator.params import load_params
+from lkjip_helpers.laporan.context import load_susunan, tabel_masukan_iku
 
 
 @dataclass
@@ -79,17 +81,9 @@ def _input_paths(year: int, tables: list[str]) -> list[Path]:
     a year held only in part); later years do not, so adding 2018 data leaves the
     2017 report (and its cache) untouched.
     """
-    from lkjip_helpers.data.io import RAW_EXTENSIONS
-
     paths = []
     years = sorted(
-        {
-            int(p.name)
-            for base in (config.processed_dir(), config.raw_dir())
-            for p in base.glob("[0-9][0-9][0-9][0-9]")
-            if int(p.name) <= year
-        }
-        | {year}
+        set(config.tahun_di(config.processed_dir(), config.raw_dir(), sebelum=year)) | {year}
     )
     for y in years:
         for t in tables:
@@ -102,40 +96,39 @@ def _input_paths(year: int, tables: list[str]) -> list[Path]:
 
 
 def plan_build(year: int) -> list[Chapter]:
-    """Chapters and notebook jobs for ``year`` from ``params/report.yaml``."""
-    from lkjip_helpers.indikator.params import load_params
-    from lkjip_helpers.laporan.context import tabel_masukan_iku
+    """Chapters and notebook jobs for ``year`` from ``params/report.yaml``.
 
-    report = read_yaml(config.report_file())
+    Until the build records what each notebook reads, every notebook is keyed on
+    every processed table of the year (and of earlier years): a changed table
+    re-runs more notebooks than it needs to, never fewer.
+    """
+    susunan = load_susunan()
     params = load_params(year)
+    semua_tabel = sorted(p.stem for p in config.processed_dir(year).glob("*.csv"))
     chapters = []
-    for ci, chapter in enumerate(report.get("chapters") or []):
+    for ci, chapter in enumerate(susunan.chapters):
         where = f"{display_path(config.report_file())}: chapters[{ci}]"
-        if "id" not in chapter or "notebooks" not in chapter:
-            raise ParamsError(f"{where}: needs 'id' and 'notebooks'")
         jobs = []
-        for ni, entry in enumerate(chapter["notebooks"]):
-            source = config.notebooks_dir() / entry["notebook"]
+        for ni, entry in enumerate(chapter.notebooks):
+            source = config.notebooks_dir() / entry.notebook
             if not source.exists():
                 raise ParamsError(f"{where}.notebooks[{ni}]: {display_path(source)} not found")
             variants = (
                 [{"kode_iku": iku.kode} for iku in params.agency.iku_aktif(year)]
-                if entry.get("per_iku")
+                if entry.per_iku
                 else [{}]
             )
             for extra in variants:
-                tables = list(entry.get("inputs") or [])
+                tables = list(semua_tabel)
                 if extra:
                     iku = params.agency.iku_by_kode(extra["kode_iku"])
                     tables += [t for t in tabel_masukan_iku(iku) if t not in tables]
-                prose = [
-                    config.prose_dir(year) / p.format(**extra) for p in entry.get("prose") or []
-                ]
-                stem = Path(entry["notebook"]).stem
+                prose = [config.prose_dir(year) / p.format(**extra) for p in entry.prose]
+                stem = Path(entry.notebook).stem
                 name = f"{stem}_{extra['kode_iku']}" if extra else stem
                 jobs.append(
                     NotebookJob(
-                        chapter=chapter["id"],
+                        chapter=chapter.id,
                         name=name,
                         source=source,
                         parameters={"year": year, **extra},
@@ -145,9 +138,9 @@ def plan_build(year: int) -> list[Chapter]:
                 )
         chapters.append(
             Chapter(
-                id=chapter["id"],
-                title=str(chapter.get("judul", chapter["id"])),
-                numbered=bool(chapter.get("bernomor", True)),
+                id=chapter.id,
+                title=chapter.judul or chapter.id,
+                numbered=chapter.bernomor,
                 jobs=jobs,
             )
         )
@@ -320,9 +313,7 @@ def _render_key(year: int, chapters: list[Chapter], keys: dict[str, str], meta: 
         p for p in template.rglob("*") if p.is_file() and "__pycache__" not in p.parts
     ):
         cache._hash_file(h, path, str(path.relative_to(template)))
-    for module in cache.module_closure(
-        "import lkjip_helpers.build.render, lkjip_helpers.build.stitch"
-    ):
+    for module in cache.module_closure("from lkjip_helpers.build import render, stitch"):
         cache._hash_file(h, cache._module_file(module), module)
     return h.hexdigest()
 

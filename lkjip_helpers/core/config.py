@@ -7,6 +7,7 @@ package unless ``LKJIP_ROOT`` is set (tests point it at a copy of the repository
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 DEFAULT_YEAR = 2017
@@ -82,3 +83,28 @@ def outputs_dir(year: int | None = None) -> Path:
 
 def cache_dir() -> Path:
     return project_root() / ".cache"
+
+
+def display_path(path: Path) -> str:
+    """Path as shown to users: relative to the project root when inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(project_root()))
+    except ValueError:
+        return str(path)
+
+
+def tahun_di(*folders: Path, sebelum: int | None = None) -> list[int]:
+    """Years present in ``folders``, ascending: sub-folders ``<yyyy>/`` and files ``<yyyy>.*``.
+
+    The one answer to "which years are there" (data/raw, data/processed,
+    params, params/prose). ``sebelum`` keeps only the years before it.
+    """
+    years: set[int] = set()
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for p in folder.iterdir():
+            stem = p.name if p.is_dir() else p.stem
+            if re.fullmatch(r"\d{4}", stem):
+                years.add(int(stem))
+    return sorted(y for y in years if sebelum is None or y < sebelum)

@@ -99,3 +99,12 @@ def is_finite_number(nilai: object) -> bool:
         return math.isfinite(float(nilai))  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return False
+
+
+def desimal_tertulis(teks: object) -> int:
+    """Decimal places of a figure as written: the precision it was published with.
+
+    ``'2.38'`` -> 2, ``'100'`` -> 0, ``' 55.0 '`` -> 1.
+    """
+    value = str(teks).strip()
+    return len(value.split(".", 1)[1]) if "." in value else 0

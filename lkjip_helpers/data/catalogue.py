@@ -8,12 +8,16 @@ is tidied and which published figures can be recomputed (audit checks).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from lkjip_helpers.core import config
+from lkjip_helpers.core.config import display_path
 from lkjip_helpers.core.exceptions import ParamsError
-from lkjip_helpers.data.io import display_path, read_yaml
+from lkjip_helpers.core.schema import Bilangan, Skema, Teks, TeksOpsional, gagal, load, tampil
 
 COLUMN_TYPES = {"int", "float", "str", "category", "date"}
 CHECK_RULES = {
@@ -28,17 +32,38 @@ YEAR_TOKEN = "{tahun}"
 _YEAR_RE = r"(?P<tahun>\d{4})"
 
 
-@dataclass(frozen=True)
-class ColumnSpec:
-    """One column (or a family of year columns when ``name`` holds ``{tahun}``)."""
+class ColumnSpec(Skema):
+    """One column (or a family of year columns when ``name`` holds ``{tahun}``).
+
+    ``ColumnSpec("jumlah_{tahun}", "int")`` builds one in code; in the catalogue
+    the name is the column's key.
+    """
+
+    DIISI_KODE = frozenset({"name"})
 
     name: str
-    type: str
+    type: Literal[tuple(sorted(COLUMN_TYPES))]  # type: ignore[valid-type]
     nullable: bool = False
-    min: float | None = None
-    max: float | None = None
+    min: Bilangan | None = None
+    max: Bilangan | None = None
     allowed: tuple[str, ...] | None = None
     required: bool = True
+    note: TeksOpsional = ""
+
+    def __init__(self, *args: str, **data: Any) -> None:
+        data.update(zip(("name", "type"), args))
+        super().__init__(**data)
+
+    @field_validator("allowed", mode="before")
+    @classmethod
+    def _teks(cls, v: object) -> object:
+        return [str(a) for a in v] if isinstance(v, list) else v
+
+    @model_validator(mode="after")
+    def _kategori(self) -> ColumnSpec:
+        if self.type == "category" and not self.allowed:
+            raise gagal("a category column needs its allowed values", "allowed")
+        return self
 
     @property
     def is_pattern(self) -> bool:
@@ -54,24 +79,70 @@ class ColumnSpec:
         return column == self.name
 
 
-@dataclass(frozen=True)
-class TableSpec:
+class TemplateSpec(Skema):
+    """How ``make new-year`` shifts the year columns of a table's template."""
+
+    tahun_tetap: tuple[str, ...] = ()
+    tahun_geser: tuple[str, ...] = ()
+
+
+def _pemeriksaan(value: object) -> object:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise gagal(f"expected a list of checks, got {tampil(value)}")
+    for i, check in enumerate(value):
+        rule = check.get("rule") if isinstance(check, Mapping) else check
+        if rule not in CHECK_RULES:
+            raise gagal(f"{rule!r} is not one of {sorted(CHECK_RULES)}", i, "rule")
+    return value
+
+
+class TableSpec(Skema):
     """Everything the catalogue says about one raw table."""
 
+    DIISI_KODE = frozenset({"name"})
+
     name: str
-    file: str
-    source: str
-    title: str
-    unit: str
-    subject: str
-    required: bool
-    key: tuple[str, ...]
-    columns: tuple[ColumnSpec, ...]
-    tidy: dict | None = None
-    checks: tuple[dict, ...] = ()
-    corrections: tuple[dict, ...] = ()
-    note: str = ""
-    extra: dict = field(default_factory=dict)
+    file: Teks = ""
+    source: Teks
+    title: Teks = ""
+    unit: TeksOpsional = ""
+    subject: Teks = ""
+    required: bool = True
+    key: tuple[str, ...] = ()
+    column_specs: dict[str, ColumnSpec] = Field(alias="columns")
+    tidy: dict[str, Any] | None = None
+    checks: Annotated[tuple[dict[str, Any], ...], BeforeValidator(_pemeriksaan)] = ()
+    corrections: tuple[dict[str, Any], ...] = ()
+    template: TemplateSpec | None = None
+    note: TeksOpsional = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bawaan(cls, data: Any) -> Any:
+        # Defaults named after the table; each column's name is its key.
+        if not isinstance(data, Mapping):
+            return data
+        data = dict(data)
+        name = data.get("name", "")
+        for key in ("file", "title", "subject"):
+            data.setdefault(key, name)
+        columns = data.get("columns")
+        if isinstance(columns, Mapping):
+            data["columns"] = {
+                n: ({**c, "name": str(n)} if isinstance(c, Mapping) else c)
+                for n, c in columns.items()
+            }
+        for key in ("key", "corrections"):
+            if data.get(key) is None:
+                data.pop(key, None)
+        return data
+
+    @property
+    def columns(self) -> tuple[ColumnSpec, ...]:
+        """The column specs, in catalogue order."""
+        return tuple(self.column_specs.values())
 
     def spec_for(self, column: str) -> ColumnSpec | None:
         """Return the spec of an actual column name (exact names win over patterns)."""
@@ -83,18 +154,29 @@ class TableSpec:
                 return c
         return None
 
-    def expand(self, pattern: str, columns: list[str]) -> list[str]:
-        """Actual column names matching ``pattern`` (a name or a ``{tahun}`` pattern)."""
-        if YEAR_TOKEN not in pattern:
-            return [pattern] if pattern in columns else []
-        probe = ColumnSpec(pattern, "float")
-        return [c for c in columns if probe.matches(c)]
+class _CatalogueFile(Skema):
+    """The file ``data/raw/catalogue.yaml``: a non-empty mapping ``tables``."""
+
+    tables: Annotated[dict[str, TableSpec], Field(min_length=1)]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _nama(cls, data: Any) -> Any:
+        if isinstance(data, Mapping) and isinstance(data.get("tables"), Mapping):
+            data = dict(data)
+            data["tables"] = {
+                n: ({**e, "name": str(n)} if isinstance(e, Mapping) else e)
+                for n, e in data["tables"].items()
+            }
+        return data
 
 
-@dataclass(frozen=True)
 class Catalogue:
-    path: Path
-    tables: dict[str, TableSpec]
+    """The loaded catalogue: table specs by name, in file order."""
+
+    def __init__(self, path: Path, tables: dict[str, TableSpec]):
+        self.path = path
+        self.tables = tables
 
     def __getitem__(self, name: str) -> TableSpec:
         try:
@@ -108,92 +190,7 @@ class Catalogue:
         return iter(self.tables.values())
 
 
-def _fail(path: Path, key: str, message: str) -> ParamsError:
-    return ParamsError(f"{display_path(path)}: {key}: {message}")
-
-
-def parse_column(path: Path, table: str, name: str, spec: dict) -> ColumnSpec:
-    key = f"tables.{table}.columns.{name}"
-    if not isinstance(spec, dict):
-        raise _fail(path, key, "expected a mapping like {type: int}")
-    ctype = spec.get("type")
-    if ctype not in COLUMN_TYPES:
-        raise _fail(path, f"{key}.type", f"{ctype!r} is not one of {sorted(COLUMN_TYPES)}")
-    allowed = spec.get("allowed")
-    if ctype == "category" and not allowed:
-        raise _fail(path, f"{key}.allowed", "a category column needs its allowed values")
-    unknown = set(spec) - {"type", "nullable", "min", "max", "allowed", "required", "note"}
-    if unknown:
-        raise _fail(path, key, f"unknown option(s) {sorted(unknown)}")
-    return ColumnSpec(
-        name=name,
-        type=ctype,
-        nullable=bool(spec.get("nullable", False)),
-        min=spec.get("min"),
-        max=spec.get("max"),
-        allowed=tuple(str(a) for a in allowed) if allowed else None,
-        required=bool(spec.get("required", True)),
-    )
-
-
-def parse_table(path: Path, name: str, entry: dict) -> TableSpec:
-    key = f"tables.{name}"
-    if not isinstance(entry, dict):
-        raise _fail(path, key, "expected a mapping")
-    for required in ("source", "columns"):
-        if required not in entry:
-            raise _fail(path, f"{key}.{required}", "missing")
-    columns = tuple(
-        parse_column(path, name, col, spec) for col, spec in (entry["columns"] or {}).items()
-    )
-    for i, check in enumerate(entry.get("checks") or []):
-        if not isinstance(check, dict) or check.get("rule") not in CHECK_RULES:
-            rule = check.get("rule") if isinstance(check, dict) else check
-            raise _fail(
-                path, f"{key}.checks[{i}].rule", f"{rule!r} is not one of {sorted(CHECK_RULES)}"
-            )
-    tidy = entry.get("tidy")
-    if tidy is not None and not isinstance(tidy, dict):
-        raise _fail(path, f"{key}.tidy", "expected a mapping with id and stubs")
-    known = {
-        "file",
-        "source",
-        "title",
-        "unit",
-        "subject",
-        "required",
-        "key",
-        "columns",
-        "tidy",
-        "checks",
-        "corrections",
-        "note",
-    }
-    return TableSpec(
-        name=name,
-        file=str(entry.get("file", name)),
-        source=str(entry["source"]),
-        title=str(entry.get("title", name)),
-        unit=str(entry.get("unit", "")),
-        subject=str(entry.get("subject", name)),
-        required=bool(entry.get("required", True)),
-        key=tuple(entry.get("key") or ()),
-        columns=columns,
-        tidy=tidy,
-        checks=tuple(entry.get("checks") or ()),
-        corrections=tuple(entry.get("corrections") or ()),
-        note=str(entry.get("note", "") or ""),
-        extra={k: v for k, v in entry.items() if k not in known},
-    )
-
-
 def load_catalogue(path: Path | None = None) -> Catalogue:
     """Load and check the catalogue; a malformed entry is a ParamsError naming its key."""
     path = Path(path) if path else config.catalogue_file()
-    data = read_yaml(path)
-    tables = data.get("tables")
-    if not isinstance(tables, dict) or not tables:
-        raise _fail(path, "tables", "expected a non-empty mapping of table names")
-    return Catalogue(
-        path=path, tables={name: parse_table(path, name, e) for name, e in tables.items()}
-    )
+    return Catalogue(path=path, tables=dict(load(_CatalogueFile, path).tables))

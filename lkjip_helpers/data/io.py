@@ -18,25 +18,15 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
-from lkjip_helpers.core.exceptions import DataFileError, ParamsError
+from lkjip_helpers.core.config import display_path as display_path  # re-exported
+from lkjip_helpers.core.exceptions import DataFileError
 
 RAW_EXTENSIONS = (".csv", ".xlsx")
 # An .xlsx file is a zip archive; its first bytes say so whatever its name.
 _ZIP_MAGIC = b"PK\x03\x04"
 # Legacy binary Excel (.xls) and other OLE files: refused with a clear message.
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
-
-
-def display_path(path: Path) -> str:
-    """Path as shown to users: relative to the project root when inside it."""
-    from lkjip_helpers.core.config import project_root
-
-    try:
-        return str(Path(path).resolve().relative_to(project_root()))
-    except ValueError:
-        return str(path)
 
 
 def find_raw_file(folder: Path, stem: str) -> Path | None:
@@ -142,7 +132,8 @@ def _delimiter(text: str) -> str:
 
 def _read_xlsx_text(path: Path) -> pd.DataFrame:
     # openpyxl parses the XML parts with defusedxml when it is installed (it is a
-    # dependency of this project), which disarms entity-expansion attacks.
+    # dependency of this project), which disarms entity-expansion attacks. Imported
+    # here: it is slow to import and only an .xlsx raw table needs it.
     import openpyxl
 
     try:
@@ -185,20 +176,6 @@ def _xlsx_cell_text(value: object) -> str:
     if hasattr(value, "isoformat"):
         return value.isoformat()[:10]
     return str(value)
-
-
-def read_yaml(path: Path) -> dict:
-    """Read a YAML mapping; a syntax error becomes a ParamsError naming the file."""
-    path = Path(path)
-    if not path.exists():
-        raise ParamsError(f"{display_path(path)}: file not found.")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ParamsError(f"{display_path(path)}: invalid YAML ({exc}).") from None
-    if not isinstance(data, dict):
-        raise ParamsError(f"{display_path(path)}: expected a mapping at the top level.")
-    return data
 
 
 def frame_to_csv_bytes(df: pd.DataFrame) -> bytes:

@@ -103,18 +103,6 @@ def load_raw_year(year: int, catalogue: Catalogue | None = None) -> dict[str, Ra
     return tables
 
 
-def load_partial_year(year: int, catalogue: Catalogue | None = None) -> dict[str, RawTable]:
-    """Validate the raw tables a year does have (for comparisons); none is required."""
-    catalogue = catalogue or load_catalogue()
-    folder = config.raw_dir(year)
-    tables = {}
-    for spec in catalogue:
-        path = find_raw_file(folder, spec.file)
-        if path is not None:
-            tables[spec.name] = validate_table(spec, path, read_raw_table(path))
-    return tables
-
-
 def process_tables(tables: dict[str, RawTable]) -> dict[str, pd.DataFrame]:
     """Tidy every validated table (pure)."""
     return {name: tidy_table(t.spec, t.frame) for name, t in tables.items()}

@@ -20,6 +20,7 @@ import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 from lkjip_helpers.core.exceptions import ValidationError
+from lkjip_helpers.core.numbers import desimal_tertulis
 from lkjip_helpers.data.catalogue import ColumnSpec, TableSpec
 from lkjip_helpers.data.io import display_path
 
@@ -48,8 +49,7 @@ class RawTable:
 
     def decimals(self, row: int, column: str) -> int:
         """Decimal places of a cell as written (the precision it was published with)."""
-        value = str(self.text.at[row, column]).strip()
-        return len(value.split(".", 1)[1]) if "." in value else 0
+        return desimal_tertulis(self.text.at[row, column])
 
 
 def _problem(row: int | None, column: str | None, found: object, expected: str) -> dict:

@@ -29,19 +29,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from lkjip_helpers.core.exceptions import CalculationError
 from lkjip_helpers.core.numbers import is_finite_number
-from lkjip_helpers.indikator.scales import ARAH_NEGATIF, ARAH_POSITIF, Skala, get_scale, kategorikan
+from lkjip_helpers.indikator.model import ARAH_NEGATIF, ARAH_POSITIF, POLARITAS, RUMUS_NEGATIF
+from lkjip_helpers.indikator.params import AgencyParams, YearParams, target_for
+from lkjip_helpers.indikator.scales import Skala, get_scale, kategorikan
 
-if TYPE_CHECKING:  # pragma: no cover
-    from lkjip_helpers.indikator.params import AgencyParams, YearParams
-
-POLARITAS = ("positif", "negatif")
-RUMUS_NEGATIF = ("dua_kali_target", "target_per_realisasi", "realisasi_per_target")
 #: Columns of outputs/<year>/capaian_iku.csv, in order.
 KOLOM_CAPAIAN = (
     "kode",
@@ -225,8 +221,6 @@ def tabel_capaian(
     CalculationError
         If an IKU has no realisasi, or a realisasi is given for an unknown IKU.
     """
-    from lkjip_helpers.indikator.params import target_for
-
     ukur = agency.pengukuran
     sk = get_scale(skala or ukur.skala) if not isinstance(skala, Skala) else skala
     aktif = agency.iku_aktif(tahun.tahun)

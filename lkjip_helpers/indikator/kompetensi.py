@@ -21,7 +21,6 @@ Two formats appear in the seed:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -115,60 +114,3 @@ def kompetensi_dari_gap(
         )
     gap = float(gaps.mean())
     return HasilKompetensi(gap=gap, persen_sesuai=persen_sesuai(gap), jumlah_data=int(len(gaps)))
-
-
-def kompetensi_dari_profil(
-    df: pd.DataFrame,
-    kolom_tidak_sesuai: Sequence[str],
-    kolom_pegawai: str = "jumlah_pegawai",
-    jumlah_responden: int | None = None,
-    kolom_jenis: str = "jenis_baris",
-) -> HasilKompetensi:
-    """Gap from a 2015/2016-format table of non-matching profile counts.
-
-    ``gap = sum(non-matching counts) / (respondents x number of elements)``.
-
-    Parameters
-    ----------
-    df : DataFrame
-        One row per SKPD; printed total rows (``jenis_baris == 'jumlah'``) are ignored.
-    kolom_tidak_sesuai : sequence of str
-        Columns with the number of non-matching profiles per element.
-    kolom_pegawai : str, default "jumlah_pegawai"
-        Column with the number of employees per SKPD.
-    jumlah_responden : int, optional
-        Employees who actually returned the form when fewer than the sum of
-        ``kolom_pegawai`` (2016: 279 of 306).
-
-    Returns
-    -------
-    HasilKompetensi
-
-    Raises
-    ------
-    CalculationError
-        If a column is missing, counts are negative, or there are no respondents.
-    """
-    kolom = list(kolom_tidak_sesuai)
-    if not kolom:
-        raise CalculationError("give at least one column of non-matching counts.")
-    hilang = [c for c in [*kolom, kolom_pegawai] if c not in df.columns]
-    if hilang:
-        raise CalculationError(f"profile table has no column(s) {', '.join(hilang)}.")
-    rows = _pilih_baris(df, kolom_jenis, "rincian")
-    tidak = rows[kolom].apply(pd.to_numeric, errors="coerce").fillna(0)
-    if (tidak < 0).any().any():
-        raise CalculationError("non-matching counts cannot be negative.")
-    n = jumlah_responden
-    if n is None:
-        n = float(pd.to_numeric(rows[kolom_pegawai], errors="coerce").fillna(0).sum())
-    if not is_finite_number(n) or n <= 0:
-        raise CalculationError(f"number of respondents must be positive, got {n!r}.")
-    total_profil = float(n) * len(kolom)
-    gap = float(tidak.to_numpy().sum()) / total_profil
-    if gap > 1:
-        raise CalculationError(
-            f"more non-matching profiles ({tidak.to_numpy().sum():g}) than profiles "
-            f"({total_profil:g}); check jumlah_responden."
-        )
-    return HasilKompetensi(gap=gap, persen_sesuai=persen_sesuai(gap), jumlah_data=int(n))

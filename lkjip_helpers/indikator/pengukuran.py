@@ -9,8 +9,34 @@ import pandas as pd
 
 from lkjip_helpers.data.audit import Finding, decimals_of, differs, findings_frame
 from lkjip_helpers.indikator.capaian import rata_rata_per_sasaran, tabel_capaian
-from lkjip_helpers.indikator.params import Params, load_params, target_for
-from lkjip_helpers.indikator.realisasi import realisasi_pembanding, realisasi_semua
+from lkjip_helpers.indikator.params import AgencyParams, Iku, Params, load_params, target_for
+from lkjip_helpers.indikator.realisasi import HasilRealisasi, jalankan_aturan
+
+
+def hitung_realisasi(iku: Iku, tabel: Mapping[str, pd.DataFrame], tahun: int) -> HasilRealisasi:
+    """Realisasi of ``iku`` in ``tahun`` as its params say (``input`` or a named rule)."""
+    spec = iku.realisasi
+    return jalankan_aturan(spec.aturan, tabel, tahun, iku.kode, spec.tabel, **dict(spec.opsi))
+
+
+def realisasi_pembanding(
+    iku: Iku, tabel: Mapping[str, pd.DataFrame], tahun: int
+) -> HasilRealisasi | None:
+    """Recompute an entered realisasi with the IKU's ``pembanding`` rule (None if none).
+
+    Used by the audit to compare an entered figure with what the data gives.
+    """
+    p = iku.realisasi.pembanding
+    if p is None:
+        return None
+    return jalankan_aturan(p.aturan, tabel, tahun, iku.kode, p.tabel, **dict(p.opsi))
+
+
+def realisasi_semua(
+    agency: AgencyParams, tabel: Mapping[str, pd.DataFrame], tahun: int
+) -> dict[str, HasilRealisasi]:
+    """Realisasi of every IKU active in ``tahun``, by IKU code (params order)."""
+    return {iku.kode: hitung_realisasi(iku, tabel, tahun) for iku in agency.iku_aktif(tahun)}
 
 
 def hitung(params: Params, tabel: Mapping[str, pd.DataFrame], year: int):

@@ -32,7 +32,6 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -40,9 +39,6 @@ from lkjip_helpers.core.exceptions import MissingDataError, ParamsError
 from lkjip_helpers.core.numbers import is_finite_number
 from lkjip_helpers.indikator.disiplin import persentase_penurunan
 from lkjip_helpers.indikator.kompetensi import kompetensi_dari_gap as _kompetensi_dari_gap
-
-if TYPE_CHECKING:  # pragma: no cover
-    from lkjip_helpers.indikator.params import AgencyParams, Iku
 
 
 @dataclass(frozen=True)
@@ -331,50 +327,4 @@ def jalankan_aturan(
         tabel=nt,
         bukti=bukti,
         masukan=dict(masukan),
-    )
-
-
-def hitung_realisasi(iku: Iku, tabel: Mapping[str, pd.DataFrame], tahun: int) -> HasilRealisasi:
-    """Realisasi of ``iku`` in ``tahun`` as its params say (``input`` or a named rule)."""
-    spec = iku.realisasi
-    return jalankan_aturan(spec.aturan, tabel, tahun, iku.kode, spec.tabel, **dict(spec.opsi))
-
-
-def realisasi_pembanding(
-    iku: Iku, tabel: Mapping[str, pd.DataFrame], tahun: int
-) -> HasilRealisasi | None:
-    """Recompute an entered realisasi with the IKU's ``pembanding`` rule (None if none).
-
-    Used by the audit to compare an entered figure with what the data gives.
-    """
-    p = iku.realisasi.pembanding
-    if p is None:
-        return None
-    return jalankan_aturan(p.aturan, tabel, tahun, iku.kode, p.tabel, **dict(p.opsi))
-
-
-def realisasi_semua(
-    agency: AgencyParams, tabel: Mapping[str, pd.DataFrame], tahun: int
-) -> dict[str, HasilRealisasi]:
-    """Realisasi of every IKU active in ``tahun``, by IKU code (params order)."""
-    return {iku.kode: hitung_realisasi(iku, tabel, tahun) for iku in agency.iku_aktif(tahun)}
-
-
-def tabel_sumber(hasil: Iterable[HasilRealisasi]) -> pd.DataFrame:
-    """Provenance table: one row per result (``kode_iku, tahun, realisasi, aturan,
-    tabel, bukti, masukan``), ``masukan`` as ``key=value; ...`` text."""
-    rows = [
-        {
-            "kode_iku": h.kode_iku,
-            "tahun": h.tahun,
-            "realisasi": h.nilai,
-            "aturan": h.aturan,
-            "tabel": h.tabel,
-            "bukti": h.bukti,
-            "masukan": "; ".join(f"{k}={v}" for k, v in h.masukan.items()),
-        }
-        for h in hasil
-    ]
-    return pd.DataFrame(
-        rows, columns=["kode_iku", "tahun", "realisasi", "aturan", "tabel", "bukti", "masukan"]
     )

@@ -27,6 +27,8 @@ import matplotlib as mpl
 from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter, MaxNLocator
 
+from lkjip_helpers.laporan import formatting
+
 #: Series colours, in order of use (Okabe-Ito subset, >= 3:1 contrast on white).
 PALETTE: tuple[str, ...] = (
     "#0072B2",  # blue
@@ -91,16 +93,8 @@ def style():
 
 
 def _default_number_format() -> Callable[[float, int], str]:
-    """``formatting.angka`` if the module is there, else a plain ``str`` fallback."""
-    try:
-        from lkjip_helpers.laporan import formatting
-    except ImportError:  # pragma: no cover - formatting.py is part of the package
-        formatting = None
-    for name in ("angka", "format_number"):
-        fn = getattr(formatting, name, None) if formatting else None
-        if fn is not None:
-            return lambda x, d, fn=fn: fn(x, d)
-    return lambda x, d: f"{x:.{d}f}"  # pragma: no cover
+    """Tick labels as the report prints numbers (:func:`formatting.angka`)."""
+    return lambda x, d: formatting.angka(x, d)
 
 
 def decimals_needed(values, max_decimals: int = 6) -> int:

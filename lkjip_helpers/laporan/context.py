@@ -15,12 +15,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
 import pandas as pd
+from pydantic import Field
 
 from lkjip_helpers.core import config
 from lkjip_helpers.core.exceptions import MissingDataError, ParamsError
-from lkjip_helpers.data.io import display_path, read_yaml
+from lkjip_helpers.core.schema import Skema, Teks, TeksOpsional, load
+from lkjip_helpers.data.catalogue import load_catalogue
+from lkjip_helpers.data.io import display_path
+from lkjip_helpers.data.tables import TabelTahun
+from lkjip_helpers.indikator.params import load_params
+from lkjip_helpers.indikator.pengukuran import hitung
 from lkjip_helpers.laporan import formatting as fmt
 
 ANGKA_TERBILANG = {
@@ -107,7 +114,7 @@ class Konteks:
             return {}
         out = {}
         for row in self.tabel["fakta_narasi"].itertuples(index=False):
-            out[str(row.id)] = nilai_satuan(row.nilai, str(row.satuan))
+            out[str(row.id)] = fmt.nilai_satuan(row.nilai, str(row.satuan), ringkas=True)
         return out
 
     def prose(self, name: str, bagian: int | None = None, tambah: int = 1, **extra) -> str:
@@ -138,21 +145,6 @@ def terbilang(n: int) -> str:
     """'2 (dua)' as LKjIP writes small counts."""
     word = ANGKA_TERBILANG.get(int(n))
     return f"{fmt.angka(n, 0)} ({word})" if word else fmt.angka(n, 0)
-
-
-def nilai_satuan(nilai: object, satuan: str, ringkas: bool = True) -> str:
-    """A value with its unit: persen -> '94%', rupiah -> 'Rp…', others 'n unit'.
-
-    ``ringkas`` drops trailing zeros, as targets are printed (76%); a measured
-    realisasi keeps its two decimals (99,40%).
-    """
-    if satuan == "persen":
-        return fmt.persen(nilai, ringkas=ringkas)
-    if satuan == "rupiah":
-        return fmt.rupiah(nilai)
-    if satuan in ("skor", "indeks", ""):
-        return fmt.angka(nilai, ringkas=ringkas)
-    return fmt.jumlah(nilai, satuan, desimal=0 if float(nilai).is_integer() else 2)
 
 
 class _Formatter(string.Formatter):
@@ -250,15 +242,40 @@ def _split_parts(text: str) -> list[str]:
     return parts
 
 
+# ------------------------------------------------------------------- params/report.yaml
+
+
+class NotebookBab(Skema):
+    """A notebook writing (part of) a chapter; ``per_iku`` runs it once per active IKU."""
+
+    notebook: Teks
+    per_iku: bool = False
+    # prose files read (params/prose/<year>/), ``{kode_iku}`` filled per IKU
+    prose: tuple[Teks, ...] = ()
+
+
+class Bab(Skema):
+    """A chapter of the book."""
+
+    id: Teks
+    judul: TeksOpsional = ""
+    bernomor: bool = True
+    notebooks: Annotated[tuple[NotebookBab, ...], Field(min_length=1)]
+
+
+class SusunanLaporan(Skema):
+    """Validated content of ``params/report.yaml``: the title and the chapters in order."""
+
+    judul: Teks = "Laporan Kinerja Instansi Pemerintah (LKjIP)"
+    chapters: Annotated[tuple[Bab, ...], Field(min_length=1)]
+
+
+def load_susunan() -> SusunanLaporan:
+    """Load and validate ``params/report.yaml``."""
+    return load(SusunanLaporan, config.report_file())
+
+
 # ------------------------------------------------------------------- loading
-
-
-def tahun_sebelumnya(year: int) -> list[int]:
-    """Earlier years with any data: processed, or raw only (a partial year)."""
-    years = set()
-    for base in (config.processed_dir(), config.raw_dir()):
-        years.update(int(p.name) for p in base.glob("[0-9][0-9][0-9][0-9]") if p.is_dir())
-    return sorted(y for y in years if y < year)
 
 
 def tabel_tahun_lalu(year: int, catalogue=None):
@@ -268,7 +285,6 @@ def tabel_tahun_lalu(year: int, catalogue=None):
     repository holds only part of the data (e.g. 2016, carried by the 2017 report)
     is validated and tidied from its raw files, table by table, when first used.
     """
-    from lkjip_helpers.data.tables import TabelTahun
 
     return TabelTahun(year, partial=True, catalogue=catalogue)
 
@@ -276,16 +292,16 @@ def tabel_tahun_lalu(year: int, catalogue=None):
 @lru_cache(maxsize=4)
 def konteks(year: int) -> Konteks:
     """Load the context of ``year`` (params, processed data, capaian)."""
-    from lkjip_helpers.data.catalogue import load_catalogue
-    from lkjip_helpers.data.tables import TabelTahun
-    from lkjip_helpers.indikator.params import load_params
-    from lkjip_helpers.indikator.pengukuran import hitung
 
     params = load_params(year)
     catalogue = load_catalogue()
     tabel = TabelTahun(year, catalogue=catalogue)
     realisasi, capaian, sasaran = hitung(params, tabel, year)
-    riwayat = {y: tabel_tahun_lalu(y, catalogue) for y in tahun_sebelumnya(year)}
+    # earlier years with any data: processed, or raw only (a partial year)
+    riwayat = {
+        y: tabel_tahun_lalu(y, catalogue)
+        for y in config.tahun_di(config.processed_dir(), config.raw_dir(), sebelum=year)
+    }
     return Konteks(
         tahun=year,
         params=params,
@@ -305,13 +321,11 @@ def capaian_iku_table(year: int) -> pd.DataFrame:
 
 def render_meta(year: int) -> dict:
     """What the cover page and the book metadata need."""
-    from lkjip_helpers.indikator.params import load_params
 
     p = load_params(year)
     inst = p.agency.instansi
-    report = read_yaml(config.report_file())
     return {
-        "judul": str(report.get("judul", "Laporan Kinerja Instansi Pemerintah (LKjIP)")),
+        "judul": load_susunan().judul,
         "instansi": f"{inst.nama} {inst.wilayah}",
         "pemerintah": inst.pemerintah,
         "tahun": fmt.tahun(year),
@@ -320,34 +334,11 @@ def render_meta(year: int) -> dict:
     }
 
 
-def pendukung_iku(kode: str) -> list[dict]:
-    """Supporting tables/charts declared for an IKU (``iku[].pendukung`` in agency.yaml)."""
-    raw = read_yaml(config.agency_file())
-    for i, entry in enumerate(raw.get("iku") or []):
-        if entry.get("kode") == kode:
-            items = entry.get("pendukung") or []
-            for j, item in enumerate(items):
-                for key in ("tabel", "tampil", "judul", "y"):
-                    if key not in item:
-                        raise ParamsError(
-                            f"{display_path(config.agency_file())}: iku[{i}].pendukung[{j}].{key}: "
-                            "missing"
-                        )
-                if item["tampil"] not in ("grafik", "tabel"):
-                    raise ParamsError(
-                        f"{display_path(config.agency_file())}: iku[{i}].pendukung[{j}].tampil: "
-                        f"{item['tampil']!r} is not one of grafik, tabel"
-                    )
-            return items
-    return []
-
-
 def tabel_masukan_iku(iku) -> list[str]:
     """Processed tables an IKU section reads (realisasi rule, comparison, supporting)."""
     names = [iku.realisasi.tabel]
     if iku.realisasi.pembanding is not None:
         names.append(iku.realisasi.pembanding.tabel)
-    for item in pendukung_iku(iku.kode):
-        tables = item["tabel"] if isinstance(item["tabel"], list) else [item["tabel"]]
-        names.extend(t["nama"] if isinstance(t, dict) else t for t in tables)
+    for item in iku.pendukung:
+        names.extend(t.nama for t in item.tabel)
     return list(dict.fromkeys(n for n in names if n))

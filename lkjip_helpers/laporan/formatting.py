@@ -15,27 +15,25 @@ Rounding is **half up** (``19,045`` -> ``19,05``) on the decimal text of the flo
 (``repr``), not on its binary value: this is how a reader rounds by hand and how
 spreadsheets print, so a recomputed figure matches the published one. Babel would
 round half-even (``0,125`` -> ``0,12``), so values are quantized here first.
-:func:`bulatkan` exposes the same rounding so that a category decided on a rounded
+:func:`lkjip_helpers.core.numbers.bulatkan` applies the same rounding so that a category decided on a rounded
 value (see ``scales.py``) always agrees with the printed number.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-from decimal import Decimal, InvalidOperation, localcontext
+from decimal import Decimal, localcontext
 from numbers import Real
 
 from babel.dates import format_date
-from babel.numbers import NumberFormatError, parse_decimal
 from babel.numbers import format_decimal as _babel_format_decimal
 
-# Re-exported: the report formats with the same rounding the engine computes with.
-from lkjip_helpers.core.numbers import (  # noqa: F401
+# The report formats with the same rounding the engine computes with.
+from lkjip_helpers.core.numbers import (
     _PRESISI,
     DESIMAL,
     _ke_decimal,
     bulatkan,
-    is_finite_number,
     kosong,
 )
 
@@ -258,27 +256,3 @@ def satuan_hitungan(satuan: str) -> bool:
     """True for a count unit (orang, kasus, SK...), i.e. not persen/skor/indeks/rupiah."""
     s = (satuan or "").strip().lower()
     return s not in SATUAN_PERSEN | SATUAN_ANGKA | {"rupiah"}
-
-
-def parse_angka(teks: str) -> Decimal:
-    """Parse an Indonesian-formatted number back (``1.234,56`` -> ``Decimal('1234.56')``).
-
-    Accepts the output of :func:`angka`, :func:`persen` and :func:`rupiah`
-    (``%`` and ``Rp`` are stripped).
-
-    Raises
-    ------
-    ValueError
-        If the text is not a number (including :data:`KOSONG`).
-    """
-    bersih = teks.strip().replace("Rp", "").replace("%", "").strip()
-    negatif = bersih.startswith("-")
-    if negatif:
-        bersih = bersih[1:]
-    try:
-        with localcontext() as ctx:
-            ctx.prec = _PRESISI
-            hasil = parse_decimal(bersih, locale=LOCALE, strict=True)
-    except (NumberFormatError, InvalidOperation) as exc:
-        raise ValueError(f"not an Indonesian number: {teks!r}") from exc
-    return -hasil if negatif else hasil

@@ -18,12 +18,16 @@ from __future__ import annotations
 import functools
 import string
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 
-from lkjip_helpers.core.config import narrative_file
+from pydantic import BeforeValidator, Field, field_validator
+from pydantic_core import PydanticCustomError
+
+from lkjip_helpers.core.config import display_path, narrative_file
 from lkjip_helpers.core.exceptions import ParamsError
-from lkjip_helpers.data.io import display_path, read_yaml
+from lkjip_helpers.core.numbers import DESIMAL, bulatkan
+from lkjip_helpers.core.schema import Skema, Teks, gagal, load
 from lkjip_helpers.indikator.anggaran import efisiensi, serapan
 from lkjip_helpers.laporan import formatting as fmt
 
@@ -44,82 +48,77 @@ FIELDS["tren_turun"] = FIELDS["tren_naik"]
 FIELDS["tren_tetap"] = FIELDS["tren_naik"]
 
 
-@dataclass(frozen=True)
-class Templat:
-    """Validated content of ``params/narrative.yaml``."""
-
-    kalimat: Mapping[str, str]
-    arah: Mapping[str, str]
-    satuan_perubahan: Mapping[str, str]
-    desimal: int
-    target_ringkas: bool
-    sumber: str
+def _desimal(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 6:
+        raise gagal(f"expected a whole number 0-6, got {value!r}.")
+    return value
 
 
-def _placeholders(path: Path, key: str, teks: str) -> set[str]:
+def _placeholders(teks: str) -> set[str]:
+    """The ``{name}`` placeholders of a template; only plain names are allowed."""
     names: set[str] = set()
     try:
         parsed = list(string.Formatter().parse(teks))
     except ValueError as exc:
-        raise ParamsError(
-            f"{display_path(path)}: {key}: invalid template ({exc}); write {{{{ and }}}} "
-            "for literal braces."
-        ) from None
+        raise gagal(f"invalid template ({exc}); write {{{{ and }}}} for literal braces.") from None
     for _, name, spec, conv in parsed:
         if name is None:
             continue
         if not name.isidentifier() or spec or conv:
-            raise ParamsError(
-                f"{display_path(path)}: {key}: placeholder {{{name}{'!' + conv if conv else ''}"
+            raise gagal(
+                f"placeholder {{{name}{'!' + conv if conv else ''}"
                 f"{':' + spec if spec else ''}}} is not allowed; use a plain {{name}}."
             )
         names.add(name)
     return names
 
 
-@functools.lru_cache(maxsize=8)
-def _load_cached(path_str: str, mtime_ns: int) -> Templat:
-    path = Path(path_str)
-    data = read_yaml(path)
-    nama = display_path(path)
-    kalimat = data.get("kalimat")
-    if not isinstance(kalimat, dict) or not kalimat:
-        raise ParamsError(f"{nama}: kalimat: expected a mapping of template names to text.")
-    hilang = sorted(set(FIELDS) - set(kalimat))
-    if hilang:
-        raise ParamsError(f"{nama}: kalimat: missing template(s) {', '.join(hilang)}.")
-    bersih: dict[str, str] = {}
-    for key, teks in kalimat.items():
-        k = f"kalimat.{key}"
-        if not isinstance(teks, str) or not teks.strip():
-            raise ParamsError(f"{nama}: {k}: expected a non-empty text.")
-        dipakai = _placeholders(path, k, teks)
-        if key in FIELDS:
-            asing = sorted(dipakai - FIELDS[key])
+class Templat(Skema):
+    """Validated content of ``params/narrative.yaml``."""
+
+    DIISI_KODE = frozenset({"sumber"})
+
+    kalimat: Annotated[dict[str, Teks], Field(min_length=1)]
+    arah: dict[str, Teks]
+    satuan_perubahan: dict[str, str] = Field(default_factory=dict)
+    desimal: Annotated[int, BeforeValidator(_desimal)] = DESIMAL
+    target_ringkas: bool = True
+    sumber: str = ""
+
+    @field_validator("kalimat")
+    @classmethod
+    def _kalimat(cls, kalimat: dict[str, str]) -> dict[str, str]:
+        hilang = sorted(set(FIELDS) - set(kalimat))
+        if hilang:
+            raise gagal(f"missing template(s) {', '.join(hilang)}.")
+        bersih: dict[str, str] = {}
+        for key, teks in kalimat.items():
+            try:
+                dipakai = _placeholders(teks)
+            except PydanticCustomError as exc:
+                raise gagal(str(exc), key) from None
+            asing = sorted(dipakai - FIELDS.get(key, dipakai))
             if asing:
                 tidak_dikenal = ", ".join("{" + a + "}" for a in asing)
                 tersedia = ", ".join("{" + f + "}" for f in sorted(FIELDS[key]))
-                raise ParamsError(
-                    f"{nama}: {k}: unknown placeholder(s) {tidak_dikenal}; available: {tersedia}."
-                )
-        bersih[str(key)] = " ".join(teks.split())
-    arah = data.get("arah") or {}
-    if not isinstance(arah, dict) or set(arah) != {"naik", "turun", "tetap"}:
-        raise ParamsError(f"{nama}: arah: expected the words for naik, turun and tetap.")
-    satuan = data.get("satuan_perubahan") or {}
-    if not isinstance(satuan, dict):
-        raise ParamsError(f"{nama}: satuan_perubahan: expected a mapping unit -> words.")
-    desimal = data.get("desimal", fmt.DESIMAL)
-    if isinstance(desimal, bool) or not isinstance(desimal, int) or not 0 <= desimal <= 6:
-        raise ParamsError(f"{nama}: desimal: expected a whole number 0-6, got {desimal!r}.")
-    return Templat(
-        kalimat=bersih,
-        arah={k: str(v) for k, v in arah.items()},
-        satuan_perubahan={str(k): str(v) for k, v in satuan.items()},
-        desimal=desimal,
-        target_ringkas=bool(data.get("target_ringkas", True)),
-        sumber=nama,
-    )
+                raise gagal(f"unknown placeholder(s) {tidak_dikenal}; available: {tersedia}.", key)
+            bersih[str(key)] = " ".join(teks.split())
+        return bersih
+
+    @field_validator("arah")
+    @classmethod
+    def _arah(cls, arah: dict[str, str]) -> dict[str, str]:
+        if set(arah) != {"naik", "turun", "tetap"}:
+            raise gagal(
+                f"expected the words for naik, turun and tetap, got {', '.join(arah) or 'none'}."
+            )
+        return arah
+
+
+@functools.lru_cache(maxsize=8)
+def _load_cached(path_str: str, mtime_ns: int) -> Templat:
+    path = Path(path_str)
+    return load(Templat, path).model_copy(update={"sumber": display_path(path)})
 
 
 def load_templat(path: Path | str | None = None) -> Templat:
@@ -281,7 +280,7 @@ def kalimat_tren(
         kata_tetap=t.arah["tetap"],
         ringkas=fmt.satuan_hitungan(satuan),
     )
-    dibulatkan = fmt.bulatkan(selisih, d)
+    dibulatkan = bulatkan(selisih, d)
     arah = "naik" if dibulatkan > 0 else "turun" if dibulatkan < 0 else "tetap"
     return isi(
         f"tren_{arah}",

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import pandas as pd
 
+from lkjip_helpers.data.audit import RULE_LABELS
+from lkjip_helpers.indikator.anggaran import serapan
+from lkjip_helpers.indikator.capaian import hitung_capaian
+from lkjip_helpers.indikator.params import Pendukung
+from lkjip_helpers.indikator.scales import get_scale
+from lkjip_helpers.laporan import charts
 from lkjip_helpers.laporan import formatting as fmt
-from lkjip_helpers.laporan.context import Konteks, nilai_satuan
-
-KATEGORI_SATUAN = {"persen": "%", "skor": "", "orang": "orang"}
-
-
-def _tahun_kolom(frame: pd.DataFrame) -> list[int]:
-    return sorted(int(t) for t in frame["tahun"].dropna().unique())
+from lkjip_helpers.laporan.context import Konteks
+from lkjip_helpers.laporan.sentences import isi
 
 
 def tabel_komposisi(
@@ -51,14 +52,6 @@ def tabel_komposisi(
     return pd.concat([out, pd.DataFrame([jumlah])], ignore_index=True)
 
 
-def total_per_tahun(frame: pd.DataFrame, nilai: str = "jumlah") -> pd.DataFrame:
-    """Sum of the detail rows per year (``tahun, jumlah``)."""
-    rincian = frame[frame["jenis_baris"] == "rincian"] if "jenis_baris" in frame else frame
-    out = rincian.groupby("tahun", as_index=False)[nilai].sum()
-    out["tahun"] = out["tahun"].astype(int)
-    return out
-
-
 def tabel_capaian(ctx: Konteks) -> pd.DataFrame:
     """Tabel 3.1: IKU per sasaran with target, realisasi, capaian and category,
     followed by the sasaran averages (raw and capped)."""
@@ -71,8 +64,8 @@ def tabel_capaian(ctx: Konteks) -> pd.DataFrame:
                 {
                     "Sasaran Strategis": s.teks if i == 0 else "",
                     "Indikator Kinerja": r.indikator,
-                    "Target": nilai_satuan(r.target, r.satuan),
-                    "Realisasi": nilai_satuan(r.realisasi, r.satuan, ringkas=False),
+                    "Target": fmt.nilai_satuan(r.target, r.satuan, ringkas=True),
+                    "Realisasi": fmt.nilai_satuan(r.realisasi, r.satuan),
                     "Capaian": fmt.persen(r.capaian),
                     "Kategori": r.kategori,
                 }
@@ -105,7 +98,9 @@ def tabel_renstra(ctx: Konteks) -> pd.DataFrame:
         row = {"Sasaran": s.teks, "Indikator Sasaran": iku.nama}
         for y in years:
             v = iku.target_renstra.get(y)
-            row[fmt.tahun(y)] = nilai_satuan(v, iku.satuan) if v is not None else fmt.KOSONG
+            row[fmt.tahun(y)] = (
+                fmt.nilai_satuan(v, iku.satuan, ringkas=True) if v is not None else fmt.KOSONG
+            )
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -137,10 +132,10 @@ def tabel_pk(ctx: Konteks) -> pd.DataFrame:
             {
                 "Sasaran Strategis": s.teks,
                 "Indikator Kinerja": iku.nama,
-                "Target PK Murni": nilai_satuan(murni, iku.satuan)
+                "Target PK Murni": fmt.nilai_satuan(murni, iku.satuan, ringkas=True)
                 if murni is not None
                 else fmt.KOSONG,
-                "Target PK Perubahan": nilai_satuan(ubah, iku.satuan)
+                "Target PK Perubahan": fmt.nilai_satuan(ubah, iku.satuan, ringkas=True)
                 if ubah is not None
                 else fmt.KOSONG,
             }
@@ -166,7 +161,6 @@ def tabel_program_pk(ctx: Konteks) -> pd.DataFrame:
 
 def tabel_anggaran_belanja(ctx: Konteks) -> pd.DataFrame:
     """Tabel 3.31: BTL and BL, pagu murni/perubahan, realisasi, serapan (recomputed)."""
-    from lkjip_helpers.indikator.anggaran import serapan
 
     df = ctx.t("anggaran_belanja")
     rinci = df[df["jenis_baris"] == "rincian"]
@@ -246,7 +240,6 @@ def tabel_realisasi_belanja(ctx: Konteks) -> pd.DataFrame:
 
 def anggaran_sasaran(ctx: Konteks) -> pd.DataFrame:
     """Budget per sasaran: activities mapped in ``kegiatan_sasaran`` summed (recomputed)."""
-    from lkjip_helpers.indikator.anggaran import serapan
 
     keg = ctx.t("realisasi_belanja")
     keg = keg[keg["tingkat"] == "kegiatan"]
@@ -277,7 +270,6 @@ def tabel_anggaran_sasaran(ctx: Konteks) -> pd.DataFrame:
 def riwayat_iku(ctx: Konteks, kode: str) -> pd.DataFrame:
     """Target, realisasi and capaian of one IKU over the years with data
     (each year's realisasi from that year's own processed data)."""
-    from lkjip_helpers.indikator.capaian import hitung_capaian
 
     iku = ctx.agency.iku_by_kode(kode)
     rows = []
@@ -318,11 +310,13 @@ def tabel_riwayat_iku(ctx: Konteks, kode: str) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Tahun": [fmt.tahun(t) for t in df["tahun"]],
-            "Target": [nilai_satuan(v, iku.satuan) for v in df["target"]],
-            "Realisasi": [nilai_satuan(v, iku.satuan, ringkas=False) for v in df["realisasi"]],
+            "Target": [fmt.nilai_satuan(v, iku.satuan, ringkas=True) for v in df["target"]],
+            "Realisasi": [fmt.nilai_satuan(v, iku.satuan) for v in df["realisasi"]],
             "Capaian": [fmt.persen(v) for v in df["capaian"]],
             f"Target Akhir Renstra ({fmt.tahun(akhir)})": [
-                nilai_satuan(target_akhir, iku.satuan) if target_akhir is not None else fmt.KOSONG
+                fmt.nilai_satuan(target_akhir, iku.satuan, ringkas=True)
+                if target_akhir is not None
+                else fmt.KOSONG
             ]
             * len(df),
         }
@@ -343,7 +337,7 @@ def tabel_sumber_realisasi(ctx: Konteks) -> pd.DataFrame:
             {
                 "Kode": kode,
                 "Indikator": iku.nama,
-                "Realisasi": nilai_satuan(h.nilai, iku.satuan, ringkas=False),
+                "Realisasi": fmt.nilai_satuan(h.nilai, iku.satuan),
                 "Asal data": asal,
             }
         )
@@ -352,7 +346,6 @@ def tabel_sumber_realisasi(ctx: Konteks) -> pd.DataFrame:
 
 def tabel_audit(audit: pd.DataFrame) -> pd.DataFrame:
     """Audit findings for the appendix (published vs recomputed), rules in words."""
-    from lkjip_helpers.data.audit import RULE_LABELS
 
     def show(v, aturan):
         if v is None or (isinstance(v, float) and pd.isna(v)):
@@ -383,7 +376,6 @@ def tabel_audit(audit: pd.DataFrame) -> pd.DataFrame:
 
 def tabel_skala(ctx: Konteks) -> pd.DataFrame:
     """The category scale of params (score, range, category)."""
-    from lkjip_helpers.indikator.scales import get_scale
 
     sk = get_scale(ctx.agency.pengukuran.skala)
     rows = []
@@ -423,7 +415,6 @@ def tabel_sarana(ctx: Konteks) -> pd.DataFrame:
 
 def kalimat_sumber(ctx: Konteks, kode: str) -> str:
     """Where this IKU's realisasi comes from, in one sentence."""
-    from lkjip_helpers.laporan.sentences import isi
 
     h = ctx.realisasi[kode]
     if h.aturan == "input":
@@ -435,44 +426,40 @@ def kalimat_sumber(ctx: Konteks, kode: str) -> str:
     return isi("sumber_hitung", {"aturan": h.aturan, "tabel": h.tabel, "masukan": masukan})
 
 
-def _pivot(ctx: Konteks, item: dict) -> pd.DataFrame:
-    names = item["tabel"] if isinstance(item["tabel"], list) else [item["tabel"]]
+def _pivot(ctx: Konteks, item: Pendukung) -> pd.DataFrame:
     frames = []
-    for n in names:
-        # an entry may be a table name or {nama, y}: a table whose value column has
-        # another name (e.g. a history table's `jumlah` and this year's `realisasi`)
-        if isinstance(n, dict):
-            df = ctx.t(n["nama"]).rename(columns={n["y"]: item["y"]})
-        else:
-            df = ctx.t(n)
-        if item.get("filter"):
-            df = df.query(item["filter"], engine="python")
+    for t in item.tabel:
+        # a table whose value column has another name (e.g. a history table's
+        # `jumlah` and this year's `realisasi`) names it in `y`
+        df = ctx.t(t.nama)
+        if t.y is not None:
+            df = df.rename(columns={t.y: item.y})
+        if item.filter:
+            df = df.query(item.filter, engine="python")
         if "jenis_baris" in df.columns:
             df = df[df["jenis_baris"] == "rincian"]
         frames.append(df)
     df = pd.concat(frames, ignore_index=True)
     # a year present only as a target (e.g. the Renstra's later years) has no value
-    df = df[df[item["y"]].notna()]
-    x = item.get("x", "tahun")
-    seri = item.get("seri")
+    df = df[df[item.y].notna()]
+    x = item.x
+    seri = item.seri
     if seri:
-        wide = df.pivot_table(index=x, columns=seri, values=item["y"], aggfunc="sum", sort=False)
+        wide = df.pivot_table(index=x, columns=seri, values=item.y, aggfunc="sum", sort=False)
     else:
-        wide = df.groupby(x, sort=True)[[item["y"]]].sum()
-        wide.columns = [item.get("label", item["y"])]
+        wide = df.groupby(x, sort=True)[[item.y]].sum()
+        wide.columns = [item.label or item.y]
     return wide.sort_index()
 
 
 def pendukung(ctx: Konteks, kode: str) -> list[dict]:
     """Supporting tables and charts of an IKU section, as declared in params."""
-    from lkjip_helpers.laporan import charts
-    from lkjip_helpers.laporan.context import pendukung_iku
 
     out = []
-    for i, item in enumerate(pendukung_iku(kode)):
+    for i, item in enumerate(ctx.agency.iku_by_kode(kode).pendukung):
         wide = _pivot(ctx, item)
         label = f"{kode.lower()}-pendukung-{i + 1}"
-        if item["tampil"] == "tabel":
+        if item.tampil == "tabel":
             df = wide.reset_index()
             first = df.columns[0]
             table = pd.DataFrame(
@@ -488,9 +475,9 @@ def pendukung(ctx: Konteks, kode: str) -> list[dict]:
                 {
                     "jenis": "tabel",
                     "data": table,
-                    "judul": item["judul"],
+                    "judul": item.judul,
                     "label": f"tbl-{label}",
-                    "catatan": item.get("catatan"),
+                    "catatan": item.catatan,
                 }
             )
         else:
@@ -503,17 +490,17 @@ def pendukung(ctx: Konteks, kode: str) -> list[dict]:
                 x,
                 series,
                 labels=[str(s).capitalize() for s in series],
-                ylabel=item.get("satuan"),
+                ylabel=item.satuan,
                 annotate=True,
-                annotate_decimals=item.get("desimal", 0),
+                annotate_decimals=item.desimal,
             )
             first, last = df[x].iloc[0], df[x].iloc[-1]
             judul = (
-                f"{item['judul']} Tahun {fmt.tahun(first)}–{fmt.tahun(last)}"
+                f"{item.judul} Tahun {fmt.tahun(first)}–{fmt.tahun(last)}"
                 if x == "tahun"
-                else item["judul"]
+                else item.judul
             )
-            alt = f"Grafik garis {item['judul'].lower()} per {x}, seri: {', '.join(str(s) for s in series)}."
+            alt = f"Grafik garis {item.judul.lower()} per {x}, seri: {', '.join(str(s) for s in series)}."
             out.append(
                 {
                     "jenis": "grafik",
@@ -528,7 +515,6 @@ def pendukung(ctx: Konteks, kode: str) -> list[dict]:
 
 def kalimat_audit(audit: pd.DataFrame) -> str:
     """Opening sentence of the data-quality appendix."""
-    from lkjip_helpers.laporan.sentences import isi
 
     tables = audit["tabel"].nunique() if len(audit) else 0
     return isi(
@@ -543,8 +529,6 @@ def nama_judul(teks: str) -> str:
 
 def kalimat_renstra(ctx: Konteks, kode: str) -> str:
     """Progress of an IKU towards its end-of-Renstra target, in one sentence ('' if none)."""
-    from lkjip_helpers.indikator.capaian import hitung_capaian
-    from lkjip_helpers.laporan.sentences import isi
 
     iku = ctx.agency.iku_by_kode(kode)
     akhir = ctx.agency.renstra.periode_akhir
@@ -559,9 +543,9 @@ def kalimat_renstra(ctx: Konteks, kode: str) -> str:
         {
             "nama": iku.nama,
             "tahun": fmt.tahun(ctx.tahun),
-            "realisasi": nilai_satuan(realisasi, iku.satuan, ringkas=False),
+            "realisasi": fmt.nilai_satuan(realisasi, iku.satuan),
             "tahun_akhir": fmt.tahun(akhir),
-            "target_akhir": nilai_satuan(target_akhir, iku.satuan),
+            "target_akhir": fmt.nilai_satuan(target_akhir, iku.satuan, ringkas=True),
             "progres": fmt.persen(progres),
         },
     )

@@ -8,8 +8,7 @@ exists (or ``params/prose/<year>/`` holds files). It creates
   report date left ``null`` (the analyst fills it in; loading the params fails with
   a message naming ``laporan.tanggal`` until then), the Perjanjian Kinerja
   (``murni`` and ``perubahan``) pre-filled with the Renstra targets of the year, to
-  be confirmed against the signed document; other keys of the previous params file
-  are copied.
+  be confirmed against the signed document.
 * ``data/raw/<year>/templates/<table>.xlsx`` for every table of the catalogue:
   sheet ``data`` (header row as the schema needs it, previous figures as a guide,
   drop-down lists for category columns, number checks, frozen header) and sheet
@@ -73,16 +72,15 @@ from lkjip_helpers.data.catalogue import (
     TableSpec,
     load_catalogue,
 )
-from lkjip_helpers.data.io import display_path, find_raw_file, read_raw_table, read_yaml
+from lkjip_helpers.data.io import display_path, find_raw_file, read_raw_table
 from lkjip_helpers.data.tables import TEMPLATE_FOLDER
+from lkjip_helpers.indikator.params import AgencyParams, load_agency
 
 DATA_SHEET = "data"
 GUIDE_SHEET = "petunjuk"
 CHOICES_SHEET = "pilihan"
 # Rows below the pre-filled ones that still get the drop-down and number checks.
 EXTRA_ROWS = 200
-_YEAR_SUFFIX = re.compile(r"(\d{4})")
-
 TIPE_ID = {
     "int": "bilangan bulat (tanpa pemisah ribuan, tanpa satuan)",
     "float": "angka; titik sebagai pemisah desimal (tanpa pemisah ribuan, tanpa satuan)",
@@ -125,13 +123,9 @@ def _instantiate(spec: ColumnSpec, year: int) -> str:
 
 
 def _kept_patterns(spec: TableSpec) -> tuple[set[str], set[str]]:
-    options = spec.extra.get("template") or {}
-    if not isinstance(options, dict):
-        raise ParamsError(
-            f"data/raw/catalogue.yaml: tables.{spec.name}.template: expected a mapping "
-            "like {tahun_tetap: [...], tahun_geser: [...]}"
-        )
-    return set(options.get("tahun_tetap") or []), set(options.get("tahun_geser") or [])
+    if spec.template is None:
+        return set(), set()
+    return set(spec.template.tahun_tetap), set(spec.template.tahun_geser)
 
 
 def is_fixed_pattern(
@@ -348,6 +342,7 @@ def build_template(
     previous_year: int | None,
 ) -> bytes:
     """The ``.xlsx`` bytes of one template (sheets ``data``, ``petunjuk``, hidden ``pilihan``)."""
+    # openpyxl is imported here, where a template is written: only `make new-year` needs it.
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -492,34 +487,25 @@ def build_template(
 # --------------------------------------------------------------------------- params
 
 
-def _agency(path: Path) -> dict:
-    return read_yaml(path) if path.exists() else {}
+def _agency(path: Path) -> AgencyParams | None:
+    """The validated agency params, or None for a data-only project (no agency.yaml)."""
+    return load_agency(path) if path.exists() else None
 
 
-def renstra_end(agency: dict) -> int | None:
-    end = (agency.get("renstra") or {}).get("periode_akhir")
-    return end if isinstance(end, int) else None
+def renstra_end(agency: AgencyParams | None) -> int | None:
+    return agency.renstra.periode_akhir if agency is not None else None
 
 
-def renstra_targets(agency: dict, year: int) -> dict[str, float]:
+def renstra_targets(agency: AgencyParams, year: int) -> dict[str, float]:
     """Renstra target of every IKU defined in ``year`` (``target_renstra`` not null)."""
-    where = display_path(config.agency_file())
-    renstra = agency.get("renstra") or {}
-    start, end = renstra.get("periode_awal"), renstra.get("periode_akhir")
-    if isinstance(start, int) and isinstance(end, int) and not start <= year <= end:
+    r = agency.renstra
+    if year not in r.tahun:
         raise ParamsError(
-            f"{where}: renstra: {year} is outside the Renstra period {start}-{end}. Add the "
-            "new Renstra (period and target_renstra of every IKU) before creating the year."
+            f"{agency.sumber}: renstra: {year} is outside the Renstra period "
+            f"{r.periode_awal}-{r.periode_akhir}. Add the new Renstra (period and "
+            "target_renstra of every IKU) before creating the year."
         )
-    out = {}
-    for i, iku in enumerate(agency.get("iku") or []):
-        targets = (iku or {}).get("target_renstra") or {}
-        value = targets.get(year, targets.get(str(year)))
-        if value is not None:
-            if "kode" not in iku:
-                raise ParamsError(f"{where}: iku[{i}].kode: missing (required)")
-            out[str(iku["kode"])] = value
-    return out
+    return {i.kode: i.target_renstra[year] for i in agency.iku_aktif(year)}
 
 
 def _yaml_text(value: str) -> str:
@@ -532,12 +518,9 @@ def _number(value) -> str:
     return str(value)
 
 
-def year_params_text(
-    year: int, agency: dict, previous: dict | None, previous_name: str | None
-) -> str:
+def year_params_text(year: int, agency: AgencyParams, previous_name: str | None) -> str:
     """The text of ``params/<year>.yaml`` (with comments for the analyst)."""
-    kota = (agency.get("instansi") or {}).get("kota")
-    tempat = kota or ((previous or {}).get("laporan") or {}).get("tempat") or ""
+    tempat = agency.instansi.kota
     targets = renstra_targets(agency, year)
     pk = "{" + ", ".join(f"{k}: {_number(v)}" for k, v in targets.items()) + "}"
     source = f"{previous_name} and params/agency.yaml" if previous_name else "params/agency.yaml"
@@ -561,37 +544,15 @@ def year_params_text(
         f"  murni:     {pk}",
         f"  perubahan: {pk}",
     ]
-    extra = {
-        k: v
-        for k, v in (previous or {}).items()
-        if k not in ("tahun", "laporan", "perjanjian_kinerja")
-    }
-    if extra:
-        import yaml
-
-        lines.append(f"# Copied from {previous_name}: check every value for {year}.")
-        lines.append(yaml.safe_dump(extra, allow_unicode=True, sort_keys=False).rstrip())
     return "\n".join(lines) + "\n"
 
 
 # --------------------------------------------------------------------------- plan
 
 
-def _earlier_years(folder: Path, year: int) -> list[int]:
-    """Years (folder names or ``<yyyy>.yaml`` stems) before ``year``, newest first."""
-    if not folder.is_dir():
-        return []
-    years = set()
-    for p in folder.iterdir():
-        stem = p.stem if p.is_file() else p.name
-        if re.fullmatch(r"\d{4}", stem) and int(stem) < year:
-            years.add(int(stem))
-    return sorted(years, reverse=True)
-
-
 def previous_file(spec: TableSpec, year: int) -> tuple[int, Path] | None:
     """The newest earlier raw file of a table: (its report year, path)."""
-    for y in _earlier_years(config.raw_dir(), year):
+    for y in reversed(config.tahun_di(config.raw_dir(), sebelum=year)):
         path = find_raw_file(config.raw_dir(y), spec.file)
         if path is not None:
             return y, path
@@ -687,16 +648,15 @@ def create_new_year(
     # Everything is prepared in memory first: a problem leaves no file behind.
     agency = _agency(config.agency_file())
     params_text = None
-    if agency:
-        earlier = _earlier_years(config.params_dir(), year)
+    if agency is not None:
+        earlier = config.tahun_di(config.params_dir(), sebelum=year)[::-1]
         prev_params = next(
             (config.year_params_file(y) for y in earlier if config.year_params_file(y).exists()),
             None,
         )
-        previous = read_yaml(prev_params) if prev_params else None
         result.previous_params = prev_params
         params_text = year_params_text(
-            year, agency, previous, display_path(prev_params) if prev_params else None
+            year, agency, display_path(prev_params) if prev_params else None
         )
     end = renstra_end(agency)
     templates = {}
@@ -705,7 +665,7 @@ def create_new_year(
     prose_source = next(
         (
             config.prose_dir(y)
-            for y in _earlier_years(config.params_dir() / "prose", year)
+            for y in reversed(config.tahun_di(config.params_dir() / "prose", sebelum=year))
             if config.prose_dir(y).is_dir()
         ),
         None,
