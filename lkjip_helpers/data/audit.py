@@ -58,17 +58,17 @@ MATERIAL = "material"
 MINOR = "minor"
 
 RULE_LABELS = {
-    "sum_rows": "jumlah baris rincian = baris jumlah",
-    "sum_columns": "jumlah kolom rincian = kolom jumlah",
-    "ratio": "persentase = pembilang / penyebut x 100",
-    "capaian": "capaian = rumus capaian IKU sesuai polaritasnya",
-    "share_of_total": "persentase = nilai / jumlah x 100",
-    "difference": "selisih = a - b",
-    "same_values": "angka yang dicetak di dua tempat harus sama",
+    "sum_rows": "jumlah baris rinciannya",
+    "sum_columns": "jumlah kolom rinciannya",
+    "ratio": "pembilang / penyebut x 100",
+    "capaian": "rumus capaian IKU sesuai polaritasnya",
+    "share_of_total": "nilai / jumlah x 100",
+    "difference": "pengurangan kedua angkanya",
+    "same_values": "cetakan lainnya",
     "koreksi_header": "judul kolom atau tata letak tabel",
-    "angka_publikasi": "angka dalam teks = angka dari tabel",
-    "capaian_iku": "capaian = realisasi / target x 100 (sesuai polaritas)",
-    "realisasi_iku": "realisasi tercetak = realisasi hasil hitung",
+    "angka_publikasi": "tabel yang dikutip",
+    "capaian_iku": "rumus capaian IKU dari data rinci",
+    "realisasi_iku": "aturan realisasi IKU dari data rinci",
 }
 _OPERAND_RE = re.compile(r"^\s*(?P<table>\w+)\.(?P<column>\w+)\s*(\[(?P<query>.*)\])?\s*$")
 #: Signature of the IKU capaian rule handed to the audit: (kode, realisasi, target) -> %.
@@ -984,7 +984,8 @@ def run_audit(
 def summary_counts(audit: pd.DataFrame) -> dict[str, int]:
     """Counts the terminal summary and the appendix report (and tests compare).
 
-    ``temuan``/``tempat``: inconsistencies and their places; ``material``: material
+    ``temuan``/``tempat``: inconsistencies and their places (distinct printed figures);
+    ``material``: material
     inconsistencies; ``penyajian``: presentation remarks.
     """
     if audit.empty:
@@ -993,7 +994,8 @@ def summary_counts(audit: pd.DataFrame) -> dict[str, int]:
     material = issues[issues["tingkat"] == MATERIAL]
     return {
         "temuan": int(issues["temuan"].nunique()),
-        "tempat": int(len(issues)),
+        # a printed figure checked against two sources is one place
+        "tempat": int(len(issues.drop_duplicates(["temuan", "tabel", "item"]))),
         "material": int(material["temuan"].nunique()),
         "penyajian": int(audit[audit["jenis"] == PENYAJIAN]["temuan"].nunique()),
     }
