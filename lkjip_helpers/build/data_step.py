@@ -50,7 +50,10 @@ def build_data(year: int, *, write_audit: bool = True, audit_dir: Path | None = 
         # Checks that need the agency's IKU definitions (a data-only project has none):
         # the polarity-aware capaian rule and the IKU audit, grouped with the rest.
         audit = run_audit(
-            raw, year=year, capaian=aturan_capaian(load_params(year)), extra=iku_audit(year, processed)
+            raw,
+            year=year,
+            capaian=aturan_capaian(load_params(year)),
+            extra=iku_audit(year, processed),
         )
     else:
         audit = run_audit(raw, year=year)

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 
 from lkjip_helpers.core.exceptions import ParamsError
+from lkjip_helpers.core.numbers import bulatkan
 from lkjip_helpers.data.catalogue import YEAR_TOKEN, ColumnSpec
 from lkjip_helpers.data.validation import RawTable
 
@@ -137,6 +138,14 @@ def interval_sum(parts: Iterable[Interval]) -> Interval:
     for p in parts:
         total = total + p
     return total
+
+
+def same_printed(a: float, a_decimals: int, b: float, b_decimals: int) -> bool:
+    """True when two printings of one figure agree: the finer one, rounded (half up)
+    to the coarser one's decimals, is the coarser one ('110' and '110.33' agree)."""
+    if a_decimals > b_decimals:
+        a, a_decimals, b, b_decimals = b, b_decimals, a, a_decimals
+    return float(bulatkan(b, a_decimals)) == float(bulatkan(a, a_decimals))
 
 
 def decimals_of(text: object) -> int:
@@ -304,7 +313,10 @@ class _Auditor:
         pola = ""
         if len(bad) >= 2:
             for step in (1, -1):
-                if all(self._shifted(rows, i, step) for i in bad):
+                # the row at the end the column moved away from has no neighbour
+                edge = len(rows) - 1 if step == 1 else 0
+                explained = [i for i in bad if self._shifted(rows, i, step)]
+                if len(explained) >= 2 and all(i in explained or i == edge for i in bad):
                     group = f"geser:{self.table.spec.name}:{column}"
                     pola = "geser_bawah" if step == 1 else "geser_atas"
                     break
@@ -505,13 +517,24 @@ class _Auditor:
                     continue
                 if total.hi <= 0:
                     continue  # nothing to share (every detail empty or 0)
+                details = interval_sum(v for v in values if v is not None)
                 evaluated = []
                 for idx, value in zip(parts.index, values, strict=True):
                     if value is None or not _is_number(sub.at[idx, result]):
                         continue
                     share = combine(lambda v, t: v / t * 100, value, total)
                     evaluated.append(self.row(idx, result, share))
+                before = len(self.findings)
                 self.flag(result, "share_of_total", evaluated)
+                if details.lo > 0:
+                    # a share that is right against the details' sum shows a wrong
+                    # printed total (its symptom), not a wrong share
+                    for i in range(before, len(self.findings)):
+                        f = self.findings[i]
+                        value = self.iv(f.cell[1], value_col)
+                        alt = combine(lambda v, t: v / t * 100, value, details)
+                        if not differs(float(f.nilai_publikasi), alt, self.table.decimals(f.cell[1], result)):
+                            self.findings[i] = replace(f, extra={"sesuai_rincian": True})
 
     def same_values(self, check: dict, others: Mapping[str, RawTable]) -> None:
         """A table printed twice (or a figure repeated elsewhere) must agree.
@@ -556,11 +579,11 @@ class _Auditor:
                         computed = value if pd.notna(value) else None
                         decimals = 0
                     elif _is_number(value) and _is_number(mine_value):
-                        their_dec = (
-                            decimals_of(value) if long else other.decimals(j, other_col)
-                        )
-                        computed = Interval.result(float(value), their_dec)
+                        their_dec = decimals_of(value) if long else other.decimals(j, other_col)
                         decimals = decimals_of(mine_value) if long else self.table.decimals(idx, col)
+                        if same_printed(float(mine_value), decimals, float(value), their_dec):
+                            continue
+                        computed = Interval.exact(float(value))
                     else:
                         continue
                     r = _Row(None if long else idx, mine_value, decimals, computed)
@@ -613,7 +636,12 @@ def _link_symptoms(table: RawTable, findings: list[Finding]) -> list[Finding]:
             for i, f in enumerate(out):
                 if f.kolom == result and f.aturan == "sum_rows" and f.group is None:
                     out[i] = replace(f, group=key)
-                elif f.kolom == result and f.aturan == "share_of_total" and f.group is None:
+                elif (
+                    f.kolom == result
+                    and f.aturan == "share_of_total"
+                    and f.group is None
+                    and not f.extra.get("sesuai_rincian")
+                ):
                     idx = f.cell[1]
                     printed_value = table.frame.at[idx, value_col]
                     implied = float(f.nilai_publikasi) * float(anchor.nilai_publikasi) / 100
@@ -630,7 +658,24 @@ def _link_symptoms(table: RawTable, findings: list[Finding]) -> list[Finding]:
                                 "tersirat": round(implied, 2),
                             },
                         )
+            for i, f in enumerate(out):
+                if f.kolom == result and f.group is None and f.extra.get("sesuai_rincian"):
+                    out[i] = replace(f, group=key)
             out = [replace(f, group=key) if f is anchor else f for f in out]
+        # the printed 100% of the shares is off by exactly the error of the wrong shares
+        for year, value_col in _years(check["value"], table.frame.columns).items():
+            result = _resolve(check["result"], year)
+            sums = [f for f in out if f.aturan == "sum_rows" and f.kolom == result and not f.group]
+            shares = [
+                f for f in out if f.aturan == "share_of_total" and f.kolom == result and not f.group
+            ]
+            if len(sums) != 1 or not shares:
+                continue
+            off = sum(float(f.nilai_publikasi) - float(f.nilai_hitung) for f in shares)
+            total_off = float(sums[0].nilai_hitung) - float(sums[0].nilai_publikasi)
+            if abs(off - total_off) <= 0.01 * (len(shares) + 1) + 0.005 * len(table.frame):
+                key = f"persen:{table.spec.name}:{result}"
+                out = [replace(f, group=key) if f in sums or f in shares else f for f in out]
     return out
 
 
@@ -919,7 +964,7 @@ def findings_frame(
     for temuan, places in group_findings(list(findings), tables):
         remark = places[0].jenis == PENYAJIAN
         tingkat = "" if remark else (MATERIAL if any(p.material for p in places) else MINOR)
-        pola = "" if remark else _pola(places)
+        pola = places[0].pola if remark else _pola(places)
         for p in places:
             rows.append(
                 {

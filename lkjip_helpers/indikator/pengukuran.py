@@ -99,7 +99,13 @@ def iku_audit(year: int, processed: dict[str, pd.DataFrame]) -> list[Finding]:
         pemb = realisasi_pembanding(iku, processed, year)
         if pemb is not None:
             checks.append(
-                ("realisasi (hitung ulang)", "realisasi", row.realisasi, pemb.nilai, "realisasi_iku")
+                (
+                    "realisasi (hitung ulang)",
+                    "realisasi",
+                    row.realisasi,
+                    pemb.nilai,
+                    "realisasi_iku",
+                )
             )
         for what, column, pub, hit, rule in checks:
             if pub is None or pd.isna(pub) or hit is None:
