@@ -30,9 +30,9 @@ def print_audit_summary(audit: pd.DataFrame, year: int, console: Console | None 
         console.print(f"audit {year}: no inconsistencies found in the published figures")
         return
     console.print(
-        f"audit {year}: {n['temuan']} inconsistencies ({n['material']} material) in "
-        f"{n['tempat']} places, {n['penyajian']} presentation remarks "
-        f"(outputs/{year}/audit.csv)"
+        f"audit {year}: {n['temuan']} inconsistencies in the published figures "
+        f"({n['material']} material, {n['tempat']} places) and {n['penyajian']} "
+        f"presentation remarks (outputs/{year}/audit.csv)"
     )
     if n["temuan"] == 0:
         return
