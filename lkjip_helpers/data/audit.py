@@ -597,7 +597,7 @@ class _Auditor:
                         note,
                         item=f"{label}: {col}" if long else None,
                         cell=(self.table.spec.name, label, col) if long else None,
-                        other_cell=(other.spec.name, label if long else j, other_col),
+                        other_cell=_canonical_cell(other, match.iloc[0], other_col),
                     )
                     if not isinstance(computed, str):
                         # the other printing's own value, not an interval midpoint
@@ -607,6 +607,20 @@ class _Auditor:
                             nilai_hitung=float(value),
                             selisih=round(float(mine_value) - float(value), 6),
                         )
+
+
+_YEAR_SUFFIX = re.compile(r"^(?P<base>.+)_(?P<tahun>\d{4})$")
+
+
+def _canonical_cell(table: RawTable, row: pd.Series, column: str) -> tuple:
+    """One printed cell named the same whether reached in the wide or the tidy form:
+    (table, key values without tahun, column stub, year)."""
+    keys = tuple(str(row[k]) for k in table.spec.key if k != "tahun" and k in row.index)
+    m = _YEAR_SUFFIX.match(column)
+    if m:
+        return (table.spec.name, keys, m.group("base"), int(m.group("tahun")))
+    year = row.get("tahun") if "tahun" in row.index else None
+    return (table.spec.name, keys, column, int(year) if _is_number(year) else None)
 
 
 def _link_symptoms(table: RawTable, findings: list[Finding]) -> list[Finding]:
@@ -921,7 +935,8 @@ def group_findings(
             key(("pair", f.cell, unordered), i)
             key(("pair", f.other_cell, unordered), i)
             # one row printed with other values than its source row: one defect
-            key(("row", f.cell[:2] if f.cell else None, f.other_cell[:2]), i)
+            other_row = (f.other_cell[0], f.other_cell[1], f.other_cell[-1])
+            key(("row", f.cell[:2] if f.cell else None, other_row), i)
         if f.aturan not in ("angka_publikasi",) and f.tabel_data in component:
             label = f.item.split(":", 1)[-1].strip()
             key(("reprint", component[f.tabel_data], f.aturan, label, pair), i)
