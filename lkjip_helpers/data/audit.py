@@ -835,9 +835,11 @@ def audit_prose_figures(angka: RawTable, tables: Mapping[str, RawTable]) -> list
             continue
         remark = truncated(float(published), recomputed, decimals)
         sources = [t for t in (a[1], b[1] if b else None) if t]
+        # material: a budget figure, or a capaian of an IKU table (printed or a ratio)
+        quotes_capaian = any(".capaian" in str(row.get(k, "")) for k in ("a", "b"))
         material = any(
             _is_material_table(tables[t])
-            and (tables[t].spec.subject == "anggaran" or formula == "ratio")
+            and (tables[t].spec.subject == "anggaran" or formula == "ratio" or quotes_capaian)
             for t in sources
         )
         kalimat = row.get("kalimat") if "kalimat" in frame.columns else None
