@@ -772,3 +772,16 @@ def test_one_injected_error_is_one_finding_naming_it(counts, data, where):
     assert out["temuan"].nunique() == 1, out[["item", "nilai_publikasi", "nilai_hitung"]]
     named = " ".join(out["item"]) + " " + " ".join(out["keterangan"].astype(str))
     assert f"{name}:" in named or f"{name} " in named
+
+
+def test_check_on_another_years_columns_does_not_apply():
+    # the catalogue serves every year: a check on 2016-named columns of last year's
+    # printing does not apply to a table whose columns moved on to 2017
+    t = raw(
+        "y",
+        {"nama": {"type": "str"}, "a_2017": {"type": "float"}, "total_2017": {"type": "float"}},
+        {"nama": ["r"], "a_2017": ["5"], "total_2017": ["5"]},
+        key=["nama"],
+        checks=[{"rule": "sum_columns", "result": "total_2016", "parts": ["a_2016"]}],
+    )
+    assert run_audit({"y": t}).empty

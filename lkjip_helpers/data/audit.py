@@ -256,6 +256,10 @@ def _is_material_table(table: RawTable) -> bool:
     return table.spec.subject == "anggaran" or "kode_iku" in table.frame.columns
 
 
+class _NotThisYear(Exception):
+    """A check on year-named columns this year's table does not have."""
+
+
 @dataclass
 class _Row:
     """One evaluated cell of a check: printed value vs propagated recomputation."""
@@ -276,6 +280,14 @@ class _Auditor:
 
     # -- errors and inputs ---------------------------------------------------
 
+    def missing(self, rule: str, columns: list[str]) -> Exception:
+        """A missing column is a catalogue error, unless every missing name carries a
+        year: the check then belongs to another year's printing (the catalogue serves
+        every year) and does not apply to this table."""
+        if all(_YEAR_SUFFIX.match(c) or re.search(r"\d{4}", c) for c in columns):
+            return _NotThisYear()
+        return self.error(rule, f"column {', '.join(columns)} not found in the table")
+
     def error(self, rule: str, message: str) -> ParamsError:
         return ParamsError(
             f"data/raw/catalogue.yaml: tables.{self.table.spec.name}.checks ({rule}): {message}"
@@ -284,11 +296,13 @@ class _Auditor:
     def need(self, rule: str, *columns: str) -> None:
         missing = [c for c in columns if c not in self.frame.columns]
         if missing:
-            raise self.error(rule, f"column {', '.join(missing)} not found in the table")
+            raise self.missing(rule, missing)
 
     def years(self, rule: str, pattern: str) -> dict[int | None, str]:
         found = _years(pattern, self.frame.columns)
         if not found:
+            if YEAR_TOKEN not in pattern:
+                raise self.missing(rule, [pattern])
             raise self.error(rule, f"no column matches {pattern!r}")
         return found
 
@@ -563,6 +577,8 @@ class _Auditor:
             for year, col in _years(pattern, mine.columns).items():
                 other_col = _resolve(check.get("other_columns", {}).get(pattern, pattern), year)
                 if other_col not in theirs.columns:
+                    if re.search(r"\d{4}", other_col):
+                        continue  # another year's column: not in this year's table
                     raise self.error(
                         "same_values", f"column {other_col!r} not found in {other.spec.name}"
                     )
@@ -720,6 +736,8 @@ def audit_table(
                 auditor.same_values(check, others)
             else:
                 method(auditor, check)
+        except _NotThisYear:
+            continue
         except KeyError as exc:
             raise auditor.error(rule, f"column or option {exc} not found") from None
     findings = _link_symptoms(table, auditor.findings)
