@@ -53,15 +53,26 @@ def test_unknown_year(mini, capsys):
 
 
 def test_audit_summary_prints_data_text_literally(capsys):
-    audit = pd.DataFrame(
-        [["Tabel [1]", "[bold]x[/bold]", 1.0, 2.0, -1.0, "sum_rows", "t", ""]],
-        columns=AUDIT_COLUMNS,
-    )
-    print_audit_summary(audit, 2017)
+    from lkjip_helpers.data.audit import Finding, findings_frame
+
+    places = [
+        Finding("Tabel [1]", "[bold]x[/bold]", 1.0, 2.0, -1.0, "sum_rows", "t", cell=("t", 0, "n")),
+        Finding("Tabel [1]", "[bold]x[/bold]", 1.0, 3.0, -2.0, "sum_rows", "t", cell=("t", 0, "n")),
+        Finding(
+            "Tabel 2", "header", "2018", "2017", None, "koreksi_header", "u", jenis="penyajian"
+        ),
+    ]
+    from rich.console import Console
+
+    audit = findings_frame(places)
+    print_audit_summary(audit, 2017, Console(width=200, highlight=False))
     out = capsys.readouterr().out
-    assert "audit 2017: 1 inconsistencies" in out
+    # one line per finding; the counts are those of the appendix (summary_counts)
+    assert "audit 2017: 1 inconsistencies in the published figures (0 material, 1 places)" in out
+    assert "1 presentation" in out
     assert "[bold]x[/bold]" in out
     assert "Tabel [1]" in out
+    assert out.count("T01") == 1
 
 
 def test_audit_summary_without_findings(capsys):

@@ -30,8 +30,13 @@ def test_build_writes_tidy_tables_and_audit(mini):
     # the printed 2017 total (4) is not 2 + 1
     row = audit[(audit.aturan == "sum_rows") & audit["item"].str.contains("jumlah_2017")]
     assert row.iloc[0].nilai_publikasi == 4 and row.iloc[0].nilai_hitung == 3
-    # the header correction is listed
+    # the header correction is listed, as a presentation remark apart from the findings
     assert (audit.aturan == "koreksi_header").sum() == 1
+    remark = audit[audit.aturan == "koreksi_header"].iloc[0]
+    assert (remark.jenis, remark.temuan) == ("penyajian", "P01")
+    written = pd.read_csv(mini / "outputs/2017/audit.csv")
+    assert list(written.columns) == list(audit.columns)
+    assert written["temuan"].tolist() == audit["temuan"].tolist()
     # shares are checked against the printed total: 2/4 is not the printed 66.67
     share = audit[(audit.aturan == "share_of_total") & audit["item"].str.contains("II/a")]
     assert share.iloc[0].nilai_hitung == 50.0

@@ -109,14 +109,25 @@ def test_changed_realisasi_changes_every_place(built_2017, repo_copy):
 
 
 def test_appendix_lists_every_audit_finding(built_2017):
-    """Catatan Kualitas Data shows one row per finding of outputs/2017/audit.csv."""
+    """Catatan Kualitas Data shows one row per finding of outputs/2017/audit.csv, and the
+    presentation remarks in their own table; the counts agree with the file."""
+    from lkjip_helpers.data.audit import PENYAJIAN, summary_counts
+
     out = built_2017 / "outputs" / "2017"
     audit = pd.read_csv(out / "audit.csv")
+    n = summary_counts(audit)
     html = (out / "lkjip-2017.html").read_text(encoding="utf-8")
-    start = html.index('id="tbl-audit"')
-    table = html[html.rindex("<table", 0, start) : html.index("</table>", start)]
-    body_rows = table.count("<tr") - 1  # minus the header row
-    assert body_rows == len(audit) > 0
-    text = " ".join(htmlmod.unescape(re.sub(r"<[^>]+>", " ", table)).split())
-    for item in audit["item"]:
-        assert " ".join(str(item).split()) in text
+
+    def table_text(label: str) -> tuple[int, str]:
+        start = html.index(f'id="{label}"')
+        table = html[html.rindex("<table", 0, start) : html.index("</table>", start)]
+        text = " ".join(htmlmod.unescape(re.sub(r"<[^>]+>", " ", table)).split())
+        return table.count("<tr") - 1, text  # minus the header row
+
+    rows, text = table_text("tbl-audit")
+    assert rows == n["temuan"] > 0
+    for kode in audit[audit["jenis"] != PENYAJIAN]["temuan"].unique():
+        assert kode in text
+    rows, text = table_text("tbl-catatan-penyajian")
+    assert rows == n["penyajian"] > 0
+    assert "REALISASASI" in text

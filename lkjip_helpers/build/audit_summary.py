@@ -7,26 +7,55 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from lkjip_helpers.data.audit import PENYAJIAN, summary_counts
+
+
+def _value(v: object) -> str:
+    if v is None or (isinstance(v, float) and pd.isna(v)):
+        return ""
+    if isinstance(v, float):
+        return f"{v:g}"
+    return str(v)
+
 
 def print_audit_summary(audit: pd.DataFrame, year: int, console: Console | None = None) -> None:
-    """Print the audit findings as a readable table, grouped by report table."""
+    """Print the audit: one line per finding (not per place), counts as in the appendix.
+
+    The counts are :func:`lkjip_helpers.data.audit.summary_counts` of ``audit.csv``,
+    the same the appendix "Catatan Kualitas Data" states.
+    """
     console = console or Console(highlight=False)
-    if audit.empty:
+    n = summary_counts(audit)
+    if n["temuan"] == 0 and n["penyajian"] == 0:
         console.print(f"audit {year}: no inconsistencies found in the published figures")
         return
     console.print(
-        f"audit {year}: {len(audit)} inconsistencies in the published figures "
-        f"(outputs/{year}/audit.csv)"
+        f"audit {year}: {n['temuan']} inconsistencies in the published figures "
+        f"({n['material']} material, {n['tempat']} places) and {n['penyajian']} "
+        f"presentation remarks (outputs/{year}/audit.csv)"
     )
+    if n["temuan"] == 0:
+        return
     table = Table(show_lines=False)
-    for col in ("tabel", "item", "nilai_publikasi", "nilai_hitung", "aturan"):
+    for col in ("temuan", "tingkat", "tabel", "item", "nilai_publikasi", "nilai_hitung", "tempat"):
         table.add_column(col, overflow="fold")
-    for row in audit.itertuples(index=False):
+    issues = audit[audit["jenis"] != PENYAJIAN]
+    for kode, places in issues.groupby("temuan", sort=True):
+        first = places.iloc[0]
+        tables = ", ".join(dict.fromkeys(str(t) for t in places["tabel"]))
         # Text() keeps cell content literal: data may contain [brackets] rich would parse.
         table.add_row(
             *(
                 Text(str(v))
-                for v in (row.tabel, row.item, row.nilai_publikasi, row.nilai_hitung, row.aturan)
+                for v in (
+                    kode,
+                    first["tingkat"],
+                    tables,
+                    first["item"],
+                    _value(first["nilai_publikasi"]),
+                    _value(first["nilai_hitung"]),
+                    len(places),
+                )
             )
         )
     console.print(table)

@@ -27,7 +27,8 @@ from lkjip_helpers.data.tables import (
     validation_warnings,
 )
 from lkjip_helpers.data.validation import RawTable
-from lkjip_helpers.indikator.pengukuran import iku_audit
+from lkjip_helpers.indikator.params import load_params
+from lkjip_helpers.indikator.pengukuran import aturan_capaian, iku_audit
 
 
 @dataclass
@@ -45,10 +46,17 @@ def build_data(year: int, *, write_audit: bool = True, audit_dir: Path | None = 
     catalogue = load_catalogue()
     raw = load_raw_year(year, catalogue)
     processed = process_tables(raw)
-    audit = run_audit(raw, year=year)
     if config.agency_file().exists():
-        # Checks that need the agency's IKU definitions (a data-only project has none).
-        audit = pd.concat([audit, iku_audit(year, processed)], ignore_index=True)
+        # Checks that need the agency's IKU definitions (a data-only project has none):
+        # the polarity-aware capaian rule and the IKU audit, grouped with the rest.
+        audit = run_audit(
+            raw,
+            year=year,
+            capaian=aturan_capaian(load_params(year)),
+            extra=iku_audit(year, processed),
+        )
+    else:
+        audit = run_audit(raw, year=year)
     files = {f"{name}.csv": frame_to_csv_bytes(df) for name, df in processed.items()}
     # The findings are data for the report's appendix (Catatan Kualitas Data) too.
     files[f"{AUDIT_TABLE}.csv"] = frame_to_csv_bytes(audit)

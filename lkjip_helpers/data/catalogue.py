@@ -24,6 +24,7 @@ CHECK_RULES = {
     "sum_rows",
     "sum_columns",
     "ratio",
+    "capaian",
     "share_of_total",
     "difference",
     "same_values",

@@ -7,8 +7,9 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from lkjip_helpers.data.audit import Finding, decimals_of, differs, findings_frame
-from lkjip_helpers.indikator.capaian import rata_rata_per_sasaran, tabel_capaian
+from lkjip_helpers.data.audit import CapaianRule, Finding, Interval, decimals_of, differs
+from lkjip_helpers.data.catalogue import load_catalogue
+from lkjip_helpers.indikator.capaian import hitung_capaian, rata_rata_per_sasaran, tabel_capaian
 from lkjip_helpers.indikator.params import AgencyParams, Iku, Params, load_params, target_for
 from lkjip_helpers.indikator.realisasi import HasilRealisasi, jalankan_aturan
 
@@ -49,48 +50,107 @@ def hitung(params: Params, tabel: Mapping[str, pd.DataFrame], year: int):
     return realisasi, capaian, sasaran
 
 
-def iku_audit(year: int, processed: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Findings about the IKU: printed realisasi/target/capaian vs the engine's.
+def aturan_capaian(params: Params) -> CapaianRule:
+    """The agency's capaian rule for the audit: (kode, realisasi, target) -> raw capaian.
 
-    * realisasi printed in ``realisasi_iku`` vs the value a rule computes (``hitung``
-      IKU, and the ``pembanding`` rule of entered IKU);
+    Uses each indicator's polarity and the agency's negative-polarity formula
+    (``pengukuran.rumus_polaritas_negatif``), uncapped: the published capaian are
+    compared before any cap.
+
+    Raises
+    ------
+    KeyError
+        (through ``iku_by_kode``) for a code that is not an IKU of the agency.
+    """
+    agency = params.agency
+
+    def rule(kode: str, realisasi: float, target: float) -> float:
+        iku = agency.iku_by_kode(kode)
+        return hitung_capaian(
+            realisasi,
+            target,
+            polaritas=iku.polaritas,
+            rumus_negatif=agency.pengukuran.rumus_polaritas_negatif,
+            kode=kode,
+        ).mentah
+
+    return rule
+
+
+def iku_audit(year: int, processed: dict[str, pd.DataFrame]) -> list[Finding]:
+    """Places where the printed IKU figures disagree with the engine's (data audit input).
+
+    * realisasi printed in ``realisasi_iku`` vs the value a rule computes from the
+      most precise inputs (counts: ``hitung`` IKU, and the ``pembanding`` rule of
+      entered IKU);
     * target printed vs the Perjanjian Kinerja target in params;
-    * capaian printed vs capaian computed from the realisasi used.
+    * capaian printed vs the capaian computed (with the IKU's polarity) from that
+      realisasi.
+
+    A printed figure is a finding only when the engine's value is outside its
+    rounding interval. The places are grouped with the catalogue's by
+    :func:`lkjip_helpers.data.audit.run_audit` (``extra``).
     """
     params = load_params(year)
     published = processed.get("realisasi_iku")
-    findings = []
+    findings: list[Finding] = []
     if published is None:
-        return findings_frame(findings)
+        return findings
     realisasi, capaian, _ = hitung(params, processed, year)
     cap = capaian.set_index("kode")
-    for row in published.itertuples(index=False):
+    spec = load_catalogue().tables.get("realisasi_iku")
+    source = spec.source if spec is not None else "realisasi_iku"
+    for idx, row in enumerate(published.itertuples(index=False)):
         kode = row.kode_iku
         if kode not in cap.index:
             continue
         iku = params.agency.iku_by_kode(kode)
         checks = [
-            ("realisasi", row.realisasi, realisasi[kode].nilai, "realisasi_iku"),
-            ("target", row.target_publikasi, target_for(iku, params.tahun), "realisasi_iku"),
-            ("capaian", row.capaian_publikasi, cap.at[kode, "capaian"], "capaian_iku"),
+            ("realisasi", "realisasi", row.realisasi, realisasi[kode].nilai, "realisasi_iku"),
+            (
+                "target",
+                "target_publikasi",
+                row.target_publikasi,
+                target_for(iku, params.tahun),
+                "realisasi_iku",
+            ),
+            (
+                "capaian",
+                "capaian_publikasi",
+                row.capaian_publikasi,
+                cap.at[kode, "capaian"],
+                "capaian_iku",
+            ),
         ]
         pemb = realisasi_pembanding(iku, processed, year)
         if pemb is not None:
-            checks.append(("realisasi (hitung ulang)", row.realisasi, pemb.nilai, "realisasi_iku"))
-        for what, pub, hit, rule in checks:
+            checks.append(
+                (
+                    "realisasi (hitung ulang)",
+                    "realisasi",
+                    row.realisasi,
+                    pemb.nilai,
+                    "realisasi_iku",
+                )
+            )
+        for what, column, pub, hit, rule in checks:
             if pub is None or pd.isna(pub) or hit is None:
                 continue
-            if differs(pub, hit, max(decimals_of(pub), 2)):
+            if differs(pub, Interval.exact(float(hit)), decimals_of(pub)):
                 findings.append(
                     Finding(
-                        tabel="Tabel 3.1",
+                        tabel=source,
                         item=f"{kode}: {what}",
                         nilai_publikasi=float(pub),
                         nilai_hitung=round(float(hit), 6),
                         selisih=round(float(pub) - float(hit), 6),
                         aturan=rule,
                         tabel_data="realisasi_iku",
-                        keterangan=realisasi[kode].aturan if what == "realisasi" else "",
+                        keterangan=realisasi[kode].aturan if what.startswith("realisasi") else "",
+                        material=True,
+                        kolom=column,
+                        # the printed cell of realisasi_iku: groups with the catalogue's checks
+                        cell=("realisasi_iku", idx, column),
                     )
                 )
-    return findings_frame(findings)
+    return findings

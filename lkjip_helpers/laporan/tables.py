@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from lkjip_helpers.data.audit import RULE_LABELS
+from lkjip_helpers.data.audit import PENYAJIAN, RULE_LABELS, summary_counts
 from lkjip_helpers.indikator.anggaran import serapan
 from lkjip_helpers.indikator.capaian import hitung_capaian
 from lkjip_helpers.indikator.params import Pendukung
@@ -344,34 +344,152 @@ def tabel_sumber_realisasi(ctx: Konteks) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _tempat_terbitan(tabel: object) -> str:
+    """'Tabel 3.24' -> 'Tabel 3.24 LKjIP terbitan'; a prose location is prefixed."""
+    teks = str(tabel)
+    if teks.lower().startswith("tabel"):
+        return f"{teks} LKjIP terbitan"
+    return f"LKjIP terbitan, {teks}"
+
+
+def _angka_audit(nilai: object) -> str:
+    """A printed or recomputed audit value: a number the Indonesian way, text as is."""
+    if nilai is None or (isinstance(nilai, float) and pd.isna(nilai)):
+        return fmt.KOSONG
+    try:
+        return fmt.angka(float(nilai), 2, ringkas=True)
+    except (TypeError, ValueError):
+        return str(nilai)
+
+
+def _inkonsistensi(audit: pd.DataFrame) -> pd.DataFrame:
+
+    if audit.empty or "jenis" not in audit.columns:
+        return audit.iloc[0:0]
+    return audit[audit["jenis"] != PENYAJIAN]
+
+
+def uraian_temuan(tempat: pd.DataFrame) -> str:
+    """One audit finding in Indonesian: what was printed, where, what the data implies,
+    and which value is more likely right (``tempat``: the audit rows of one finding)."""
+
+    first = tempat.iloc[0]
+    pola = str(first.get("pola") or "")
+    kalimat = []
+    if pola in ("geser_bawah", "geser_atas"):
+        kolom = str(tempat[tempat["aturan"] != "sum_rows"]["item"].iloc[0]).rsplit(": ", 1)[-1]
+        kalimat.append(
+            isi(
+                "audit_geser",
+                {
+                    "kolom": kolom,
+                    "tempat": _tempat_terbitan(first["tabel"]),
+                    "arah": "di bawah" if pola == "geser_bawah" else "di atas",
+                    "jumlah": fmt.angka(len(tempat), 0),
+                },
+            )
+        )
+        return " ".join(kalimat)
+    if pola == "tukar":
+        return isi(
+            "audit_tukar",
+            {
+                "tempat": _tempat_terbitan(first["tabel"]),
+                "tercetak": " dan ".join(_angka_audit(v) for v in tempat["nilai_publikasi"]),
+                "hitung": " dan ".join(_angka_audit(v) for v in tempat["nilai_hitung"]),
+            },
+        )
+    for row in tempat.itertuples(index=False):
+        butir = str(row.item)
+        if row.aturan == "same_values" and str(row.keterangan):
+            butir = f"{butir}; {row.keterangan}"
+        kalimat.append(
+            isi(
+                "audit_tercetak",
+                {
+                    "tercetak": _angka_audit(row.nilai_publikasi),
+                    "tempat": f"{_tempat_terbitan(row.tabel)} ({butir})",
+                    "aturan": RULE_LABELS.get(row.aturan, row.aturan),
+                    "hitung": _angka_audit(row.nilai_hitung),
+                },
+            )
+        )
+    if pola == "rincian_salah":
+        detail = tempat[tempat["aturan"] == "share_of_total"].iloc[0]
+        baris, rest = str(detail["keterangan"]).split(": ", 1)
+        tercetak, tersirat = (part.split(" ", 1)[1] for part in rest.split(", ", 1))
+        kalimat.append(
+            isi(
+                "audit_rincian",
+                {
+                    "baris": baris,
+                    "tercetak": _angka_audit(tercetak),
+                    "tersirat": _angka_audit(tersirat),
+                },
+            )
+        )
+    hitung = _angka_audit(first["nilai_hitung"])
+    aturan = str(first["aturan"])
+    if aturan in ("capaian_iku", "realisasi_iku"):
+        kalimat.append(isi("audit_alasan_iku", {"hitung": hitung}))
+    elif aturan == "angka_publikasi":
+        kalimat.append(isi("audit_alasan_narasi", {"hitung": hitung}))
+    elif aturan == "same_values":
+        sumber = str(first["keterangan"]).removeprefix("dibandingkan dengan ").strip()
+        kalimat.append(
+            isi("audit_alasan_sama", {"hitung": hitung, "sumber": _tempat_terbitan(sumber)})
+        )
+    elif aturan in ("sum_rows", "sum_columns") and pola != "rincian_salah":
+        kalimat.append(isi("audit_alasan_jumlah", {"hitung": hitung}))
+    elif pola != "rincian_salah":
+        kalimat.append(isi("audit_alasan_hitung", {"hitung": hitung}))
+    jumlah = len(tempat.drop_duplicates(["tabel", "item"]))
+    if jumlah > 1:
+        kalimat.append(isi("audit_ulang", {"jumlah": fmt.angka(jumlah, 0)}))
+    return " ".join(kalimat)
+
+
 def tabel_audit(audit: pd.DataFrame) -> pd.DataFrame:
-    """Audit findings for the appendix (published vs recomputed), rules in words."""
+    """The inconsistencies for the appendix: one row per finding (not per place)."""
+    temuan = _inkonsistensi(audit)
+    rows = []
+    for kode, tempat in temuan.groupby("temuan", sort=True):
+        rows.append(
+            {
+                "No": str(kode),
+                "Tingkat": str(tempat["tingkat"].iloc[0]).capitalize(),
+                "Tempat": "; ".join(dict.fromkeys(_tempat_terbitan(t) for t in tempat["tabel"])),
+                "Uraian": uraian_temuan(tempat),
+            }
+        )
+    return pd.DataFrame(rows, columns=["No", "Tingkat", "Tempat", "Uraian"])
 
-    def show(v, aturan):
-        if v is None or (isinstance(v, float) and pd.isna(v)):
-            return fmt.KOSONG
-        if aturan == "koreksi_header":  # a printed header, not a number
-            return str(v)
-        try:
-            f = float(v)
-        except (TypeError, ValueError):
-            return str(v)
-        return fmt.angka(f, 2, ringkas=True)
 
-    def butir(row):
-        note = row["keterangan"]
-        extra = f" ({note})" if isinstance(note, str) and note.startswith("dibandingkan") else ""
-        return f"{row['item']}{extra}"
+def tabel_penyajian(audit: pd.DataFrame) -> pd.DataFrame:
+    """Presentation remarks ("Catatan penyajian"): headers, typos, layout, cut figures."""
 
-    return pd.DataFrame(
-        {
-            "Tabel sumber": audit["tabel"].astype(str),
-            "Butir": [butir(r) for _, r in audit.iterrows()],
-            "Tercetak": [show(v, a) for v, a in zip(audit["nilai_publikasi"], audit["aturan"])],
-            "Hitung ulang": [show(v, a) for v, a in zip(audit["nilai_hitung"], audit["aturan"])],
-            "Aturan": [RULE_LABELS.get(a, a) for a in audit["aturan"]],
-        }
-    )
+    columns = ["No", "Tempat", "Butir", "Tercetak", "Dibaca sebagai"]
+    if audit.empty or "jenis" not in audit.columns:
+        return pd.DataFrame(columns=columns)
+    catatan = audit[audit["jenis"] == PENYAJIAN]
+    rows = []
+    for row in catatan.itertuples(index=False):
+        if row.aturan == "koreksi_header":  # printed text (a header, a label), not a number
+            tercetak, dibaca = str(row.nilai_publikasi), str(row.nilai_hitung)
+        else:
+            tercetak, dibaca = _angka_audit(row.nilai_publikasi), _angka_audit(row.nilai_hitung)
+        if row.pola == "pemotongan":
+            dibaca = isi("audit_pemotongan", {"hitung": dibaca})
+        rows.append(
+            {
+                "No": str(row.temuan),
+                "Tempat": _tempat_terbitan(row.tabel),
+                "Butir": str(row.item),
+                "Tercetak": tercetak,
+                "Dibaca sebagai": dibaca,
+            }
+        )
+    return pd.DataFrame(rows, columns=columns)
 
 
 def tabel_skala(ctx: Konteks) -> pd.DataFrame:
@@ -514,11 +632,17 @@ def pendukung(ctx: Konteks, kode: str) -> list[dict]:
 
 
 def kalimat_audit(audit: pd.DataFrame) -> str:
-    """Opening sentence of the data-quality appendix."""
+    """Opening sentence of the data-quality appendix (the counts of ``audit.csv``)."""
 
-    tables = audit["tabel"].nunique() if len(audit) else 0
+    n = summary_counts(audit)
     return isi(
-        "audit", {"jumlah_temuan": fmt.angka(len(audit), 0), "jumlah_tabel": fmt.angka(tables, 0)}
+        "audit",
+        {
+            "jumlah_temuan": fmt.angka(n["temuan"], 0),
+            "jumlah_tempat": fmt.angka(n["tempat"], 0),
+            "jumlah_material": fmt.angka(n["material"], 0),
+            "jumlah_penyajian": fmt.angka(n["penyajian"], 0),
+        },
     )
 
 

@@ -1,0 +1,105 @@
+"""Tests of the audit part of lkjip_helpers.laporan.tables: the appendix entries
+(one per finding, in Indonesian) and the "Catatan penyajian" list."""
+
+from __future__ import annotations
+
+from lkjip_helpers.data.audit import Finding, findings_frame, summary_counts
+from lkjip_helpers.laporan import tables as lt
+
+
+def place(item, pub, hit, rule="share_of_total", **kw) -> Finding:
+    kw.setdefault("cell", ("t", item, "p"))
+    return Finding("Tabel 9.9", item, pub, hit, pub - hit, rule, "t", **kw)
+
+
+def audit_frame():
+    shifted = [
+        place(f"r{i}: p", pub, hit, group="geser:t:p", pola="geser_bawah", kolom="p")
+        for i, (pub, hit) in enumerate([(20.0, 10.0), (30.0, 20.0), (0.0, 30.0)])
+    ]
+    total = place("JUMLAH: n", 42.0, 32.0, rule="sum_rows", kolom="n")
+    prose = [
+        Finding(
+            "Bab III a",
+            "target",
+            23.0,
+            24.0,
+            -1.0,
+            "angka_publikasi",
+            "angka",
+            "A1",
+            cell=("angka", 0, "v"),
+            lokasi_teks="Bab III a",
+        ),
+        Finding(
+            "Bab III a",
+            "realisasi",
+            24.0,
+            23.0,
+            1.0,
+            "angka_publikasi",
+            "angka",
+            "A2",
+            cell=("angka", 1, "v"),
+            lokasi_teks="Bab III a",
+        ),
+    ]
+    remarks = [
+        Finding(
+            "Tabel 9.9",
+            "header kolom 5",
+            "REALISASASI",
+            "realisasi_2017",
+            None,
+            "koreksi_header",
+            "t",
+            jenis="penyajian",
+        ),
+        Finding(
+            "Bab I",
+            "capaian",
+            380.0,
+            380.95,
+            -0.95,
+            "angka_publikasi",
+            "angka",
+            jenis="penyajian",
+            pola="pemotongan",
+        ),
+    ]
+    return findings_frame([*shifted, total, *prose, *remarks])
+
+
+def test_appendix_has_one_entry_per_finding():
+    audit = audit_frame()
+    table = lt.tabel_audit(audit)
+    assert table["No"].tolist() == ["T01", "T02", "T03"]
+    geser, jumlah, tukar = table["Uraian"]
+    assert "bergeser satu baris" in geser and "baris di bawahnya" in geser
+    assert "Tercetak 42 di Tabel 9.9 LKjIP terbitan (JUMLAH: n)" in jumlah
+    assert "memberi 32" in jumlah and "lebih mungkin benar" in jumlah
+    assert "tertukar" in tukar and "23 dan 24" in tukar
+    assert table["Tempat"].iloc[0] == "Tabel 9.9 LKjIP terbitan"
+    assert table["Tempat"].iloc[2] == "LKjIP terbitan, Bab III a"
+
+
+def test_presentation_remarks_are_listed_apart():
+    table = lt.tabel_penyajian(audit_frame())
+    assert table["No"].tolist() == ["P01", "P02"]
+    assert table["Tercetak"].tolist() == ["REALISASASI", "380"]
+    assert table["Dibaca sebagai"].iloc[1] == "380,95 (dipotong, bukan dibulatkan)"
+
+
+def test_opening_sentence_counts_are_the_summary_counts():
+    audit = audit_frame()
+    n = summary_counts(audit)
+    assert n == {"temuan": 3, "tempat": 6, "material": 0, "penyajian": 2}
+    kalimat = lt.kalimat_audit(audit)
+    assert "3 ketidaksesuaian" in kalimat and "6 tempat" in kalimat
+    assert "2 catatan penyajian" in kalimat
+
+
+def test_empty_audit():
+    empty = findings_frame([])
+    assert lt.tabel_audit(empty).empty and lt.tabel_penyajian(empty).empty
+    assert "0 ketidaksesuaian" in lt.kalimat_audit(empty)
