@@ -9,8 +9,11 @@ the published figures differ).
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
+from lkjip_helpers.core.exceptions import ParamsError
 from lkjip_helpers.laporan import formatting as fmt
 from lkjip_helpers.laporan.context import Konteks, nilai_satuan
 
@@ -22,13 +25,23 @@ def _tahun_kolom(frame: pd.DataFrame) -> list[int]:
 
 
 def tabel_komposisi(
-    frame: pd.DataFrame, kategori: str, judul_kategori: str, nilai: str = "jumlah"
+    frame: pd.DataFrame,
+    kategori: str,
+    judul_kategori: str,
+    nilai: str = "jumlah",
+    nama_tabel: str | None = None,
 ) -> pd.DataFrame:
-    """Staff composition by category and year, with recomputed totals and shares.
+    """Staff composition by category and year, one truth per figure (docs/satu_angka.md).
 
-    ``frame`` is a tidy table (``kategori, jenis_baris, tahun, jumlah``); printed
-    total rows are dropped and recomputed; the last year gets a share column.
+    ``frame`` is a tidy table (``kategori, jenis_baris, tahun, jumlah[, persen]``).
+    A misprinted detail row is corrected only on unambiguous evidence
+    (:func:`koreksi_rincian`); a printed total is shown as printed, and is the
+    sum of the rows when none is printed. The last year gets a share column.
+    Notes for the reader (each correction, each total that the rows do not add up
+    to) are in ``result.attrs["catatan"]``, naming the published table
+    ``nama_tabel`` comes from.
     """
+    frame, koreksi = koreksi_rincian(frame, kategori, nilai)
     rincian = frame[frame["jenis_baris"] == "rincian"] if "jenis_baris" in frame else frame
     wide = rincian.pivot_table(
         index=kategori, columns="tahun", values=nilai, aggfunc="sum", sort=False
@@ -37,18 +50,153 @@ def tabel_komposisi(
     wide = wide.reindex(order)
     years = [int(c) for c in wide.columns]
     last = years[-1]
+    tercetak = {}
+    if "jenis_baris" in frame:
+        jml = frame[(frame["jenis_baris"] == "jumlah") & frame[nilai].notna()]
+        tercetak = {int(t): float(v) for t, v in zip(jml["tahun"], jml[nilai], strict=True)}
+    total = {y: tercetak.get(y, wide[y].sum()) for y in years}
     out = pd.DataFrame({judul_kategori: list(wide.index)})
     for y in years:
         out[fmt.tahun(y)] = [fmt.angka(v, 0) for v in wide[y]]
-    total_last = wide[last].sum()
+    total_last = total[last]
     out[f"% {fmt.tahun(last)}"] = [
         fmt.persen(v / total_last * 100) if total_last else fmt.KOSONG for v in wide[last]
     ]
     jumlah = {judul_kategori: "Jumlah"}
     for y in years:
-        jumlah[fmt.tahun(y)] = fmt.angka(wide[y].sum(), 0)
+        jumlah[fmt.tahun(y)] = fmt.angka(total[y], 0)
     jumlah[f"% {fmt.tahun(last)}"] = fmt.persen(100 if total_last else None)
-    return pd.concat([out, pd.DataFrame([jumlah])], ignore_index=True)
+    result = pd.concat([out, pd.DataFrame([jumlah])], ignore_index=True)
+    result.attrs["catatan"] = catatan_koreksi(
+        koreksi, selisih_jumlah(frame, nilai), sumber_terbitan(nama_tabel)
+    )
+    return result
+
+
+def sumber_terbitan(nama_tabel: str | None) -> str:
+    """'Tabel 1.1 LKjIP terbitan': where a raw table was printed (from the catalogue)."""
+    from lkjip_helpers.data.catalogue import load_catalogue
+
+    if not nama_tabel:
+        return "LKjIP terbitan"
+    try:
+        entry = load_catalogue().tables.get(nama_tabel)
+    except (ParamsError, OSError):
+        entry = None
+    source = getattr(entry, "source", None)
+    return bukti_terbitan(str(source)) if source else "LKjIP terbitan"
+
+
+def catatan_koreksi(koreksi: list[dict], selisih: list[dict], sumber: str) -> list[str]:
+    """Notes under a table: each corrected row, and each printed total kept as printed."""
+    from lkjip_helpers.laporan.sentences import isi
+
+    notes = [
+        isi(
+            "catatan_koreksi_rincian",
+            {
+                "kategori": k["kategori"],
+                "tahun": fmt.tahun(k["tahun"]),
+                "tercetak": fmt.angka(k["tercetak"], 0),
+                "dipakai": fmt.angka(k["dipakai"], 0),
+                "jumlah": fmt.angka(k["jumlah"], 0),
+                "persen": fmt.persen(k["persen"]),
+                "sumber": sumber,
+            },
+        )
+        for k in koreksi
+    ]
+    notes += [
+        isi(
+            "catatan_selisih_jumlah",
+            {
+                "tahun": fmt.tahun(d["tahun"]),
+                "jumlah": fmt.angka(d["jumlah"], 0),
+                "rincian": fmt.angka(d["rincian"], 0),
+                "sumber": sumber,
+            },
+        )
+        for d in selisih
+    ]
+    return notes
+
+
+def catatan_tabel(tabel: pd.DataFrame, *lain: str) -> str:
+    """The notes of a table (``attrs["catatan"]``) after the given general notes, one text."""
+    return " ".join([*(n for n in lain if n), *tabel.attrs.get("catatan", [])])
+
+
+def koreksi_rincian(
+    frame: pd.DataFrame, kategori: str, nilai: str = "jumlah", persen: str = "persen"
+) -> tuple[pd.DataFrame, list[dict]]:
+    """Correct a misprinted detail row only on unambiguous evidence (docs/satu_angka.md).
+
+    For each year whose detail rows do not add up to the printed total, a row is
+    corrected when exactly one row's printed percentage of the printed total gives a
+    whole number that makes the rows add up to that total (the total and the
+    percentage agree on the value). Anything else is left as published.
+
+    Returns the frame (a copy, corrected rows replaced) and one dict per correction
+    (``kategori, tahun, tercetak, dipakai, jumlah, persen``).
+    """
+    if "jenis_baris" not in frame or persen not in frame or "tahun" not in frame:
+        return frame, []
+    out = frame.copy()
+    koreksi = []
+    for tahun, grup in out.groupby("tahun", sort=True):
+        total = grup.loc[grup["jenis_baris"] == "jumlah", nilai].dropna()
+        rinci = grup[grup["jenis_baris"] == "rincian"]
+        if total.empty or rinci[nilai].isna().any():
+            continue
+        t = float(total.iloc[0])
+        s = float(rinci[nilai].sum())
+        if t == s or t <= 0:
+            continue
+        calon = []
+        for idx, r in rinci.iterrows():
+            p = r[persen]
+            if pd.isna(p):
+                continue
+            k = round(float(p) * t / 100)
+            # the percentage must be exactly the printed rounding of k / total
+            if (
+                k != r[nilai]
+                and round(k / t * 100, 2) == round(float(p), 2)
+                and s - r[nilai] + k == t
+            ):
+                calon.append((idx, k, r))
+        if len(calon) != 1:
+            continue
+        idx, k, r = calon[0]
+        koreksi.append(
+            {
+                "kategori": str(r[kategori]),
+                "tahun": int(tahun),
+                "tercetak": r[nilai],
+                "dipakai": k,
+                "jumlah": t,
+                "persen": float(r[persen]),
+            }
+        )
+        out.loc[idx, nilai] = k
+    return out, koreksi
+
+
+def selisih_jumlah(frame: pd.DataFrame, nilai: str = "jumlah") -> list[dict]:
+    """Years whose printed total differs from the sum of the detail rows (``tahun, jumlah, rincian``)."""
+    if "jenis_baris" not in frame or "tahun" not in frame:
+        return []
+    out = []
+    for tahun, grup in frame.groupby("tahun", sort=True):
+        total = grup.loc[grup["jenis_baris"] == "jumlah", nilai].dropna()
+        rinci = grup.loc[grup["jenis_baris"] == "rincian", nilai]
+        if total.empty or rinci.isna().all():
+            continue
+        if float(total.iloc[0]) != float(rinci.sum()):
+            out.append(
+                {"tahun": int(tahun), "jumlah": float(total.iloc[0]), "rincian": float(rinci.sum())}
+            )
+    return out
 
 
 def total_per_tahun(frame: pd.DataFrame, nilai: str = "jumlah") -> pd.DataFrame:
@@ -335,10 +483,9 @@ def tabel_sumber_realisasi(ctx: Konteks) -> pd.DataFrame:
     for kode, h in ctx.realisasi.items():
         iku = ctx.agency.iku_by_kode(kode)
         if h.aturan == "input":
-            asal = f"Diisi (tabel {h.tabel}); bukti: {h.bukti or 'tidak disebutkan'}"
+            asal = f"Angka yang dilaporkan; bukti: {bukti_terbitan(h.bukti) or 'tidak disebutkan'}"
         else:
-            masukan = "; ".join(f"{k} = {v}" for k, v in h.masukan.items())
-            asal = f"Dihitung dengan aturan {h.aturan} dari tabel {h.tabel} ({masukan})"
+            asal = f"Dihitung menurut rumus dari data {judul_data(h.tabel)} ({uraian_masukan(h.masukan)})"
         rows.append(
             {
                 "Kode": kode,
@@ -393,7 +540,7 @@ def tabel_skala(ctx: Konteks) -> pd.DataFrame:
         if lo and hi:
             rentang = f"{lo} s.d. < {hi}"
         elif lo:
-            rentang = f">= {lo}"
+            rentang = f"≥ {lo}"
         else:
             rentang = f"< {hi}"
         rows.append(
@@ -427,12 +574,55 @@ def kalimat_sumber(ctx: Konteks, kode: str) -> str:
 
     h = ctx.realisasi[kode]
     if h.aturan == "input":
-        return isi("sumber_input", {"tabel": h.tabel, "bukti": h.bukti or "-"})
-    masukan = ", ".join(
-        f"{k} = {fmt.angka(v, ringkas=True) if isinstance(v, (int, float)) else v}"
-        for k, v in h.masukan.items()
+        return isi("sumber_input", {"bukti": bukti_terbitan(h.bukti) or fmt.KOSONG})
+    iku = ctx.agency.iku_by_kode(kode)
+    return isi(
+        "sumber_hitung",
+        {"rumus": iku.rumus, "data": judul_data(h.tabel), "masukan": uraian_masukan(h.masukan)},
     )
-    return isi("sumber_hitung", {"aturan": h.aturan, "tabel": h.tabel, "masukan": masukan})
+
+
+_TABEL_TERBITAN = re.compile(r"\b(Tabel|Gambar)\s+(\d+\.\d+)(?!\s+LKjIP)")
+_KOLOM_TAHUN = re.compile(r"^(?P<stub>[a-z_]+?)_(?P<tahun>\d{4})$")
+
+
+def bukti_terbitan(teks: str | None) -> str:
+    """Evidence text with each published table number named as the published report's.
+
+    A bare "Tabel 3.5" in handed-in text would collide with this report's own
+    numbering; it becomes "Tabel 3.5 LKjIP terbitan".
+    """
+    if not teks:
+        return ""
+    return _TABEL_TERBITAN.sub(lambda m: f"{m.group(1)} {m.group(2)} LKjIP terbitan", str(teks))
+
+
+def judul_data(tabel: str) -> str:
+    """A processed table named in words: its catalogue title, without notes in brackets."""
+    from lkjip_helpers.data.catalogue import load_catalogue
+
+    try:
+        entry = load_catalogue().tables.get(tabel)
+    except (ParamsError, OSError):  # no catalogue (a bare test project): plain words
+        entry = None
+    title = getattr(entry, "title", None) or str(tabel).replace("_", " ")
+    title = re.sub(r"\s*\([^)]*\)\s*$", "", title).strip()
+    return title[:1].lower() + title[1:]
+
+
+def uraian_masukan(masukan) -> str:
+    """The inputs of a computed realisasi in words: 'kasus tahun 2016: 21; ...'."""
+    parts = []
+    for k, v in dict(masukan).items():
+        m = _KOLOM_TAHUN.match(str(k))
+        nama = (
+            f"{m.group('stub').replace('_', ' ')} tahun {m.group('tahun')}"
+            if m
+            else str(k).replace("_", " ")
+        )
+        nilai = fmt.angka(v, 2, ringkas=True) if isinstance(v, (int, float)) else str(v)
+        parts.append(f"{nama}: {nilai}")
+    return "; ".join(parts)
 
 
 def _pivot(ctx: Konteks, item: dict) -> pd.DataFrame:
