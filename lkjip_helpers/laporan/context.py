@@ -327,16 +327,19 @@ def pendukung_iku(kode: str) -> list[dict]:
         if entry.get("kode") == kode:
             items = entry.get("pendukung") or []
             for j, item in enumerate(items):
-                for key in ("tabel", "tampil", "judul", "y"):
+                wajib = ("tabel", "tampil", "judul") + (
+                    () if item.get("tampil") == "daftar" else ("y",)
+                )
+                for key in wajib:
                     if key not in item:
                         raise ParamsError(
                             f"{display_path(config.agency_file())}: iku[{i}].pendukung[{j}].{key}: "
                             "missing"
                         )
-                if item["tampil"] not in ("grafik", "tabel"):
+                if item["tampil"] not in ("grafik", "tabel", "daftar"):
                     raise ParamsError(
                         f"{display_path(config.agency_file())}: iku[{i}].pendukung[{j}].tampil: "
-                        f"{item['tampil']!r} is not one of grafik, tabel"
+                        f"{item['tampil']!r} is not one of grafik, tabel, daftar"
                     )
             return items
     return []

@@ -13,7 +13,7 @@ import re
 
 import pandas as pd
 
-from lkjip_helpers.core.exceptions import ParamsError
+from lkjip_helpers.core.exceptions import MissingDataError, ParamsError
 from lkjip_helpers.laporan import formatting as fmt
 from lkjip_helpers.laporan.context import Konteks, nilai_satuan
 
@@ -84,7 +84,11 @@ def sumber_terbitan(nama_tabel: str | None) -> str:
     except (ParamsError, OSError):
         entry = None
     source = getattr(entry, "source", None)
-    return bukti_terbitan(str(source)) if source else "LKjIP terbitan"
+    if not source:
+        return "LKjIP terbitan"
+    if _TABEL_TERBITAN.search(str(source)):
+        return bukti_terbitan(str(source))
+    return f"LKjIP terbitan, {source}"
 
 
 def catatan_koreksi(koreksi: list[dict], selisih: list[dict], sumber: str) -> list[str]:
@@ -409,7 +413,11 @@ def anggaran_sasaran(ctx: Konteks) -> pd.DataFrame:
 
 
 def tabel_anggaran_sasaran(ctx: Konteks) -> pd.DataFrame:
-    """Tabel 3.33 summary: anggaran, realisasi, serapan and efisiensi per sasaran."""
+    """Tabel 3.33 summary: anggaran, realisasi and serapan per sasaran.
+
+    Efficiency is not "100 - serapan": it is read from capaian next to serapan
+    (``analisis.tabel_efisiensi``).
+    """
     out = anggaran_sasaran(ctx)
     return pd.DataFrame(
         {
@@ -417,7 +425,6 @@ def tabel_anggaran_sasaran(ctx: Konteks) -> pd.DataFrame:
             "Anggaran": [fmt.rupiah(v) for v in out["anggaran"]],
             "Realisasi": [fmt.rupiah(v) for v in out["realisasi"]],
             "Serapan": [fmt.persen(v) for v in out["serapan"]],
-            "Efisiensi": [fmt.persen(v) for v in out["efisiensi"]],
         }
     )
 
@@ -459,20 +466,19 @@ def riwayat_iku(ctx: Konteks, kode: str) -> pd.DataFrame:
 
 
 def tabel_riwayat_iku(ctx: Konteks, kode: str) -> pd.DataFrame:
+    """Target, realisasi and capaian of one IKU for every year with data.
+
+    The Renstra end target is not repeated on every row: the remaining Renstra
+    years are a table of their own (``analisis.tabel_renstra_sisa``).
+    """
     iku = ctx.agency.iku_by_kode(kode)
     df = riwayat_iku(ctx, kode)
-    akhir = ctx.agency.renstra.periode_akhir
-    target_akhir = iku.target_renstra.get(akhir)
     return pd.DataFrame(
         {
             "Tahun": [fmt.tahun(t) for t in df["tahun"]],
             "Target": [nilai_satuan(v, iku.satuan) for v in df["target"]],
             "Realisasi": [nilai_satuan(v, iku.satuan, ringkas=False) for v in df["realisasi"]],
             "Capaian": [fmt.persen(v) for v in df["capaian"]],
-            f"Target Akhir Renstra ({fmt.tahun(akhir)})": [
-                nilai_satuan(target_akhir, iku.satuan) if target_akhir is not None else fmt.KOSONG
-            ]
-            * len(df),
         }
     )
 
@@ -625,14 +631,28 @@ def uraian_masukan(masukan) -> str:
     return "; ".join(parts)
 
 
-def _pivot(ctx: Konteks, item: dict) -> pd.DataFrame:
+def _ys(item: dict) -> list[str]:
+    y = item.get("y")
+    return list(y) if isinstance(y, list) else [y]
+
+
+def _labels_of(item: dict, ys: list[str]) -> list[str]:
+    label = item.get("label")
+    if isinstance(label, list):
+        return [str(v) for v in label]
+    if label and len(ys) == 1:
+        return [str(label)]
+    return [str(y).replace("_", " ").capitalize() for y in ys]
+
+
+def _frames(ctx: Konteks, item: dict, ys: list[str]) -> pd.DataFrame:
     names = item["tabel"] if isinstance(item["tabel"], list) else [item["tabel"]]
     frames = []
     for n in names:
         # an entry may be a table name or {nama, y}: a table whose value column has
         # another name (e.g. a history table's `jumlah` and this year's `realisasi`)
         if isinstance(n, dict):
-            df = ctx.t(n["nama"]).rename(columns={n["y"]: item["y"]})
+            df = ctx.t(n["nama"]).rename(columns={n["y"]: ys[0]})
         else:
             df = ctx.t(n)
         if item.get("filter"):
@@ -640,77 +660,198 @@ def _pivot(ctx: Konteks, item: dict) -> pd.DataFrame:
         if "jenis_baris" in df.columns:
             df = df[df["jenis_baris"] == "rincian"]
         frames.append(df)
-    df = pd.concat(frames, ignore_index=True)
+    return pd.concat(frames, ignore_index=True)
+
+
+def _pivot(ctx: Konteks, item: dict) -> pd.DataFrame:
+    ys = _ys(item)
+    df = _frames(ctx, item, ys)
+    present = [y for y in ys if y in df.columns]
     # a year present only as a target (e.g. the Renstra's later years) has no value
-    df = df[df[item["y"]].notna()]
+    df = df[df[present].notna().any(axis=1)] if len(ys) > 1 else df[df[ys[0]].notna()]
     x = item.get("x", "tahun")
     seri = item.get("seri")
     if seri:
-        wide = df.pivot_table(index=x, columns=seri, values=item["y"], aggfunc="sum", sort=False)
+        wide = df.pivot_table(index=x, columns=seri, values=ys[0], aggfunc="sum", sort=False)
     else:
-        wide = df.groupby(x, sort=True)[[item["y"]]].sum()
-        wide.columns = [item.get("label", item["y"])]
+        wide = df.groupby(x, sort=True)[present].sum(min_count=1)
+        wide.columns = _labels_of(item, present)
     return wide.sort_index()
 
 
+def _sel(v, desimal: int | None = None) -> str:
+    """A cell as text: numbers formatted (trailing zeros dropped unless ``desimal``)."""
+    if v is None or (not isinstance(v, str) and pd.isna(v)):
+        return fmt.KOSONG
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return fmt.angka(v, 3 if desimal is None else desimal, ringkas=desimal is None)
+    return str(v)
+
+
+def _daftar(ctx: Konteks, item: dict) -> pd.DataFrame:
+    """Rows of a table as they are (detail rows), the chosen columns under their headers."""
+    df = ctx.t(item["tabel"])
+    if item.get("filter"):
+        df = df.query(item["filter"], engine="python")
+    if "jenis_baris" in df.columns:
+        df = df[df["jenis_baris"] == "rincian"]
+    kolom = item.get("kolom") or {c: c for c in df.columns}
+    missing = [c for c in kolom if c not in df.columns]
+    if missing:
+        raise MissingDataError(
+            f"pendukung {item['judul']!r}: column(s) {', '.join(missing)} not in table "
+            f"{item['tabel']!r}"
+        )
+    out = pd.DataFrame(
+        {
+            str(h): [
+                fmt.tahun(int(v)) if c == "tahun" and not pd.isna(v) else _sel(v) for v in df[c]
+            ]
+            for c, h in kolom.items()
+        }
+    )
+    jumlah = item.get("jumlah") or []
+    if jumlah:
+        row = {str(h): "" for h in kolom.values()}
+        row[str(next(iter(kolom.values())))] = "Jumlah"
+        for c in jumlah:
+            row[str(kolom[c])] = _sel(df[c].sum(min_count=1))
+        out = pd.concat([out, pd.DataFrame([row])], ignore_index=True)
+    # rows of one year (a filtered history table): the caption names the year
+    if "tahun" in df.columns and "tahun" not in kolom and df["tahun"].nunique() == 1:
+        out.attrs["tahun"] = int(df["tahun"].iloc[0])
+    return out
+
+
+def _tabel_lebar(wide: pd.DataFrame, item: dict) -> pd.DataFrame:
+    df = wide.reset_index()
+    first = df.columns[0]
+    header = "Tahun" if first == "tahun" else str(item.get("judul_x") or first).capitalize()
+    table = pd.DataFrame(
+        {header: [fmt.tahun(v) if first == "tahun" else str(v) for v in df[first]]}
+    )
+    for col in wide.columns:
+        table[str(col)[:1].upper() + str(col)[1:]] = [
+            _sel(v, item.get("desimal")) if not pd.isna(v) else fmt.KOSONG for v in df[col]
+        ]
+    persen = item.get("persen")
+    if persen:
+        ys = _ys(item)
+        real, target = ys[1], ys[0]
+        labels = dict(zip(_ys(item), _labels_of(item, ys), strict=False))
+        r, t = df.get(labels.get(real)), df.get(labels.get(target))
+        if r is not None and t is not None:
+            table["Persentase"] = [
+                fmt.persen(a / b * 100) if not pd.isna(a) and not pd.isna(b) and b else fmt.KOSONG
+                for a, b in zip(r, t, strict=True)
+            ]
+    return table
+
+
+def catatan_sumber(item: dict) -> str:
+    """'Sumber data: Tabel 3.8 LKjIP terbitan.' for the tables an item shows."""
+    names = item["tabel"] if isinstance(item["tabel"], list) else [item["tabel"]]
+    sources = []
+    for n in names:
+        s = sumber_terbitan(n["nama"] if isinstance(n, dict) else n)
+        if s != "LKjIP terbitan" and s not in sources:
+            sources.append(s)
+    return f"Sumber data: {'; '.join(sources)}." if sources else ""
+
+
 def pendukung(ctx: Konteks, kode: str) -> list[dict]:
-    """Supporting tables and charts of an IKU section, as declared in params."""
+    """Supporting tables and charts of an IKU section, as declared in params.
+
+    ``tampil`` is ``tabel`` (values per ``x`` and ``seri``, or several ``y`` side
+    by side, optionally with ``persen``: realisasi / target), ``grafik`` (the same
+    as a chart, with ``dengan_tabel`` also as a table; a series with fewer than
+    three points is drawn as bars) or ``daftar`` (the rows as they are, ``kolom``
+    mapping column -> header, optional ``jumlah`` columns summed).
+    """
     from lkjip_helpers.laporan import charts
     from lkjip_helpers.laporan.context import pendukung_iku
 
     out = []
     for i, item in enumerate(pendukung_iku(kode)):
-        wide = _pivot(ctx, item)
         label = f"{kode.lower()}-pendukung-{i + 1}"
-        if item["tampil"] == "tabel":
-            df = wide.reset_index()
-            first = df.columns[0]
-            table = pd.DataFrame(
-                {
-                    str(first).capitalize(): [
-                        fmt.tahun(v) if first == "tahun" else str(v) for v in df[first]
-                    ]
-                }
-            )
-            for col in wide.columns:
-                table[str(col).capitalize()] = [fmt.angka(v, ringkas=True) for v in df[col]]
+        note = " ".join(n for n in (item.get("catatan"), catatan_sumber(item)) if n) or None
+        if item["tampil"] == "daftar":
+            data = _daftar(ctx, item)
+            tahun = data.attrs.get("tahun")
             out.append(
                 {
                     "jenis": "tabel",
-                    "data": table,
-                    "judul": item["judul"],
+                    "data": data,
+                    "judul": f"{item['judul']} Tahun {fmt.tahun(tahun)}"
+                    if tahun
+                    else item["judul"],
                     "label": f"tbl-{label}",
-                    "catatan": item.get("catatan"),
+                    "catatan": note,
                 }
             )
-        else:
-            df = wide.reset_index()
-            x = df.columns[0]
-            df[x] = df[x].astype(int) if x == "tahun" else df[x]
-            series = [c for c in df.columns if c != x]
-            fig = charts.line_chart(
-                df,
+            continue
+        wide = _pivot(ctx, item)
+        if item["tampil"] == "tabel":
+            out.append(
+                {
+                    "jenis": "tabel",
+                    "data": _tabel_lebar(wide, item),
+                    "judul": item["judul"],
+                    "label": f"tbl-{label}",
+                    "catatan": note,
+                }
+            )
+            continue
+        df = wide.reset_index()
+        x = df.columns[0]
+        df[x] = df[x].astype(int) if x == "tahun" else df[x]
+        series = [c for c in df.columns if c != x]
+        labels = [str(s)[:1].upper() + str(s)[1:] for s in series]
+        if len(df) < 3:
+            # two points make no trend line: compare them as bars from zero
+            fig = charts.bar_chart(
+                df.fillna(0),
                 x,
                 series,
-                labels=[str(s).capitalize() for s in series],
+                labels=labels,
                 ylabel=item.get("satuan"),
                 annotate=True,
                 annotate_decimals=item.get("desimal", 0),
             )
-            first, last = df[x].iloc[0], df[x].iloc[-1]
-            judul = (
-                f"{item['judul']} Tahun {fmt.tahun(first)}–{fmt.tahun(last)}"
-                if x == "tahun"
-                else item["judul"]
+            jenis_grafik = "Diagram batang"
+        else:
+            fig = charts.line_chart(
+                df,
+                x,
+                series,
+                labels=labels,
+                ylabel=item.get("satuan"),
+                annotate=len(series) == 1,
+                annotate_decimals=item.get("desimal", 0),
+                ylim=(0, None),
             )
-            alt = f"Grafik garis {item['judul'].lower()} per {x}, seri: {', '.join(str(s) for s in series)}."
+            jenis_grafik = "Grafik garis"
+        first, last = df[x].iloc[0], df[x].iloc[-1]
+        judul = (
+            f"{item['judul']} Tahun {fmt.tahun(first)}–{fmt.tahun(last)}"
+            if x == "tahun"
+            else item["judul"]
+        )
+        alt = (
+            f"{jenis_grafik} {item['judul'].lower()} per {x}, seri: "
+            f"{', '.join(str(s) for s in series)}."
+        )
+        out.append(
+            {"jenis": "grafik", "figure": fig, "judul": judul, "label": f"fig-{label}", "alt": alt}
+        )
+        if item.get("dengan_tabel"):
             out.append(
                 {
-                    "jenis": "grafik",
-                    "figure": fig,
+                    "jenis": "tabel",
+                    "data": _tabel_lebar(wide, item),
                     "judul": judul,
-                    "label": f"fig-{label}",
-                    "alt": alt,
+                    "label": f"tbl-{label}",
+                    "catatan": note,
                 }
             )
     return out
