@@ -93,3 +93,35 @@ def test_prose_values(ctx):
     v = analisis.nilai_prosa_iku(ctx, "IKU-3")
     assert v["masukan"]["kasus_2016"] == "21"
     assert analisis.nilai_prosa_iku(ctx, "IKU-1")["iku_sisa_penuh"] == "16,15%"
+
+
+def test_standard_is_optional(ctx, monkeypatch):
+    from lkjip_helpers.core import config
+    from lkjip_helpers.data.io import read_yaml
+
+    assert analisis.kalimat_standar(ctx, "IKU-4") == ""  # none declared
+    raw = read_yaml(config.agency_file())
+    raw["iku"][3]["standar"] = {"nilai": 90, "sumber": "rata-rata nasional"}
+    monkeypatch.setattr(analisis, "standar_iku", lambda kode: laporan_standar(raw, kode))
+    text = analisis.kalimat_standar(ctx, "IKU-4")
+    assert "3,74 di bawah standar rata-rata nasional sebesar 90" in text
+
+
+def laporan_standar(raw, kode):
+    for e in raw["iku"]:
+        if e["kode"] == kode and e.get("standar"):
+            return {"nilai": float(e["standar"]["nilai"]), "sumber": e["standar"]["sumber"]}
+    return None
+
+
+def test_standard_with_a_bad_value_is_refused(tmp_path, monkeypatch):
+    from lkjip_helpers.core.exceptions import ParamsError
+
+    (tmp_path / "params").mkdir()
+    (tmp_path / "params" / "agency.yaml").write_text(
+        "iku:\n  - kode: X\n    standar: {nilai: tinggi, sumber: nasional}\n", encoding="utf-8"
+    )
+    monkeypatch.setenv("LKJIP_ROOT", str(tmp_path))
+    with pytest.raises(ParamsError, match=r"iku\[0\]\.standar\.nilai"):
+        laporan.standar_iku("X")
+    assert laporan.standar_iku("Y") is None

@@ -158,3 +158,8 @@ def test_value_with_unit():
     assert laporan.nilai_satuan(94, "persen") == "94%"
     assert laporan.nilai_satuan(473, "orang") == "473 orang"
     assert laporan.terbilang(2) == "2 (dua)"
+
+
+def test_tujuan_realisasi_is_belum_diukur_without_data(ctx):
+    table = lt.tabel_tujuan(ctx)
+    assert set(table["Realisasi 2017"]) == {"belum diukur"}

@@ -17,7 +17,7 @@ import pandas as pd
 from lkjip_helpers.indikator.anggaran import serapan
 from lkjip_helpers.indikator.capaian import hitung_capaian
 from lkjip_helpers.laporan import formatting as fmt
-from lkjip_helpers.laporan.context import Konteks, nilai_satuan
+from lkjip_helpers.laporan.context import Konteks, nilai_satuan, standar_iku
 from lkjip_helpers.laporan.sentences import isi, load_templat
 from lkjip_helpers.laporan.tables import anggaran_sasaran, riwayat_iku
 
@@ -220,6 +220,26 @@ def nilai_prosa_iku(ctx: Konteks, kode: str) -> dict[str, object]:
         else fmt.KOSONG,
         "masukan": masukan,
     }
+
+
+def kalimat_standar(ctx: Konteks, kode: str) -> str:
+    """Realisasi against the national/regional standard of params ('' when none is set)."""
+    st = standar_iku(kode)
+    if st is None:
+        return ""
+    iku = ctx.agency.iku_by_kode(kode)
+    real = float(ctx.capaian.set_index("kode").at[kode, "realisasi"])
+    beda = real - st["nilai"]
+    lebih_baik = beda >= 0 if iku.polaritas != "negatif" else beda <= 0
+    return isi(
+        "standar_di_atas" if lebih_baik else "standar_di_bawah",
+        {
+            "realisasi": nilai_satuan(real, iku.satuan, ringkas=False),
+            "standar": nilai_satuan(st["nilai"], iku.satuan),
+            "sumber": st["sumber"],
+            "selisih": nilai_satuan(abs(beda), iku.satuan, ringkas=False),
+        },
+    )
 
 
 # ------------------------------------------------------------ budget per IKU

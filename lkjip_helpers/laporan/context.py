@@ -354,3 +354,25 @@ def tabel_masukan_iku(iku) -> list[str]:
         tables = item["tabel"] if isinstance(item["tabel"], list) else [item["tabel"]]
         names.extend(t["nama"] if isinstance(t, dict) else t for t in tables)
     return list(dict.fromkeys(n for n in names if n))
+
+
+def standar_iku(kode: str) -> dict | None:
+    """The optional national or regional standard of an IKU (``iku[].standar``).
+
+    ``standar: {nilai: 80, sumber: "rata-rata nasional 2017"}`` in agency.yaml;
+    None when the IKU declares none.
+    """
+    raw = read_yaml(config.agency_file())
+    for i, entry in enumerate(raw.get("iku") or []):
+        if entry.get("kode") != kode or entry.get("standar") is None:
+            continue
+        st = entry["standar"]
+        where = f"{display_path(config.agency_file())}: iku[{i}].standar"
+        if not isinstance(st, dict) or "nilai" not in st or "sumber" not in st:
+            raise ParamsError(f"{where}: expected {{nilai: <number>, sumber: <text>}}")
+        try:
+            nilai = float(st["nilai"])
+        except (TypeError, ValueError):
+            raise ParamsError(f"{where}.nilai: {st['nilai']!r} is not a number") from None
+        return {"nilai": nilai, "sumber": str(st["sumber"])}
+    return None

@@ -262,7 +262,21 @@ def tabel_renstra(ctx: Konteks) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def realisasi_tujuan(ctx: Konteks, kode: str) -> str:
+    """The realisasi of a tujuan indicator, or "belum diukur" when the data has none.
+
+    Read from the optional table ``realisasi_tujuan`` (``kode_tujuan, tahun, realisasi``).
+    """
+    df = ctx.tabel["realisasi_tujuan"] if "realisasi_tujuan" in ctx.tabel else None
+    if df is not None:
+        hit = df[(df["kode_tujuan"] == kode) & (df["tahun"] == ctx.tahun)]
+        if len(hit) and not pd.isna(hit.iloc[0]["realisasi"]):
+            return fmt.angka(hit.iloc[0]["realisasi"], 2, ringkas=True)
+    return "belum diukur"
+
+
 def tabel_tujuan(ctx: Konteks) -> pd.DataFrame:
+    """Tujuan with their indicator, Renstra target and this year's realisasi."""
     a = ctx.agency
     return pd.DataFrame(
         [
@@ -271,6 +285,7 @@ def tabel_tujuan(ctx: Konteks) -> pd.DataFrame:
                 "Tujuan": t.teks,
                 "Indikator Tujuan": t.indikator,
                 "Target": fmt.angka(t.target, ringkas=True) if t.target is not None else fmt.KOSONG,
+                f"Realisasi {fmt.tahun(ctx.tahun)}": realisasi_tujuan(ctx, t.kode),
             }
             for t in a.tujuan
         ]
