@@ -11,6 +11,7 @@ the wording comes from ``params/narrative.yaml``.
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 
@@ -200,15 +201,22 @@ def nilai_prosa_iku(ctx: Konteks, kode: str) -> dict[str, object]:
 
     ``iku_nama, iku_target, iku_realisasi, iku_capaian, iku_kategori``,
     ``iku_sisa_penuh`` (for a percentage: what is missing to 100%) and
-    ``masukan`` (the inputs of a computed realisasi, e.g. ``{masukan[kasus_2016]}``).
+    ``masukan`` (the inputs of a computed realisasi, a year in the key named relative
+    to the report year: ``{masukan[kasus]}``, ``{masukan[kasus_lalu]}``).
     """
     iku = ctx.agency.iku_by_kode(kode)
     b = ctx.capaian.set_index("kode").loc[kode]
     h = ctx.realisasi.get(kode)
-    masukan = {
-        str(k): fmt.angka(v, 2, ringkas=True) if isinstance(v, (int, float)) else str(v)
-        for k, v in (dict(h.masukan) if h is not None else {}).items()
-    }
+    masukan = {}
+    for k, v in (dict(h.masukan) if h is not None else {}).items():
+        # a year in a key is named relative to the report year, so that the prose
+        # of next year reads the same: kasus_2017 -> kasus, kasus_2016 -> kasus_lalu
+        m = re.fullmatch(r"(?P<stub>.+)_(?P<tahun>\d{4})", str(k))
+        if m and int(m.group("tahun")) == ctx.tahun:
+            k = m.group("stub")
+        elif m and int(m.group("tahun")) == ctx.tahun - 1:
+            k = f"{m.group('stub')}_lalu"
+        masukan[str(k)] = fmt.angka(v, 2, ringkas=True) if isinstance(v, (int, float)) else str(v)
     return {
         "iku_nama": iku.nama,
         "iku_target": nilai_satuan(b["target"], iku.satuan),
