@@ -163,3 +163,11 @@ def test_value_with_unit():
 def test_tujuan_realisasi_is_belum_diukur_without_data(ctx):
     table = lt.tabel_tujuan(ctx)
     assert set(table["Realisasi 2017"]) == {"belum diukur"}
+
+
+def test_computed_iku_history_from_its_own_table(ctx):
+    # IKU-3's cases table carries 2015-2017: 2016 is (21 - 21) / 21 = 0%
+    hist = lt.riwayat_iku(ctx, "IKU-3").set_index("tahun")
+    assert list(hist.index) == [2016, 2017]
+    assert hist.at[2016, "realisasi"] == 0 and pd.isna(hist.at[2016, "capaian"])
+    assert lt.tabel_riwayat_iku(ctx, "IKU-3").iloc[0].tolist()[:3] == ["2016", "–", "0,00%"]

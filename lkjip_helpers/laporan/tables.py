@@ -468,6 +468,8 @@ def riwayat_iku(ctx: Konteks, kode: str) -> pd.DataFrame:
             else None
         )
         rows.append({"tahun": year, "target": target, "realisasi": real, "capaian": cap})
+    rows += _riwayat_hitung(ctx, iku, {int(r["tahun"]) for r in rows})
+    rows.sort(key=lambda r: r["tahun"])
     now = ctx.capaian.set_index("kode").loc[kode]
     rows.append(
         {
@@ -478,6 +480,41 @@ def riwayat_iku(ctx: Konteks, kode: str) -> pd.DataFrame:
         }
     )
     return pd.DataFrame(rows)
+
+
+def _riwayat_hitung(ctx: Konteks, iku, sudah: set[int]) -> list[dict]:
+    """Earlier years of a computed IKU from the history its own table carries.
+
+    A rule's table may hold earlier years (cases 2015-2017): the rule then gives
+    the realisasi of each earlier year the earlier years' own data lacks.
+    """
+    from lkjip_helpers.core.exceptions import CalculationError
+    from lkjip_helpers.indikator.capaian import hitung_capaian
+    from lkjip_helpers.indikator.realisasi import hitung_realisasi
+
+    spec = iku.realisasi
+    if spec.cara != "hitung" or spec.tabel not in ctx.tabel:
+        return []
+    df = ctx.tabel[spec.tabel]
+    if "tahun" not in df.columns:
+        return []
+    tahun = sorted({int(t) for t in pd.to_numeric(df["tahun"], errors="coerce").dropna()})
+    rows = []
+    for y in tahun:
+        if y >= ctx.tahun or y in sudah:
+            continue
+        try:
+            real = hitung_realisasi(iku, ctx.tabel, y).nilai
+        except (MissingDataError, CalculationError):
+            continue  # the first year of the history has no year before it
+        target = iku.target_renstra.get(y)
+        cap = (
+            hitung_capaian(real, float(target), polaritas=iku.polaritas, kode=iku.kode).mentah
+            if target
+            else None
+        )
+        rows.append({"tahun": y, "target": target, "realisasi": real, "capaian": cap})
+    return rows
 
 
 def tabel_riwayat_iku(ctx: Konteks, kode: str) -> pd.DataFrame:
