@@ -215,3 +215,13 @@ def test_plan_follows_report_yaml(repo_copy):
         for job in ch.jobs:
             assert job.parameters["year"] == YEAR
             assert all(p.parent.name == str(YEAR) or int(p.parent.name) < YEAR for p in job.inputs)
+
+
+def test_prose_pattern_declares_every_matching_file(repo_copy):
+    # 04_penutup declares "simpulan/*.md": each IKU's conclusion prose is an input
+    jobs = {j.name: j for ch in plan_build(YEAR) for j in ch.jobs}
+    names = {p.name for p in jobs["04_penutup"].extra_files}
+    from lkjip_helpers.indikator.params import load_params
+
+    iku = {f"{i.kode}.md" for i in load_params(YEAR).agency.iku}
+    assert iku <= names

@@ -39,18 +39,61 @@ def test_budget_per_sasaran_recomputed_from_activities(ctx):
     assert round(out.at["S2", "efisiensi"], 2) == 2.91  # the seed prints 7,91
 
 
-def test_composition_totals_are_recomputed_not_copied():
+def test_composition_total_is_the_sum_when_none_is_printed():
     frame = pd.DataFrame(
         {
-            "golongan": ["II/a", "III/a", "JUMLAH"],
-            "jenis_baris": ["rincian", "rincian", "jumlah"],
-            "tahun": [2017, 2017, 2017],
-            "jumlah": [2, 1, 4],  # the printed total is wrong
+            "golongan": ["II/a", "III/a"],
+            "jenis_baris": ["rincian", "rincian"],
+            "tahun": [2017, 2017],
+            "jumlah": [2, 1],
         }
     )
     table = lt.tabel_komposisi(frame, "golongan", "Golongan")
     assert table.iloc[-1].tolist() == ["Jumlah", "3", "100,00%"]
     assert table.iloc[0]["% 2017"] == "66,67%"
+    assert table.attrs["catatan"] == []
+
+
+def _misprint(persen_s1):
+    return pd.DataFrame(
+        {
+            "pendidikan": ["SLTA", "S1", "S2", "JUMLAH"],
+            "jenis_baris": ["rincian", "rincian", "rincian", "jumlah"],
+            "tahun": [2017] * 4,
+            "jumlah": [16, 7, 4, 37],  # S1 printed 7; total 37 and 45,95% say 17
+            "persen": [43.24, persen_s1, 10.81, None],
+        }
+    )
+
+
+def test_misprinted_row_is_corrected_total_kept():
+    table = lt.tabel_komposisi(_misprint(45.95), "pendidikan", "Pendidikan", nama_tabel="x")
+    rows = table.set_index("Pendidikan")
+    assert rows.at["S1", "2017"] == "17" and rows.at["Jumlah", "2017"] == "37"
+    assert rows.at["S1", "% 2017"] == "45,95%"
+    (note,) = table.attrs["catatan"]
+    assert "tercetak 7" in note and "17" in note and "Lampiran" in note
+
+
+def test_ambiguous_row_is_shown_as_published():
+    # the printed percentage does not give a value that makes the rows add up
+    table = lt.tabel_komposisi(_misprint(20.0), "pendidikan", "Pendidikan")
+    rows = table.set_index("Pendidikan")
+    assert rows.at["S1", "2017"] == "7"
+    assert rows.at["Jumlah", "2017"] == "37"  # the published total, never a new derived one
+    (note,) = table.attrs["catatan"]
+    assert "sebagaimana tercetak (37)" in note and "27" in note
+
+
+def test_tabel_1_1_shows_42_pns(ctx):
+    table = lt.tabel_komposisi(
+        ctx.t("pns_pendidikan"), "pendidikan", "Pendidikan", nama_tabel="pns_pendidikan"
+    )
+    rows = table.set_index("Pendidikan")
+    assert rows.at["Jumlah", "2017"] == "42"
+    assert rows.at["SARJANA (S1)", "2017"] == "17"
+    assert rows.at["SARJANA (S1)", "% 2017"] == "40,48%"
+    assert any("Tabel 1.1 LKjIP terbitan" in n for n in table.attrs["catatan"])
 
 
 def test_renstra_progress_sentence(ctx):
@@ -60,9 +103,33 @@ def test_renstra_progress_sentence(ctx):
 
 def test_source_of_each_realisasi(ctx):
     table = lt.tabel_sumber_realisasi(ctx).set_index("Kode")
-    assert "Tabel 3.5" in table.at["IKU-1", "Asal data"]  # entered, with its evidence
-    assert "kasus_disiplin" in table.at["IKU-3", "Asal data"]
-    assert table.at["IKU-4", "Asal data"].startswith("Diisi")
+    # entered, with its evidence; the published table named as the published report's
+    assert "Tabel 3.5 LKjIP terbitan" in table.at["IKU-1", "Asal data"]
+    assert "kasus tahun 2016: 21" in table.at["IKU-3", "Asal data"]
+    assert table.at["IKU-4", "Asal data"].startswith("Angka yang dilaporkan")
+    for text in table["Asal data"]:
+        assert "_" not in text  # no identifiers (table, rule or column names)
+
+
+def test_evidence_names_published_tables():
+    assert lt.bukti_terbitan("lihat Tabel 3.5 dan Tabel 3.27") == (
+        "lihat Tabel 3.5 LKjIP terbitan dan Tabel 3.27 LKjIP terbitan"
+    )
+    assert lt.bukti_terbitan("Tabel 3.5 LKjIP terbitan") == "Tabel 3.5 LKjIP terbitan"
+    assert lt.uraian_masukan({"kasus_2016": 21, "rata_rata": 3.5}) == (
+        "kasus tahun 2016: 21; rata rata: 3,5"
+    )
+
+
+def test_sumber_sentences_are_indonesian(ctx):
+    for kode in ctx.realisasi:
+        text = lt.kalimat_sumber(ctx, kode)
+        assert "_" not in text and "aturan" not in text and "tabel " not in text
+
+
+def test_scale_uses_the_sign(ctx):
+    assert any(r.startswith("≥") for r in lt.tabel_skala(ctx)["Rentang Capaian (%)"])
+    assert not any(">=" in r for r in lt.tabel_skala(ctx)["Rentang Capaian (%)"])
 
 
 def test_prose_placeholders_are_filled_and_escaped(tmp_path):
@@ -94,3 +161,16 @@ def test_fakta_with_unit_and_small_counts_in_words():
     assert fmt.nilai_satuan(94.86, "persen", ringkas=True) == "94,86%"
     assert fmt.nilai_satuan(473, "orang", ringkas=True) == "473 orang"
     assert laporan.terbilang(2) == "2 (dua)"
+
+
+def test_tujuan_realisasi_is_belum_diukur_without_data(ctx):
+    table = lt.tabel_tujuan(ctx)
+    assert set(table["Realisasi 2017"]) == {"belum diukur"}
+
+
+def test_computed_iku_history_from_its_own_table(ctx):
+    # IKU-3's cases table carries 2015-2017: 2016 is (21 - 21) / 21 = 0%
+    hist = lt.riwayat_iku(ctx, "IKU-3").set_index("tahun")
+    assert list(hist.index) == [2016, 2017]
+    assert hist.at[2016, "realisasi"] == 0 and pd.isna(hist.at[2016, "capaian"])
+    assert lt.tabel_riwayat_iku(ctx, "IKU-3").iloc[0].tolist()[:3] == ["2016", "–", "0,00%"]

@@ -87,8 +87,8 @@ def test_budget_sentence_sasaran_i():
     s = kalimat_anggaran('pada sasaran "Meningkatnya Kualitas SDM ASN"', 3375901000, 3147559103)
     assert s == (
         'Anggaran pada sasaran "Meningkatnya Kualitas SDM ASN" sebesar Rp3.375.901.000,00 '
-        "terealisasi sebesar Rp3.147.559.103,00 atau terserap 93,24% sehingga terdapat "
-        "efisiensi anggaran sebesar 6,76%."
+        "terealisasi sebesar Rp3.147.559.103,00 atau terserap 93,24%, dengan sisa anggaran "
+        "Rp228.341.897,00."
     )
 
 

@@ -123,7 +123,11 @@ def plan_build(year: int) -> list[Chapter]:
                 if extra:
                     iku = params.agency.iku_by_kode(extra["kode_iku"])
                     tables += [t for t in tabel_masukan_iku(iku) if t not in tables]
-                prose = [config.prose_dir(year) / p.format(**extra) for p in entry.prose]
+                prose = []
+                for p in entry.prose:
+                    path = config.prose_dir(year) / p.format(**extra)
+                    # a pattern (simpulan/*.md) stands for every file it matches
+                    prose += sorted(path.parent.glob(path.name)) if "*" in path.name else [path]
                 stem = Path(entry.notebook).stem
                 name = f"{stem}_{extra['kode_iku']}" if extra else stem
                 jobs.append(

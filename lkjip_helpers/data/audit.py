@@ -547,7 +547,9 @@ class _Auditor:
                         f = self.findings[i]
                         value = self.iv(f.cell[1], value_col)
                         alt = combine(lambda v, t: v / t * 100, value, details)
-                        if not differs(float(f.nilai_publikasi), alt, self.table.decimals(f.cell[1], result)):
+                        if not differs(
+                            float(f.nilai_publikasi), alt, self.table.decimals(f.cell[1], result)
+                        ):
                             self.findings[i] = replace(f, extra={"sesuai_rincian": True})
 
     def same_values(self, check: dict, others: Mapping[str, RawTable]) -> None:
@@ -596,7 +598,9 @@ class _Auditor:
                         decimals = 0
                     elif _is_number(value) and _is_number(mine_value):
                         their_dec = decimals_of(value) if long else other.decimals(j, other_col)
-                        decimals = decimals_of(mine_value) if long else self.table.decimals(idx, col)
+                        decimals = (
+                            decimals_of(mine_value) if long else self.table.decimals(idx, col)
+                        )
                         if same_printed(float(mine_value), decimals, float(value), their_dec):
                             continue
                         computed = Interval.exact(float(value))
@@ -675,9 +679,10 @@ def _link_symptoms(table: RawTable, findings: list[Finding]) -> list[Finding]:
                     idx = f.cell[1]
                     printed_value = table.frame.at[idx, value_col]
                     implied = float(f.nilai_publikasi) * float(anchor.nilai_publikasi) / 100
-                    if _is_number(printed_value) and abs(
-                        implied - float(printed_value) - missing
-                    ) <= 0.5:
+                    if (
+                        _is_number(printed_value)
+                        and abs(implied - float(printed_value) - missing) <= 0.5
+                    ):
                         out[i] = replace(
                             f,
                             group=key,
@@ -693,7 +698,7 @@ def _link_symptoms(table: RawTable, findings: list[Finding]) -> list[Finding]:
                     out[i] = replace(f, group=key)
             out = [replace(f, group=key) if f is anchor else f for f in out]
         # the printed 100% of the shares is off by exactly the error of the wrong shares
-        for year, value_col in _years(check["value"], table.frame.columns).items():
+        for year in _years(check["value"], table.frame.columns):
             result = _resolve(check["result"], year)
             sums = [f for f in out if f.aturan == "sum_rows" and f.kolom == result and not f.group]
             shares = [

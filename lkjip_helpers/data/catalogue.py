@@ -155,6 +155,7 @@ class TableSpec(Skema):
                 return c
         return None
 
+
 class _CatalogueFile(Skema):
     """The file ``data/raw/catalogue.yaml``: a non-empty mapping ``tables``."""
 

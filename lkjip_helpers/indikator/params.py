@@ -36,6 +36,7 @@ from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, mo
 from lkjip_helpers.core.config import agency_file, display_path, year_params_file
 from lkjip_helpers.core.exceptions import ParamsError
 from lkjip_helpers.core.schema import (
+    Angka,
     Cacah,
     Skema,
     Tahun,
@@ -241,26 +242,55 @@ class TabelPendukung(Skema):
     y: Teks | None = None
 
 
-def _daftar_tabel(value: object) -> object:
-    # `tabel` is a name, {nama, y}, or a list of them.
-    items = value if isinstance(value, list) else [value]
-    return [{"nama": v} if isinstance(v, str) else v for v in items]
-
-
 class Pendukung(Skema):
-    """A supporting table or chart of an IKU section (``iku[].pendukung``)."""
+    """A supporting table or chart of an IKU section (``iku[].pendukung``).
 
-    tabel: Annotated[tuple[TabelPendukung, ...], BeforeValidator(_daftar_tabel)]
-    tampil: Literal["grafik", "tabel"]
+    ``tampil`` is ``tabel`` (values per ``x`` and ``seri``, or several ``y`` side by
+    side, optionally with ``persen``: realisasi / target), ``grafik`` (the same as a
+    chart; ``dengan_tabel`` shows its table too) or ``daftar`` (the rows as they are,
+    ``kolom`` mapping column -> header, ``jumlah`` columns summed). ``tabel`` is a
+    table name, ``{nama, y}``, or a list of them.
+    """
+
+    tabel: Teks | list[Teks | TabelPendukung]
+    tampil: Literal["grafik", "tabel", "daftar"]
     judul: Teks
-    y: Teks
+    y: Teks | list[Teks] | None = None
     x: Teks = "tahun"
+    judul_x: Teks | None = None
     seri: Teks | None = None
-    label: Teks | None = None
+    label: Teks | list[Teks] | None = None
     satuan: Teks | None = None
-    desimal: Cacah = 0
+    desimal: Cacah | None = None
     filter: Teks | None = None
     catatan: Teks | None = None
+    kolom: dict[str, Teks] | None = None
+    jumlah: list[Teks] | None = None
+    persen: bool = False
+    dengan_tabel: bool = False
+
+    @model_validator(mode="after")
+    def _y_wajib(self) -> Pendukung:
+        if self.tampil != "daftar" and self.y is None:
+            raise gagal(f"missing (required when tampil is {self.tampil})", "y")
+        return self
+
+    @property
+    def daftar_tabel(self) -> tuple[TabelPendukung, ...]:
+        """Every table the item reads, as ``{nama, y}``."""
+        items = self.tabel if isinstance(self.tabel, list) else [self.tabel]
+        return tuple(TabelPendukung(nama=t) if isinstance(t, str) else t for t in items)
+
+    def sebagai_dict(self) -> dict:
+        """The item as the YAML wrote it (keys left out stay out)."""
+        return self.model_dump(exclude_none=True, exclude_defaults=False)
+
+
+class Standar(Skema):
+    """A national or regional standard to compare an IKU with (``iku[].standar``)."""
+
+    nilai: Angka
+    sumber: Teks
 
 
 class Iku(Skema):
@@ -277,6 +307,8 @@ class Iku(Skema):
     target_renstra: dict[int, Target | None]
     # supporting tables/charts of the IKU section (laporan/tables.pendukung)
     pendukung: tuple[Pendukung, ...] = ()
+    # optional national or regional standard (PermenPAN-RB 53/2014 comparison)
+    standar: Standar | None = None
 
     def aktif(self, tahun: int) -> bool:
         """True when the indicator has a Renstra target (is defined) in ``tahun``."""

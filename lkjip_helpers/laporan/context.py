@@ -340,5 +340,5 @@ def tabel_masukan_iku(iku) -> list[str]:
     if iku.realisasi.pembanding is not None:
         names.append(iku.realisasi.pembanding.tabel)
     for item in iku.pendukung:
-        names.extend(t.nama for t in item.tabel)
+        names.extend(t.nama for t in item.daftar_tabel)
     return list(dict.fromkeys(n for n in names if n))

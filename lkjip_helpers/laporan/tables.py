@@ -9,12 +9,16 @@ the published figures differ).
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
+from lkjip_helpers.core.exceptions import CalculationError, MissingDataError, ParamsError
 from lkjip_helpers.data.audit import PENYAJIAN, RULE_LABELS, summary_counts
+from lkjip_helpers.data.catalogue import load_catalogue
 from lkjip_helpers.indikator.anggaran import serapan
 from lkjip_helpers.indikator.capaian import hitung_capaian
-from lkjip_helpers.indikator.params import Pendukung
+from lkjip_helpers.indikator.pengukuran import hitung_realisasi
 from lkjip_helpers.indikator.scales import get_scale
 from lkjip_helpers.laporan import charts
 from lkjip_helpers.laporan import formatting as fmt
@@ -23,13 +27,23 @@ from lkjip_helpers.laporan.sentences import isi
 
 
 def tabel_komposisi(
-    frame: pd.DataFrame, kategori: str, judul_kategori: str, nilai: str = "jumlah"
+    frame: pd.DataFrame,
+    kategori: str,
+    judul_kategori: str,
+    nilai: str = "jumlah",
+    nama_tabel: str | None = None,
 ) -> pd.DataFrame:
-    """Staff composition by category and year, with recomputed totals and shares.
+    """Staff composition by category and year, one truth per figure (docs/satu_angka.md).
 
-    ``frame`` is a tidy table (``kategori, jenis_baris, tahun, jumlah``); printed
-    total rows are dropped and recomputed; the last year gets a share column.
+    ``frame`` is a tidy table (``kategori, jenis_baris, tahun, jumlah[, persen]``).
+    A misprinted detail row is corrected only on unambiguous evidence
+    (:func:`koreksi_rincian`); a printed total is shown as printed, and is the
+    sum of the rows when none is printed. The last year gets a share column.
+    Notes for the reader (each correction, each total that the rows do not add up
+    to) are in ``result.attrs["catatan"]``, naming the published table
+    ``nama_tabel`` comes from.
     """
+    frame, koreksi = koreksi_rincian(frame, kategori, nilai)
     rincian = frame[frame["jenis_baris"] == "rincian"] if "jenis_baris" in frame else frame
     wide = rincian.pivot_table(
         index=kategori, columns="tahun", values=nilai, aggfunc="sum", sort=False
@@ -38,18 +52,155 @@ def tabel_komposisi(
     wide = wide.reindex(order)
     years = [int(c) for c in wide.columns]
     last = years[-1]
+    tercetak = {}
+    if "jenis_baris" in frame:
+        jml = frame[(frame["jenis_baris"] == "jumlah") & frame[nilai].notna()]
+        tercetak = {int(t): float(v) for t, v in zip(jml["tahun"], jml[nilai], strict=True)}
+    total = {y: tercetak.get(y, wide[y].sum()) for y in years}
     out = pd.DataFrame({judul_kategori: list(wide.index)})
     for y in years:
         out[fmt.tahun(y)] = [fmt.angka(v, 0) for v in wide[y]]
-    total_last = wide[last].sum()
+    total_last = total[last]
     out[f"% {fmt.tahun(last)}"] = [
         fmt.persen(v / total_last * 100) if total_last else fmt.KOSONG for v in wide[last]
     ]
     jumlah = {judul_kategori: "Jumlah"}
     for y in years:
-        jumlah[fmt.tahun(y)] = fmt.angka(wide[y].sum(), 0)
+        jumlah[fmt.tahun(y)] = fmt.angka(total[y], 0)
     jumlah[f"% {fmt.tahun(last)}"] = fmt.persen(100 if total_last else None)
-    return pd.concat([out, pd.DataFrame([jumlah])], ignore_index=True)
+    result = pd.concat([out, pd.DataFrame([jumlah])], ignore_index=True)
+    result.attrs["catatan"] = catatan_koreksi(
+        koreksi, selisih_jumlah(frame, nilai), sumber_terbitan(nama_tabel)
+    )
+    return result
+
+
+def sumber_terbitan(nama_tabel: str | None) -> str:
+    """'Tabel 1.1 LKjIP terbitan': where a raw table was printed (from the catalogue)."""
+
+    if not nama_tabel:
+        return "LKjIP terbitan"
+    try:
+        entry = load_catalogue().tables.get(nama_tabel)
+    except (ParamsError, OSError):
+        entry = None
+    source = getattr(entry, "source", None)
+    if not source:
+        return "LKjIP terbitan"
+    if _TABEL_TERBITAN.search(str(source)):
+        return bukti_terbitan(str(source))
+    return f"LKjIP terbitan, {source}"
+
+
+def catatan_koreksi(koreksi: list[dict], selisih: list[dict], sumber: str) -> list[str]:
+    """Notes under a table: each corrected row, and each printed total kept as printed."""
+
+    notes = [
+        isi(
+            "catatan_koreksi_rincian",
+            {
+                "kategori": k["kategori"],
+                "tahun": fmt.tahun(k["tahun"]),
+                "tercetak": fmt.angka(k["tercetak"], 0),
+                "dipakai": fmt.angka(k["dipakai"], 0),
+                "jumlah": fmt.angka(k["jumlah"], 0),
+                "persen": fmt.persen(k["persen"]),
+                "sumber": sumber,
+            },
+        )
+        for k in koreksi
+    ]
+    notes += [
+        isi(
+            "catatan_selisih_jumlah",
+            {
+                "tahun": fmt.tahun(d["tahun"]),
+                "jumlah": fmt.angka(d["jumlah"], 0),
+                "rincian": fmt.angka(d["rincian"], 0),
+                "sumber": sumber,
+            },
+        )
+        for d in selisih
+    ]
+    return notes
+
+
+def catatan_tabel(tabel: pd.DataFrame, *lain: str) -> str:
+    """The notes of a table (``attrs["catatan"]``) after the given general notes, one text."""
+    return " ".join([*(n for n in lain if n), *tabel.attrs.get("catatan", [])])
+
+
+def koreksi_rincian(
+    frame: pd.DataFrame, kategori: str, nilai: str = "jumlah", persen: str = "persen"
+) -> tuple[pd.DataFrame, list[dict]]:
+    """Correct a misprinted detail row only on unambiguous evidence (docs/satu_angka.md).
+
+    For each year whose detail rows do not add up to the printed total, a row is
+    corrected when exactly one row's printed percentage of the printed total gives a
+    whole number that makes the rows add up to that total (the total and the
+    percentage agree on the value). Anything else is left as published.
+
+    Returns the frame (a copy, corrected rows replaced) and one dict per correction
+    (``kategori, tahun, tercetak, dipakai, jumlah, persen``).
+    """
+    if "jenis_baris" not in frame or persen not in frame or "tahun" not in frame:
+        return frame, []
+    out = frame.copy()
+    koreksi = []
+    for tahun, grup in out.groupby("tahun", sort=True):
+        total = grup.loc[grup["jenis_baris"] == "jumlah", nilai].dropna()
+        rinci = grup[grup["jenis_baris"] == "rincian"]
+        if total.empty or rinci[nilai].isna().any():
+            continue
+        t = float(total.iloc[0])
+        s = float(rinci[nilai].sum())
+        if t == s or t <= 0:
+            continue
+        calon = []
+        for idx, r in rinci.iterrows():
+            p = r[persen]
+            if pd.isna(p):
+                continue
+            k = round(float(p) * t / 100)
+            # the percentage must be exactly the printed rounding of k / total
+            if (
+                k != r[nilai]
+                and round(k / t * 100, 2) == round(float(p), 2)
+                and s - r[nilai] + k == t
+            ):
+                calon.append((idx, k, r))
+        if len(calon) != 1:
+            continue
+        idx, k, r = calon[0]
+        koreksi.append(
+            {
+                "kategori": str(r[kategori]),
+                "tahun": int(tahun),
+                "tercetak": r[nilai],
+                "dipakai": k,
+                "jumlah": t,
+                "persen": float(r[persen]),
+            }
+        )
+        out.loc[idx, nilai] = k
+    return out, koreksi
+
+
+def selisih_jumlah(frame: pd.DataFrame, nilai: str = "jumlah") -> list[dict]:
+    """Years whose printed total differs from the sum of the detail rows (``tahun, jumlah, rincian``)."""
+    if "jenis_baris" not in frame or "tahun" not in frame:
+        return []
+    out = []
+    for tahun, grup in frame.groupby("tahun", sort=True):
+        total = grup.loc[grup["jenis_baris"] == "jumlah", nilai].dropna()
+        rinci = grup.loc[grup["jenis_baris"] == "rincian", nilai]
+        if total.empty or rinci.isna().all():
+            continue
+        if float(total.iloc[0]) != float(rinci.sum()):
+            out.append(
+                {"tahun": int(tahun), "jumlah": float(total.iloc[0]), "rincian": float(rinci.sum())}
+            )
+    return out
 
 
 def tabel_capaian(ctx: Konteks) -> pd.DataFrame:
@@ -105,7 +256,21 @@ def tabel_renstra(ctx: Konteks) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def realisasi_tujuan(ctx: Konteks, kode: str) -> str:
+    """The realisasi of a tujuan indicator, or "belum diukur" when the data has none.
+
+    Read from the optional table ``realisasi_tujuan`` (``kode_tujuan, tahun, realisasi``).
+    """
+    df = ctx.tabel["realisasi_tujuan"] if "realisasi_tujuan" in ctx.tabel else None
+    if df is not None:
+        hit = df[(df["kode_tujuan"] == kode) & (df["tahun"] == ctx.tahun)]
+        if len(hit) and not pd.isna(hit.iloc[0]["realisasi"]):
+            return fmt.angka(hit.iloc[0]["realisasi"], 2, ringkas=True)
+    return "belum diukur"
+
+
 def tabel_tujuan(ctx: Konteks) -> pd.DataFrame:
+    """Tujuan with their indicator, Renstra target and this year's realisasi."""
     a = ctx.agency
     return pd.DataFrame(
         [
@@ -114,6 +279,7 @@ def tabel_tujuan(ctx: Konteks) -> pd.DataFrame:
                 "Tujuan": t.teks,
                 "Indikator Tujuan": t.indikator,
                 "Target": fmt.angka(t.target, ringkas=True) if t.target is not None else fmt.KOSONG,
+                f"Realisasi {fmt.tahun(ctx.tahun)}": realisasi_tujuan(ctx, t.kode),
             }
             for t in a.tujuan
         ]
@@ -254,7 +420,11 @@ def anggaran_sasaran(ctx: Konteks) -> pd.DataFrame:
 
 
 def tabel_anggaran_sasaran(ctx: Konteks) -> pd.DataFrame:
-    """Tabel 3.33 summary: anggaran, realisasi, serapan and efisiensi per sasaran."""
+    """Tabel 3.33 summary: anggaran, realisasi and serapan per sasaran.
+
+    Efficiency is not "100 - serapan": it is read from capaian next to serapan
+    (``analisis.tabel_efisiensi``).
+    """
     out = anggaran_sasaran(ctx)
     return pd.DataFrame(
         {
@@ -262,7 +432,6 @@ def tabel_anggaran_sasaran(ctx: Konteks) -> pd.DataFrame:
             "Anggaran": [fmt.rupiah(v) for v in out["anggaran"]],
             "Realisasi": [fmt.rupiah(v) for v in out["realisasi"]],
             "Serapan": [fmt.persen(v) for v in out["serapan"]],
-            "Efisiensi": [fmt.persen(v) for v in out["efisiensi"]],
         }
     )
 
@@ -290,6 +459,8 @@ def riwayat_iku(ctx: Konteks, kode: str) -> pd.DataFrame:
             else None
         )
         rows.append({"tahun": year, "target": target, "realisasi": real, "capaian": cap})
+    rows += _riwayat_hitung(ctx, iku, {int(r["tahun"]) for r in rows})
+    rows.sort(key=lambda r: r["tahun"])
     now = ctx.capaian.set_index("kode").loc[kode]
     rows.append(
         {
@@ -302,23 +473,52 @@ def riwayat_iku(ctx: Konteks, kode: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _riwayat_hitung(ctx: Konteks, iku, sudah: set[int]) -> list[dict]:
+    """Earlier years of a computed IKU from the history its own table carries.
+
+    A rule's table may hold earlier years (cases 2015-2017): the rule then gives
+    the realisasi of each earlier year the earlier years' own data lacks.
+    """
+
+    spec = iku.realisasi
+    if spec.cara != "hitung" or spec.tabel not in ctx.tabel:
+        return []
+    df = ctx.tabel[spec.tabel]
+    if "tahun" not in df.columns:
+        return []
+    tahun = sorted({int(t) for t in pd.to_numeric(df["tahun"], errors="coerce").dropna()})
+    rows = []
+    for y in tahun:
+        if y >= ctx.tahun or y in sudah:
+            continue
+        try:
+            real = hitung_realisasi(iku, ctx.tabel, y).nilai
+        except (MissingDataError, CalculationError):
+            continue  # the first year of the history has no year before it
+        target = iku.target_renstra.get(y)
+        cap = (
+            hitung_capaian(real, float(target), polaritas=iku.polaritas, kode=iku.kode).mentah
+            if target
+            else None
+        )
+        rows.append({"tahun": y, "target": target, "realisasi": real, "capaian": cap})
+    return rows
+
+
 def tabel_riwayat_iku(ctx: Konteks, kode: str) -> pd.DataFrame:
+    """Target, realisasi and capaian of one IKU for every year with data.
+
+    The Renstra end target is not repeated on every row: the remaining Renstra
+    years are a table of their own (``analisis.tabel_renstra_sisa``).
+    """
     iku = ctx.agency.iku_by_kode(kode)
     df = riwayat_iku(ctx, kode)
-    akhir = ctx.agency.renstra.periode_akhir
-    target_akhir = iku.target_renstra.get(akhir)
     return pd.DataFrame(
         {
             "Tahun": [fmt.tahun(t) for t in df["tahun"]],
             "Target": [fmt.nilai_satuan(v, iku.satuan, ringkas=True) for v in df["target"]],
             "Realisasi": [fmt.nilai_satuan(v, iku.satuan) for v in df["realisasi"]],
             "Capaian": [fmt.persen(v) for v in df["capaian"]],
-            f"Target Akhir Renstra ({fmt.tahun(akhir)})": [
-                fmt.nilai_satuan(target_akhir, iku.satuan, ringkas=True)
-                if target_akhir is not None
-                else fmt.KOSONG
-            ]
-            * len(df),
         }
     )
 
@@ -329,10 +529,9 @@ def tabel_sumber_realisasi(ctx: Konteks) -> pd.DataFrame:
     for kode, h in ctx.realisasi.items():
         iku = ctx.agency.iku_by_kode(kode)
         if h.aturan == "input":
-            asal = f"Diisi (tabel {h.tabel}); bukti: {h.bukti or 'tidak disebutkan'}"
+            asal = f"Angka yang dilaporkan; bukti: {bukti_terbitan(h.bukti) or 'tidak disebutkan'}"
         else:
-            masukan = "; ".join(f"{k} = {v}" for k, v in h.masukan.items())
-            asal = f"Dihitung dengan aturan {h.aturan} dari tabel {h.tabel} ({masukan})"
+            asal = f"Dihitung menurut rumus dari data {judul_data(h.tabel)} ({uraian_masukan(h.masukan)})"
         rows.append(
             {
                 "Kode": kode,
@@ -503,7 +702,7 @@ def tabel_skala(ctx: Konteks) -> pd.DataFrame:
         if lo and hi:
             rentang = f"{lo} s.d. < {hi}"
         elif lo:
-            rentang = f">= {lo}"
+            rentang = f"≥ {lo}"
         else:
             rentang = f"< {hi}"
         rows.append(
@@ -536,96 +735,275 @@ def kalimat_sumber(ctx: Konteks, kode: str) -> str:
 
     h = ctx.realisasi[kode]
     if h.aturan == "input":
-        return isi("sumber_input", {"tabel": h.tabel, "bukti": h.bukti or "-"})
-    masukan = ", ".join(
-        f"{k} = {fmt.angka(v, ringkas=True) if isinstance(v, (int, float)) else v}"
-        for k, v in h.masukan.items()
+        return isi("sumber_input", {"bukti": bukti_terbitan(h.bukti) or fmt.KOSONG})
+    iku = ctx.agency.iku_by_kode(kode)
+    return isi(
+        "sumber_hitung",
+        {"rumus": iku.rumus, "data": judul_data(h.tabel), "masukan": uraian_masukan(h.masukan)},
     )
-    return isi("sumber_hitung", {"aturan": h.aturan, "tabel": h.tabel, "masukan": masukan})
 
 
-def _pivot(ctx: Konteks, item: Pendukung) -> pd.DataFrame:
+_TABEL_TERBITAN = re.compile(r"\b(Tabel|Gambar)\s+(\d+\.\d+)(?!\s+LKjIP)")
+_KOLOM_TAHUN = re.compile(r"^(?P<stub>[a-z_]+?)_(?P<tahun>\d{4})$")
+
+
+def bukti_terbitan(teks: str | None) -> str:
+    """Evidence text with each published table number named as the published report's.
+
+    A bare "Tabel 3.5" in handed-in text would collide with this report's own
+    numbering; it becomes "Tabel 3.5 LKjIP terbitan".
+    """
+    if not teks:
+        return ""
+    return _TABEL_TERBITAN.sub(lambda m: f"{m.group(1)} {m.group(2)} LKjIP terbitan", str(teks))
+
+
+def judul_data(tabel: str) -> str:
+    """A processed table named in words: its catalogue title, without notes in brackets."""
+
+    try:
+        entry = load_catalogue().tables.get(tabel)
+    except (ParamsError, OSError):  # no catalogue (a bare test project): plain words
+        entry = None
+    title = getattr(entry, "title", None) or str(tabel).replace("_", " ")
+    title = re.sub(r"\s*\([^)]*\)\s*$", "", title).strip()
+    return title[:1].lower() + title[1:]
+
+
+def uraian_masukan(masukan) -> str:
+    """The inputs of a computed realisasi in words: 'kasus tahun 2016: 21; ...'."""
+    parts = []
+    for k, v in dict(masukan).items():
+        m = _KOLOM_TAHUN.match(str(k))
+        nama = (
+            f"{m.group('stub').replace('_', ' ')} tahun {m.group('tahun')}"
+            if m
+            else str(k).replace("_", " ")
+        )
+        nilai = fmt.angka(v, 2, ringkas=True) if isinstance(v, (int, float)) else str(v)
+        parts.append(f"{nama}: {nilai}")
+    return "; ".join(parts)
+
+
+def _ys(item: dict) -> list[str]:
+    y = item.get("y")
+    return list(y) if isinstance(y, list) else [y]
+
+
+def _labels_of(item: dict, ys: list[str]) -> list[str]:
+    label = item.get("label")
+    if isinstance(label, list):
+        return [str(v) for v in label]
+    if label and len(ys) == 1:
+        return [str(label)]
+    return [str(y).replace("_", " ").capitalize() for y in ys]
+
+
+def _frames(ctx: Konteks, item: dict, ys: list[str]) -> pd.DataFrame:
+    names = item["tabel"] if isinstance(item["tabel"], list) else [item["tabel"]]
     frames = []
-    for t in item.tabel:
-        # a table whose value column has another name (e.g. a history table's
-        # `jumlah` and this year's `realisasi`) names it in `y`
-        df = ctx.t(t.nama)
-        if t.y is not None:
-            df = df.rename(columns={t.y: item.y})
-        if item.filter:
-            df = df.query(item.filter, engine="python")
+    for n in names:
+        # an entry may be a table name or {nama, y}: a table whose value column has
+        # another name (e.g. a history table's `jumlah` and this year's `realisasi`)
+        if isinstance(n, dict):
+            df = ctx.t(n["nama"]).rename(columns={n["y"]: ys[0]})
+        else:
+            df = ctx.t(n)
+        if item.get("filter"):
+            df = df.query(item["filter"], engine="python")
         if "jenis_baris" in df.columns:
             df = df[df["jenis_baris"] == "rincian"]
         frames.append(df)
-    df = pd.concat(frames, ignore_index=True)
+    return pd.concat(frames, ignore_index=True)
+
+
+def _pivot(ctx: Konteks, item: dict) -> pd.DataFrame:
+    ys = _ys(item)
+    df = _frames(ctx, item, ys)
+    present = [y for y in ys if y in df.columns]
     # a year present only as a target (e.g. the Renstra's later years) has no value
-    df = df[df[item.y].notna()]
-    x = item.x
-    seri = item.seri
+    df = df[df[present].notna().any(axis=1)] if len(ys) > 1 else df[df[ys[0]].notna()]
+    x = item.get("x", "tahun")
+    seri = item.get("seri")
     if seri:
-        wide = df.pivot_table(index=x, columns=seri, values=item.y, aggfunc="sum", sort=False)
+        wide = df.pivot_table(index=x, columns=seri, values=ys[0], aggfunc="sum", sort=False)
     else:
-        wide = df.groupby(x, sort=True)[[item.y]].sum()
-        wide.columns = [item.label or item.y]
+        wide = df.groupby(x, sort=True)[present].sum(min_count=1)
+        wide.columns = _labels_of(item, present)
     return wide.sort_index()
 
 
-def pendukung(ctx: Konteks, kode: str) -> list[dict]:
-    """Supporting tables and charts of an IKU section, as declared in params."""
+def _sel(v, desimal: int | None = None) -> str:
+    """A cell as text: numbers formatted (trailing zeros dropped unless ``desimal``)."""
+    if v is None or (not isinstance(v, str) and pd.isna(v)):
+        return fmt.KOSONG
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return fmt.angka(v, 3 if desimal is None else desimal, ringkas=desimal is None)
+    return str(v)
 
+
+def _daftar(ctx: Konteks, item: dict) -> pd.DataFrame:
+    """Rows of a table as they are (detail rows), the chosen columns under their headers."""
+    df = ctx.t(item["tabel"])
+    if item.get("filter"):
+        df = df.query(item["filter"], engine="python")
+    if "jenis_baris" in df.columns:
+        df = df[df["jenis_baris"] == "rincian"]
+    kolom = item.get("kolom") or {c: c for c in df.columns}
+    missing = [c for c in kolom if c not in df.columns]
+    if missing:
+        raise MissingDataError(
+            f"pendukung {item['judul']!r}: column(s) {', '.join(missing)} not in table "
+            f"{item['tabel']!r}"
+        )
+    out = pd.DataFrame(
+        {
+            str(h): [
+                fmt.tahun(int(v)) if c == "tahun" and not pd.isna(v) else _sel(v) for v in df[c]
+            ]
+            for c, h in kolom.items()
+        }
+    )
+    jumlah = item.get("jumlah") or []
+    if jumlah:
+        row = {str(h): "" for h in kolom.values()}
+        row[str(next(iter(kolom.values())))] = "Jumlah"
+        for c in jumlah:
+            row[str(kolom[c])] = _sel(df[c].sum(min_count=1))
+        out = pd.concat([out, pd.DataFrame([row])], ignore_index=True)
+    # rows of one year (a filtered history table): the caption names the year
+    if "tahun" in df.columns and "tahun" not in kolom and df["tahun"].nunique() == 1:
+        out.attrs["tahun"] = int(df["tahun"].iloc[0])
+    return out
+
+
+def _tabel_lebar(wide: pd.DataFrame, item: dict) -> pd.DataFrame:
+    df = wide.reset_index()
+    first = df.columns[0]
+    header = "Tahun" if first == "tahun" else str(item.get("judul_x") or first).capitalize()
+    table = pd.DataFrame(
+        {header: [fmt.tahun(v) if first == "tahun" else str(v) for v in df[first]]}
+    )
+    for col in wide.columns:
+        table[str(col)[:1].upper() + str(col)[1:]] = [
+            _sel(v, item.get("desimal")) if not pd.isna(v) else fmt.KOSONG for v in df[col]
+        ]
+    persen = item.get("persen")
+    if persen:
+        ys = _ys(item)
+        real, target = ys[1], ys[0]
+        labels = dict(zip(_ys(item), _labels_of(item, ys), strict=False))
+        r, t = df.get(labels.get(real)), df.get(labels.get(target))
+        if r is not None and t is not None:
+            table["Persentase"] = [
+                fmt.persen(a / b * 100) if not pd.isna(a) and not pd.isna(b) and b else fmt.KOSONG
+                for a, b in zip(r, t, strict=True)
+            ]
+    return table
+
+
+def catatan_sumber(item: dict) -> str:
+    """'Sumber data: Tabel 3.8 LKjIP terbitan.' for the tables an item shows."""
+    names = item["tabel"] if isinstance(item["tabel"], list) else [item["tabel"]]
+    sources = []
+    for n in names:
+        s = sumber_terbitan(n["nama"] if isinstance(n, dict) else n)
+        if s != "LKjIP terbitan" and s not in sources:
+            sources.append(s)
+    return f"Sumber data: {'; '.join(sources)}." if sources else ""
+
+
+def pendukung(ctx: Konteks, kode: str) -> list[dict]:
+    """Supporting tables and charts of an IKU section, as declared in params.
+
+    ``tampil`` is ``tabel`` (values per ``x`` and ``seri``, or several ``y`` side
+    by side, optionally with ``persen``: realisasi / target), ``grafik`` (the same
+    as a chart, with ``dengan_tabel`` also as a table; a series with fewer than
+    three points is drawn as bars) or ``daftar`` (the rows as they are, ``kolom``
+    mapping column -> header, optional ``jumlah`` columns summed).
+    """
     out = []
-    for i, item in enumerate(ctx.agency.iku_by_kode(kode).pendukung):
-        wide = _pivot(ctx, item)
+    items = [p.sebagai_dict() for p in ctx.agency.iku_by_kode(kode).pendukung]
+    for i, item in enumerate(items):
         label = f"{kode.lower()}-pendukung-{i + 1}"
-        if item.tampil == "tabel":
-            df = wide.reset_index()
-            first = df.columns[0]
-            table = pd.DataFrame(
-                {
-                    str(first).capitalize(): [
-                        fmt.tahun(v) if first == "tahun" else str(v) for v in df[first]
-                    ]
-                }
-            )
-            for col in wide.columns:
-                table[str(col).capitalize()] = [fmt.angka(v, ringkas=True) for v in df[col]]
+        note = " ".join(n for n in (item.get("catatan"), catatan_sumber(item)) if n) or None
+        if item["tampil"] == "daftar":
+            data = _daftar(ctx, item)
+            tahun = data.attrs.get("tahun")
             out.append(
                 {
                     "jenis": "tabel",
-                    "data": table,
-                    "judul": item.judul,
+                    "data": data,
+                    "judul": f"{item['judul']} Tahun {fmt.tahun(tahun)}"
+                    if tahun
+                    else item["judul"],
                     "label": f"tbl-{label}",
-                    "catatan": item.catatan,
+                    "catatan": note,
                 }
             )
+            continue
+        wide = _pivot(ctx, item)
+        if item["tampil"] == "tabel":
+            out.append(
+                {
+                    "jenis": "tabel",
+                    "data": _tabel_lebar(wide, item),
+                    "judul": item["judul"],
+                    "label": f"tbl-{label}",
+                    "catatan": note,
+                }
+            )
+            continue
+        df = wide.reset_index()
+        x = df.columns[0]
+        df[x] = df[x].astype(int) if x == "tahun" else df[x]
+        series = [c for c in df.columns if c != x]
+        labels = [str(s)[:1].upper() + str(s)[1:] for s in series]
+        if len(df) < 3:
+            # two points make no trend line: compare them as bars from zero
+            fig = charts.bar_chart(
+                df.fillna(0),
+                x,
+                series,
+                labels=labels,
+                ylabel=item.get("satuan"),
+                annotate=True,
+                annotate_decimals=item.desimal,
+            )
+            jenis_grafik = "Diagram batang"
         else:
-            df = wide.reset_index()
-            x = df.columns[0]
-            df[x] = df[x].astype(int) if x == "tahun" else df[x]
-            series = [c for c in df.columns if c != x]
             fig = charts.line_chart(
                 df,
                 x,
                 series,
-                labels=[str(s).capitalize() for s in series],
-                ylabel=item.satuan,
-                annotate=True,
-                annotate_decimals=item.desimal,
+                labels=labels,
+                ylabel=item.get("satuan"),
+                annotate=len(series) == 1,
+                annotate_decimals=item.get("desimal", 0),
+                ylim=(0, None),
             )
-            first, last = df[x].iloc[0], df[x].iloc[-1]
-            judul = (
-                f"{item.judul} Tahun {fmt.tahun(first)}–{fmt.tahun(last)}"
-                if x == "tahun"
-                else item.judul
-            )
-            alt = f"Grafik garis {item.judul.lower()} per {x}, seri: {', '.join(str(s) for s in series)}."
+            jenis_grafik = "Grafik garis"
+        first, last = df[x].iloc[0], df[x].iloc[-1]
+        judul = (
+            f"{item['judul']} Tahun {fmt.tahun(first)}–{fmt.tahun(last)}"
+            if x == "tahun"
+            else item["judul"]
+        )
+        alt = (
+            f"{jenis_grafik} {item['judul'].lower()} per {x}, seri: "
+            f"{', '.join(str(s) for s in series)}."
+        )
+        out.append(
+            {"jenis": "grafik", "figure": fig, "judul": judul, "label": f"fig-{label}", "alt": alt}
+        )
+        if item.get("dengan_tabel"):
             out.append(
                 {
-                    "jenis": "grafik",
-                    "figure": fig,
+                    "jenis": "tabel",
+                    "data": _tabel_lebar(wide, item),
                     "judul": judul,
-                    "label": f"fig-{label}",
-                    "alt": alt,
+                    "label": f"tbl-{label}",
+                    "catatan": note,
                 }
             )
     return out

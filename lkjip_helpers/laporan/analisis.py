@@ -1,0 +1,443 @@
+"""The analyses a reviewer checks (PermenPAN-RB 53/2014), per IKU and per sasaran.
+
+Pure functions of the report context: the summary tables of the Ikhtisar
+Eksekutif, the conclusions of Bab IV (figure, category, trend), the comparison
+with every earlier year, the progress still needed towards the Renstra end
+target, and efficiency as budget absorption next to capaian. Every figure is
+computed here from data and formatted by :mod:`lkjip_helpers.laporan.formatting`;
+the wording comes from ``params/narrative.yaml``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pandas as pd
+
+from lkjip_helpers.indikator.anggaran import serapan
+from lkjip_helpers.indikator.capaian import hitung_capaian
+from lkjip_helpers.laporan import formatting as fmt
+from lkjip_helpers.laporan.context import Konteks
+from lkjip_helpers.laporan.sentences import isi, load_templat
+from lkjip_helpers.laporan.tables import anggaran_sasaran, riwayat_iku
+
+
+def _kosong(v) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+def _satuan_perubahan(satuan: str) -> str:
+    t = load_templat()
+    s = (satuan or "").strip().lower()
+    if s in t.satuan_perubahan:
+        return t.satuan_perubahan[s]
+    return t.satuan_perubahan.get("lainnya", "{satuan}").replace("{satuan}", satuan or "")
+
+
+def perubahan_teks(nilai: float, nilai_lalu: float, satuan: str) -> str:
+    """'naik 3,38 poin persentase' / 'turun 2 poin' / 'tetap' (wording from params)."""
+    t = load_templat()
+    return fmt.perubahan(
+        float(nilai) - float(nilai_lalu),
+        _satuan_perubahan(satuan),
+        t.desimal,
+        kata_naik=t.arah["naik"],
+        kata_turun=t.arah["turun"],
+        kata_tetap=t.arah["tetap"],
+        ringkas=fmt.satuan_hitungan(satuan),
+    )
+
+
+# ------------------------------------------------------------------ per IKU
+
+
+def perbandingan_tahun(ctx: Konteks, kode: str) -> str:
+    """This year's realisasi against *every* earlier year with data, in one clause.
+
+    Returns '' when the data has no earlier year.
+    """
+    iku = ctx.agency.iku_by_kode(kode)
+    r = riwayat_iku(ctx, kode)
+    now = r.iloc[-1]
+    bagian = []
+    for row in r.iloc[:-1].itertuples(index=False):
+        bagian.append(
+            isi(
+                "banding_tahun",
+                {
+                    "tahun_lalu": fmt.tahun(int(row.tahun)),
+                    "nilai_lalu": fmt.nilai_satuan(row.realisasi, iku.satuan),
+                    "perubahan": perubahan_teks(now["realisasi"], row.realisasi, iku.satuan),
+                },
+            )
+        )
+    return "; ".join(bagian)
+
+
+def kalimat_simpulan_iku(ctx: Konteks, kode: str) -> str:
+    """Bab IV conclusion of one IKU: figure, target, capaian, category and trend."""
+    iku = ctx.agency.iku_by_kode(kode)
+    b = ctx.capaian.set_index("kode").loc[kode]
+    tren = perbandingan_tahun(ctx, kode)
+    nilai = {
+        "nama": iku.nama,
+        "realisasi": fmt.nilai_satuan(b["realisasi"], iku.satuan),
+        "target": fmt.nilai_satuan(b["target"], iku.satuan, ringkas=True),
+        "capaian": fmt.persen(b["capaian"]),
+        "kategori": str(b["kategori"]),
+        "tahun": fmt.tahun(ctx.tahun),
+        "perbandingan": tren,
+    }
+    return isi("simpulan_iku_tren" if tren else "simpulan_iku", nilai)
+
+
+def kalimat_simpulan_sasaran(ctx: Konteks, kode_sasaran: str) -> str:
+    """Bab IV conclusion of one sasaran: average capaian, category and budget absorption."""
+    s = ctx.agency.sasaran_by_kode(kode_sasaran)
+    b = ctx.sasaran[ctx.sasaran["sasaran"] == kode_sasaran].iloc[0]
+    batas = ctx.agency.pengukuran.batas_capaian
+    ang = anggaran_sasaran(ctx).set_index("sasaran")
+    nilai = {
+        "sasaran": s.teks,
+        "jumlah_iku": fmt.angka(int(b["jumlah_iku"]), 0),
+        "capaian": fmt.persen(b["capaian"]),
+        "capaian_dibatasi": fmt.persen(b["capaian_dibatasi"]),
+        "kategori": str(b["kategori"]),
+        "batas": fmt.persen(batas, ringkas=True) if batas else "",
+    }
+    teks = isi("simpulan_sasaran_dibatasi" if batas else "simpulan_sasaran", nilai)
+    if kode_sasaran in ang.index:
+        a = ang.loc[kode_sasaran]
+        teks += " " + isi(
+            "simpulan_sasaran_anggaran",
+            {
+                "anggaran": fmt.rupiah(a["anggaran"]),
+                "realisasi": fmt.rupiah(a["realisasi"]),
+                "serapan": fmt.persen(a["serapan"]),
+            },
+        )
+    return teks
+
+
+def renstra_progres(ctx: Konteks, kode: str) -> pd.DataFrame:
+    """Renstra targets of the remaining years and the progress still needed per year.
+
+    Columns ``tahun, target`` for each Renstra year after the report year, plus
+    ``kebutuhan``: the change of realisasi needed per remaining year to reach the
+    end target from this year's realisasi (signed: positive = must rise). Empty
+    when the report year is the last Renstra year or no end target is set.
+    """
+    iku = ctx.agency.iku_by_kode(kode)
+    akhir = ctx.agency.renstra.periode_akhir
+    target_akhir = iku.target_renstra.get(akhir)
+    if target_akhir is None or ctx.tahun >= akhir:
+        return pd.DataFrame(columns=["tahun", "target", "kebutuhan"])
+    real = float(ctx.capaian.set_index("kode").at[kode, "realisasi"])
+    sisa = akhir - ctx.tahun
+    per_tahun = (float(target_akhir) - real) / sisa
+    rows = [
+        {"tahun": y, "target": iku.target_renstra.get(y), "kebutuhan": per_tahun}
+        for y in range(ctx.tahun + 1, akhir + 1)
+    ]
+    return pd.DataFrame(rows)
+
+
+def kalimat_renstra_sisa(ctx: Konteks, kode: str) -> str:
+    """Progress towards the Renstra end target and what each remaining year needs."""
+    iku = ctx.agency.iku_by_kode(kode)
+    akhir = ctx.agency.renstra.periode_akhir
+    target_akhir = iku.target_renstra.get(akhir)
+    if target_akhir is None:
+        return ""
+    real = float(ctx.capaian.set_index("kode").at[kode, "realisasi"])
+    progres = hitung_capaian(real, target_akhir, polaritas=iku.polaritas, kode=kode).mentah
+    nilai = {
+        "nama": iku.nama,
+        "tahun": fmt.tahun(ctx.tahun),
+        "realisasi": fmt.nilai_satuan(real, iku.satuan),
+        "tahun_akhir": fmt.tahun(akhir),
+        "target_akhir": fmt.nilai_satuan(target_akhir, iku.satuan, ringkas=True),
+        "progres": fmt.persen(progres),
+    }
+    if ctx.tahun >= akhir:
+        return isi("renstra_akhir", nilai)
+    p = renstra_progres(ctx, kode)
+    kebutuhan = float(p["kebutuhan"].iloc[0])
+    sudah = (kebutuhan <= 0) if iku.polaritas != "negatif" else (kebutuhan >= 0)
+    nilai["sisa_tahun"] = fmt.angka(akhir - ctx.tahun, 0)
+    nilai["kebutuhan"] = fmt.nilai_satuan(abs(kebutuhan), iku.satuan)
+    return isi("renstra_sudah" if sudah else "renstra_sisa", nilai)
+
+
+def tabel_renstra_sisa(ctx: Konteks, kode: str) -> pd.DataFrame:
+    """Remaining Renstra years: each target and where this year's realisasi stands."""
+    iku = ctx.agency.iku_by_kode(kode)
+    real = float(ctx.capaian.set_index("kode").at[kode, "realisasi"])
+    p = renstra_progres(ctx, kode)
+
+    def posisi(target) -> str:
+        if _kosong(target):
+            return fmt.KOSONG
+        beda = real - float(target)
+        tercapai = beda >= 0 if iku.polaritas != "negatif" else beda <= 0
+        if tercapai:
+            return "telah tercapai"
+        return f"kurang {fmt.nilai_satuan(abs(beda), iku.satuan)}"
+
+    return pd.DataFrame(
+        {
+            "Tahun": [fmt.tahun(int(y)) for y in p["tahun"]],
+            "Target Renstra": [
+                fmt.nilai_satuan(v, iku.satuan, ringkas=True) if not _kosong(v) else fmt.KOSONG
+                for v in p["target"]
+            ],
+            f"Dibandingkan Realisasi {fmt.tahun(ctx.tahun)}": [posisi(v) for v in p["target"]],
+        }
+    )
+
+
+def nilai_prosa_iku(ctx: Konteks, kode: str) -> dict[str, object]:
+    """Formatted figures an analyst's prose on one IKU may quote (placeholders).
+
+    ``iku_nama, iku_target, iku_realisasi, iku_capaian, iku_kategori``,
+    ``iku_sisa_penuh`` (for a percentage: what is missing to 100%) and
+    ``masukan`` (the inputs of a computed realisasi, a year in the key named relative
+    to the report year: ``{masukan[kasus]}``, ``{masukan[kasus_lalu]}``).
+    """
+    iku = ctx.agency.iku_by_kode(kode)
+    b = ctx.capaian.set_index("kode").loc[kode]
+    h = ctx.realisasi.get(kode)
+    masukan = {}
+    for k, v in (dict(h.masukan) if h is not None else {}).items():
+        # a year in a key is named relative to the report year, so that the prose
+        # of next year reads the same: kasus_2017 -> kasus, kasus_2016 -> kasus_lalu
+        m = re.fullmatch(r"(?P<stub>.+)_(?P<tahun>\d{4})", str(k))
+        if m and int(m.group("tahun")) == ctx.tahun:
+            k = m.group("stub")
+        elif m and int(m.group("tahun")) == ctx.tahun - 1:
+            k = f"{m.group('stub')}_lalu"
+        masukan[str(k)] = fmt.angka(v, 2, ringkas=True) if isinstance(v, (int, float)) else str(v)
+    return {
+        "iku_nama": iku.nama,
+        "iku_target": fmt.nilai_satuan(b["target"], iku.satuan, ringkas=True),
+        "iku_realisasi": fmt.nilai_satuan(b["realisasi"], iku.satuan),
+        "iku_capaian": fmt.persen(b["capaian"]),
+        "iku_kategori": str(b["kategori"]),
+        "iku_sisa_penuh": fmt.persen(100 - float(b["realisasi"]))
+        if iku.satuan == "persen"
+        else fmt.KOSONG,
+        "masukan": masukan,
+    }
+
+
+def kalimat_standar(ctx: Konteks, kode: str) -> str:
+    """Realisasi against the national/regional standard of params ('' when none is set)."""
+    st = standar_iku(ctx, kode)
+    if st is None:
+        return ""
+    iku = ctx.agency.iku_by_kode(kode)
+    real = float(ctx.capaian.set_index("kode").at[kode, "realisasi"])
+    beda = real - st["nilai"]
+    lebih_baik = beda >= 0 if iku.polaritas != "negatif" else beda <= 0
+    return isi(
+        "standar_di_atas" if lebih_baik else "standar_di_bawah",
+        {
+            "realisasi": fmt.nilai_satuan(real, iku.satuan),
+            "standar": fmt.nilai_satuan(st["nilai"], iku.satuan, ringkas=True),
+            "sumber": st["sumber"],
+            "selisih": fmt.nilai_satuan(abs(beda), iku.satuan),
+        },
+    )
+
+
+# ------------------------------------------------------------ budget per IKU
+
+
+def anggaran_iku(ctx: Konteks) -> pd.DataFrame:
+    """Budget and realisation of the kegiatan supporting each IKU (``program_sasaran``).
+
+    Anggaran and realisasi come from ``realisasi_belanja`` (the kegiatan's own
+    row), matched on the kegiatan code; an IKU without kegiatan has no row.
+    Columns ``kode_iku, anggaran, realisasi, serapan, jumlah_kegiatan``.
+    """
+    ps = ctx.t("program_sasaran")
+    keg = ps[(ps["tingkat"] == "kegiatan") & ps["kode"].notna()]
+    bel = ctx.t("realisasi_belanja")
+    bel = bel[bel["tingkat"] == "kegiatan"][["kode", "anggaran", "realisasi"]]
+    m = keg[["kode_iku", "kode"]].merge(bel, on="kode", how="left")
+    out = (
+        m.groupby("kode_iku", sort=False)
+        .agg(
+            anggaran=("anggaran", "sum"),
+            realisasi=("realisasi", "sum"),
+            jumlah_kegiatan=("kode", "nunique"),
+        )
+        .reset_index()
+    )
+    out["serapan"] = [
+        serapan(r, a) if a else None for r, a in zip(out["realisasi"], out["anggaran"], strict=True)
+    ]
+    return out
+
+
+def tabel_efisiensi(ctx: Konteks) -> pd.DataFrame:
+    """Efficiency (PermenPAN-RB 53/2014): capaian next to budget absorption,
+    per sasaran and per IKU."""
+    per_iku = anggaran_iku(ctx).set_index("kode_iku")
+    per_sas = anggaran_sasaran(ctx).set_index("sasaran")
+    rows = []
+    for s in ctx.agency.sasaran:
+        b = ctx.sasaran[ctx.sasaran["sasaran"] == s.kode]
+        a = per_sas.loc[s.kode] if s.kode in per_sas.index else None
+        cap = fmt.KOSONG
+        if len(b):
+            cap = fmt.persen(b.iloc[0]["capaian"])
+            if ctx.agency.pengukuran.batas_capaian:
+                cap = f"{cap} ({fmt.persen(b.iloc[0]['capaian_dibatasi'])})"
+        rows.append(
+            {
+                "Sasaran / Indikator": f"Sasaran: {s.teks}",
+                "Capaian": cap,
+                "Anggaran": fmt.rupiah(a["anggaran"]) if a is not None else fmt.KOSONG,
+                "Realisasi": fmt.rupiah(a["realisasi"]) if a is not None else fmt.KOSONG,
+                "Serapan": fmt.persen(a["serapan"]) if a is not None else fmt.KOSONG,
+            }
+        )
+        for r in ctx.capaian[ctx.capaian["sasaran"] == s.kode].itertuples(index=False):
+            a = per_iku.loc[r.kode] if r.kode in per_iku.index else None
+            rows.append(
+                {
+                    "Sasaran / Indikator": r.indikator,
+                    "Capaian": fmt.persen(r.capaian),
+                    "Anggaran": fmt.rupiah(a["anggaran"]) if a is not None else fmt.KOSONG,
+                    "Realisasi": fmt.rupiah(a["realisasi"]) if a is not None else fmt.KOSONG,
+                    "Serapan": fmt.persen(a["serapan"]) if a is not None else fmt.KOSONG,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def kalimat_efisiensi_iku(ctx: Konteks, kode: str) -> str:
+    """Capaian next to the absorption of the kegiatan behind this IKU ('' without any)."""
+    per_iku = anggaran_iku(ctx).set_index("kode_iku")
+    b = ctx.capaian.set_index("kode").loc[kode]
+    if kode not in per_iku.index:
+        return isi("efisiensi_tanpa_kegiatan", {"capaian": fmt.persen(b["capaian"])})
+    a = per_iku.loc[kode]
+    return isi(
+        "efisiensi_iku",
+        {
+            "capaian": fmt.persen(b["capaian"]),
+            "jumlah_kegiatan": fmt.angka(int(a["jumlah_kegiatan"]), 0),
+            "anggaran": fmt.rupiah(a["anggaran"]),
+            "realisasi": fmt.rupiah(a["realisasi"]),
+            "serapan": fmt.persen(a["serapan"]),
+        },
+    )
+
+
+def tabel_program_iku(ctx: Konteks, kode: str) -> pd.DataFrame:
+    """Programmes and kegiatan supporting one IKU, with budget, realisation, absorption."""
+    ps = ctx.t("program_sasaran")
+    keg = ps[(ps["tingkat"] == "kegiatan") & (ps["kode_iku"] == kode)]
+    bel = ctx.t("realisasi_belanja")
+    bel = bel[bel["tingkat"] == "kegiatan"].set_index("kode")
+    rows = []
+    for r in keg.itertuples(index=False):
+        real = bel.at[r.kode, "realisasi"] if r.kode in bel.index else None
+        ang = bel.at[r.kode, "anggaran"] if r.kode in bel.index else r.anggaran
+        rows.append(
+            {
+                "Program": str(r.program),
+                "Kegiatan": str(r.kegiatan),
+                "Anggaran": fmt.rupiah(ang),
+                "Realisasi": fmt.rupiah(real),
+                "Serapan": fmt.persen(serapan(real, ang))
+                if real is not None and ang
+                else fmt.KOSONG,
+            }
+        )
+    return pd.DataFrame(rows, columns=["Program", "Kegiatan", "Anggaran", "Realisasi", "Serapan"])
+
+
+# ------------------------------------------------------------------ summaries
+
+
+def tabel_ikhtisar(ctx: Konteks) -> pd.DataFrame:
+    """The Ikhtisar's summary: every IKU with target, realisasi, capaian, category."""
+    rows = []
+    for s in ctx.agency.sasaran:
+        for i, r in enumerate(
+            ctx.capaian[ctx.capaian["sasaran"] == s.kode].itertuples(index=False)
+        ):
+            rows.append(
+                {
+                    "Sasaran Strategis": s.teks if i == 0 else "",
+                    "Indikator Kinerja Utama": r.indikator,
+                    "Target": fmt.nilai_satuan(r.target, r.satuan, ringkas=True),
+                    "Realisasi": fmt.nilai_satuan(r.realisasi, r.satuan),
+                    "Capaian": fmt.persen(r.capaian),
+                    "Kategori": str(r.kategori),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def tabel_ikhtisar_anggaran(ctx: Konteks) -> pd.DataFrame:
+    """The Ikhtisar's budget summary: each kind of spending and the total, recomputed."""
+    from lkjip_helpers.laporan.tables import nama_judul
+
+    df = ctx.t("anggaran_belanja")
+    rinci = df[df["jenis_baris"] == "rincian"]
+    rows = [
+        {
+            "Uraian": nama_judul(r.uraian),
+            "Anggaran": fmt.rupiah(r.pagu_perubahan),
+            "Realisasi": fmt.rupiah(r.realisasi),
+            "Serapan": fmt.persen(serapan(r.realisasi, r.pagu_perubahan)),
+        }
+        for r in rinci.itertuples(index=False)
+    ]
+    ta, tr = rinci["pagu_perubahan"].sum(), rinci["realisasi"].sum()
+    rows.append(
+        {
+            "Uraian": "Jumlah",
+            "Anggaran": fmt.rupiah(ta),
+            "Realisasi": fmt.rupiah(tr),
+            "Serapan": fmt.persen(serapan(tr, ta)),
+        }
+    )
+    return pd.DataFrame(rows)
+
+
+def tabel_simpulan(ctx: Konteks) -> pd.DataFrame:
+    """Bab IV: each IKU's capaian, category and change against the previous year."""
+    rows = []
+    for r in ctx.capaian.itertuples(index=False):
+        iku = ctx.agency.iku_by_kode(r.kode)
+        hist = riwayat_iku(ctx, r.kode)
+        if len(hist) > 1:
+            lalu = hist.iloc[-2]
+            tren = (
+                f"{perubahan_teks(r.realisasi, lalu['realisasi'], iku.satuan)} "
+                f"dari {fmt.tahun(int(lalu['tahun']))}"
+            )
+        else:
+            tren = fmt.KOSONG
+        rows.append(
+            {
+                "Indikator Kinerja Utama": r.indikator,
+                "Realisasi": fmt.nilai_satuan(r.realisasi, r.satuan),
+                "Capaian": fmt.persen(r.capaian),
+                "Kategori": str(r.kategori),
+                "Perubahan Realisasi": tren,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def standar_iku(ctx: Konteks, kode: str) -> dict | None:
+    """The optional national or regional standard of an IKU (``iku[].standar``), or None."""
+    st = ctx.agency.iku_by_kode(kode).standar
+    return None if st is None else {"nilai": st.nilai, "sumber": st.sumber}

@@ -1,0 +1,127 @@
+"""Analyses per IKU and sasaran (laporan/analisis.py) on the shipped 2017 data."""
+
+from __future__ import annotations
+
+import pytest
+
+from lkjip_helpers.laporan import analisis
+from lkjip_helpers.laporan import context as laporan
+
+
+@pytest.fixture(scope="module")
+def ctx(tmp_path_factory):
+    from lkjip_helpers.build.data_step import build_data
+    from lkjip_helpers.build.workspace import copy_repo
+
+    root = copy_repo(tmp_path_factory.mktemp("analisis"))
+    mp = pytest.MonkeyPatch()
+    mp.setenv("LKJIP_ROOT", str(root))
+    laporan.konteks.cache_clear()
+    build_data(2017)
+    yield laporan.konteks(2017)
+    laporan.konteks.cache_clear()
+    mp.undo()
+
+
+def test_bab_iv_concludes_every_iku(ctx):
+    # acceptance: the published capaian of each IKU with its category
+    expected = {"IKU-1": "110,33%", "IKU-2": "103,54%", "IKU-3": "380,95%", "IKU-4": "113,50%"}
+    for kode, capaian in expected.items():
+        text = analisis.kalimat_simpulan_iku(ctx, kode)
+        assert capaian in text and "Sangat Baik" in text
+    # the trend against every earlier year with data
+    assert "naik 0,85 poin persentase dibandingkan tahun 2016 (83,00%)" in (
+        analisis.kalimat_simpulan_iku(ctx, "IKU-1")
+    )
+
+
+def test_simpulan_table_has_one_row_per_iku(ctx):
+    table = analisis.tabel_simpulan(ctx)
+    assert len(table) == len(ctx.capaian)
+    assert table["Capaian"].tolist() == ["110,33%", "103,54%", "380,95%", "113,50%"]
+
+
+def test_sasaran_conclusion_with_budget(ctx):
+    text = analisis.kalimat_simpulan_sasaran(ctx, "S1")
+    assert "198,27%" in text and "100,00%" in text and "93,24%" in text
+
+
+def test_ikhtisar_tables(ctx):
+    iku = analisis.tabel_ikhtisar(ctx)
+    assert len(iku) == len(ctx.capaian)
+    ang = analisis.tabel_ikhtisar_anggaran(ctx).set_index("Uraian")
+    assert ang.at["Belanja Langsung (BL)", "Serapan"] == "86,04%"
+    assert ang.at["Jumlah", "Realisasi"] == "Rp9.363.079.369,00"
+
+
+def test_budget_per_iku_from_its_kegiatan(ctx):
+    a = analisis.anggaran_iku(ctx).set_index("kode_iku")
+    assert a.at["IKU-1", "anggaran"] == pytest.approx(3226821000)
+    assert a.at["IKU-3", "jumlah_kegiatan"] == 2
+    assert "IKU-2" not in a.index  # no kegiatan of its own
+    assert "tanpa kegiatan" in analisis.kalimat_efisiensi_iku(ctx, "IKU-2")
+    assert "92,95%" in analisis.kalimat_efisiensi_iku(ctx, "IKU-1")
+    eff = analisis.tabel_efisiensi(ctx)
+    assert eff["Serapan"].tolist()[0] == "93,24%"  # sasaran I, not 100 - serapan
+
+
+def test_renstra_remaining_years(ctx):
+    p = analisis.renstra_progres(ctx, "IKU-1")
+    assert p["tahun"].tolist() == [2018, 2019, 2020, 2021]
+    text = analisis.kalimat_renstra_sisa(ctx, "IKU-1")
+    assert "telah mencapai target akhir Renstra tahun 2021 sebesar 80%" in text
+    table = analisis.tabel_renstra_sisa(ctx, "IKU-4")
+    assert table.iloc[-1].tolist()[:2] == ["2021", "80"]
+
+
+def test_renstra_still_needed_per_year(ctx, monkeypatch):
+    iku = ctx.agency.iku_by_kode("IKU-1")
+    monkeypatch.setitem(iku.target_renstra, 2021, 95.85)
+    text = analisis.kalimat_renstra_sisa(ctx, "IKU-1")
+    # (95,85 - 83,85) / 4 remaining years = 3,00 per year
+    assert "rata-rata 3,00% per tahun selama 4 tahun tersisa" in text
+    assert analisis.tabel_renstra_sisa(ctx, "IKU-1").iloc[-1, 2] == "kurang 12,00%"
+
+
+def test_programmes_of_an_iku(ctx):
+    t = analisis.tabel_program_iku(ctx, "IKU-4")
+    assert len(t) == 1 and t.iloc[0]["Serapan"] == "97,09%"
+    assert analisis.tabel_program_iku(ctx, "IKU-2").empty
+
+
+def test_prose_values(ctx):
+    v = analisis.nilai_prosa_iku(ctx, "IKU-3")
+    assert v["masukan"]["kasus_lalu"] == "21" and v["masukan"]["kasus"] == "17"
+    assert analisis.nilai_prosa_iku(ctx, "IKU-1")["iku_sisa_penuh"] == "16,15%"
+
+
+def test_standard_is_optional(ctx, monkeypatch):
+    from lkjip_helpers.core import config
+    from lkjip_helpers.data.io import read_yaml
+
+    assert analisis.kalimat_standar(ctx, "IKU-4") == ""  # none declared
+    raw = read_yaml(config.agency_file())
+    raw["iku"][3]["standar"] = {"nilai": 90, "sumber": "rata-rata nasional"}
+    monkeypatch.setattr(analisis, "standar_iku", lambda ctx, kode: laporan_standar(raw, kode))
+    text = analisis.kalimat_standar(ctx, "IKU-4")
+    assert "3,74 di bawah standar rata-rata nasional sebesar 90" in text
+
+
+def laporan_standar(raw, kode):
+    for e in raw["iku"]:
+        if e["kode"] == kode and e.get("standar"):
+            return {"nilai": float(e["standar"]["nilai"]), "sumber": e["standar"]["sumber"]}
+    return None
+
+
+def test_standard_with_a_bad_value_is_refused(tmp_path, monkeypatch):
+    from lkjip_helpers.core.exceptions import ParamsError
+
+    (tmp_path / "params").mkdir()
+    (tmp_path / "params" / "agency.yaml").write_text(
+        "iku:\n  - kode: X\n    standar: {nilai: tinggi, sumber: nasional}\n", encoding="utf-8"
+    )
+    from lkjip_helpers.indikator.params import load_agency
+
+    with pytest.raises(ParamsError, match=r"iku\[0\]\.standar\.nilai"):
+        load_agency(tmp_path / "params" / "agency.yaml")
