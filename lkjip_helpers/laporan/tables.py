@@ -968,7 +968,7 @@ def pendukung(ctx: Konteks, kode: str) -> list[dict]:
                 labels=labels,
                 ylabel=item.get("satuan"),
                 annotate=True,
-                annotate_decimals=item.desimal,
+                annotate_decimals=item.get("desimal", 0),
             )
             jenis_grafik = "Diagram batang"
         else:
