@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from lkjip_helpers.core import config
+from lkjip_helpers.core import config, reads
 from lkjip_helpers.core.exceptions import MissingDataError, ParamsError
 from lkjip_helpers.data.io import display_path, read_yaml
 from lkjip_helpers.laporan import formatting as fmt
@@ -257,6 +257,8 @@ def tahun_sebelumnya(year: int) -> list[int]:
     """Earlier years with any data: processed, or raw only (a partial year)."""
     years = set()
     for base in (config.processed_dir(), config.raw_dir()):
+        # For the build cache: which earlier years exist is an input; later ones are not.
+        reads.record_years(base, before=year)
         years.update(int(p.name) for p in base.glob("[0-9][0-9][0-9][0-9]") if p.is_dir())
     return sorted(y for y in years if y < year)
 
@@ -340,14 +342,3 @@ def pendukung_iku(kode: str) -> list[dict]:
                     )
             return items
     return []
-
-
-def tabel_masukan_iku(iku) -> list[str]:
-    """Processed tables an IKU section reads (realisasi rule, comparison, supporting)."""
-    names = [iku.realisasi.tabel]
-    if iku.realisasi.pembanding is not None:
-        names.append(iku.realisasi.pembanding.tabel)
-    for item in pendukung_iku(iku.kode):
-        tables = item["tabel"] if isinstance(item["tabel"], list) else [item["tabel"]]
-        names.extend(t["nama"] if isinstance(t, dict) else t for t in tables)
-    return list(dict.fromkeys(n for n in names if n))
