@@ -113,3 +113,12 @@ def test_os_open_for_writing_is_not_a_read(root):
 def test_unknown_kind_is_an_error(root):
     with pytest.raises(ValueError, match="unknown kind"):
         reads.fingerprint("glob", root)
+
+
+def test_folder_opened_to_remove_it_is_not_a_read(root):
+    import shutil
+
+    (root / "data" / "old" / "sub").mkdir(parents=True)
+    with reads.recording() as got:
+        shutil.rmtree(root / "data" / "old")
+    assert got == []

@@ -144,6 +144,10 @@ def _hook(event: str, args: tuple) -> None:
     if isinstance(path, bytes):
         path = os.fsdecode(path)
     p = Path(path)
+    if mode is None and not p.is_absolute():
+        return  # os.open relative to a folder descriptor (e.g. shutil.rmtree): not ours
+    if rec.relative(p) is None or p.is_dir():
+        return  # outside the project's inputs, or a folder opened to walk or remove it
     rec.add("file", p, lambda: file_fingerprint(p))
 
 
