@@ -91,9 +91,11 @@ def test_kernel_sink_round_trip(root, tmp_path, monkeypatch):
     entries = reads.stop()
     lines = [json.loads(x) for x in sink.read_text(encoding="utf-8").splitlines()]
     assert lines[0][0] == reads.STARTED and len(lines) == 2
-    assert reads.read_sink(sink) == entries == [
-        ("file", "params/agency.yaml", reads.file_fingerprint(root / "params" / "agency.yaml"))
-    ]
+    assert (
+        reads.read_sink(sink)
+        == entries
+        == [("file", "params/agency.yaml", reads.file_fingerprint(root / "params" / "agency.yaml"))]
+    )
     empty = tmp_path / "empty.jsonl"
     monkeypatch.setenv(reads.ENV_VAR, str(empty))
     reads.start_from_env()
