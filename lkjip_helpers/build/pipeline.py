@@ -187,12 +187,12 @@ def run_jobs(
     try:
         with ThreadPoolExecutor(max_workers=workers) as executor:
             futures = {}
-            for job, key in todo:
+            for job, code in todo:
                 target = out_dir / f"{job.name}.ipynb"
                 future = executor.submit(execute_notebook, job.source, target, job.parameters, pool)
-                futures[future] = (job, key, target)
+                futures[future] = (job, code, target)
             for future in as_completed(futures):
-                job, key, target = futures[future]
+                job, code, target = futures[future]
                 try:
                     timing = future.result()
                 except BuildError as exc:
@@ -208,7 +208,7 @@ def run_jobs(
                     progress.step(job.name, "FAILED")
                     continue
                 t0 = time.perf_counter()
-                stats.keys[job.name] = cache.store(key, target, timing.reads)
+                stats.keys[job.name] = cache.store(code, target, timing.reads)
                 stats.reads[job.name] = list(timing.reads)
                 timing.save = time.perf_counter() - t0
                 stats.timings[job.name] = timing
