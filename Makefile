@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 JOBS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help env system-deps data report test lint format bench lab new-year clean
+.PHONY: help env system-deps data report test lint format bench lab new-year clean expected
 
 ## Show this help
 help:
@@ -54,6 +54,10 @@ test: env
 format: env
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
+
+## Regenerate tests/acceptance/ from a fresh build (when a change is meant to alter the report)
+expected: env
+	LKJIP_UPDATE_EXPECTED=1 $(PY) -m pytest tests/test_acceptance_report.py -q
 
 ## Benchmark naive vs cached/parallel builds; writes outputs/bench.json
 bench: env

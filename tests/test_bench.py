@@ -128,3 +128,48 @@ def test_all_targets_met_and_missing_scenario():
     assert s["ratios"]["clean/naive"]["value"] is None
     assert s["targets_met"] is False
     bench.format_table(s)  # no crash on missing values
+
+
+def test_production_build_has_no_benchmark_mode():
+    import inspect
+
+    from lkjip_helpers.build import pipeline
+
+    params = inspect.signature(pipeline.build_report).parameters
+    assert "naive" not in params and set(params) == {"year", "jobs", "use_cache", "progress"}
+    assert not hasattr(pipeline, "execute_naive")
+
+
+def test_run_bench_measures_naive_with_its_own_build(repo_copy, monkeypatch, capsys):
+    """``make bench`` wiring: the naive scenario runs bench.naive_build, the others the
+    production build (fakes here; the real scenarios are what ``make bench`` runs)."""
+    from lkjip_helpers.build import pipeline, workspace
+
+    calls = []
+
+    def fake_naive(year):
+        calls.append(("naive", year))
+        return BuildStats(executed=["a", "b"], phases={"notebooks": 2.0})
+
+    def fake_build(year, **kw):
+        calls.append(("build", year, tuple(sorted(kw))))
+        return BuildStats(cached=["a", "b"])
+
+    monkeypatch.setattr(bench, "naive_build", fake_naive)
+    monkeypatch.setattr(pipeline, "build_report", fake_build)
+    monkeypatch.setattr(workspace, "copy_repo", lambda target, source=None: _tiny(target))
+    summary = bench.run_bench(2017, repeat=1, jobs=2)
+    assert calls[0] == ("naive", 2017)
+    assert [c[0] for c in calls] == ["naive", "build", "build", "build"]
+    assert all(c[2] == ("jobs", "progress") for c in calls[1:])
+    assert summary["executed_median"]["naive"] == 2
+    assert (repo_copy / "outputs" / "bench.json").exists()
+    assert "clean/naive" in capsys.readouterr().out
+
+
+def _tiny(target):
+    """Just enough of a repository for the bench's prose edit."""
+    prose = target / "params" / "prose" / "2017"
+    prose.mkdir(parents=True)
+    (prose / bench.PROSE_CHAPTER).write_text("Penutup.\n", encoding="utf-8")
+    return target

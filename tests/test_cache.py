@@ -1,4 +1,4 @@
-"""The notebook cache key is content-based and sees exactly what a notebook depends on."""
+"""The notebook cache: a content-based code key, and recorded inputs that must all match."""
 
 from __future__ import annotations
 
@@ -10,17 +10,15 @@ import pytest
 
 from lkjip_helpers.build import cache
 from lkjip_helpers.build.workspace import copy_repo
+from lkjip_helpers.core import reads
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 NOTEBOOK = "04_penutup.ipynb"
 
 
 def _key(root: Path, notebook: str = NOTEBOOK, parameters: dict | None = None) -> str:
-    return cache.notebook_key(
-        root / "notebooks" / notebook,
-        parameters if parameters is not None else {"year": 2017},
-        [root / "data" / "processed" / "2017" / "kasus_disiplin.csv"],
-        [root / "params" / "agency.yaml", root / "params" / "prose" / "2017" / "penutup.md"],
+    return cache.code_key(
+        root / "notebooks" / notebook, parameters if parameters is not None else {"year": 2017}
     )
 
 
@@ -77,27 +75,6 @@ def test_parameter_changes_key(root):
     )
 
 
-def test_declared_input_changes_key(root):
-    before = _key(root)
-    (root / "data" / "processed" / "2017" / "kasus_disiplin.csv").write_text(
-        "tahun,jumlah_kasus\n2017,15\n"
-    )
-    assert _key(root) != before
-
-
-def test_missing_declared_input_differs_from_present(root):
-    before = _key(root)
-    (root / "data" / "processed" / "2017" / "kasus_disiplin.csv").unlink()
-    assert _key(root) != before
-
-
-@pytest.mark.parametrize("rel", ["params/agency.yaml", "params/prose/2017/penutup.md"])
-def test_params_and_prose_change_key(root, rel):
-    before = _key(root)
-    _append(root / rel, "\n# diubah\n")
-    assert _key(root) != before
-
-
 def test_imported_helper_changes_key(root):
     closure = cache.module_closure(cache.notebook_code(root / "notebooks" / NOTEBOOK))
     assert "lkjip_helpers.laporan.formatting" in closure
@@ -126,15 +103,6 @@ def test_unrelated_helper_keeps_key(root, module):
     assert _key(root) == before
 
 
-def test_undeclared_processed_table_keeps_key(root):
-    before = _key(root)
-    (root / "data" / "processed" / "2017" / "pns_golongan.csv").write_text(
-        "golongan,jumlah\nIII,99\n"
-    )
-    (root / "data" / "processed" / "2017" / "tabel_baru.csv").write_text("a\n1\n")
-    assert _key(root) == before
-
-
 def test_module_closure_includes_laporan_and_its_imports(root):
     closure = set(cache.module_closure(cache.notebook_code(root / "notebooks" / NOTEBOOK)))
     assert {"lkjip_helpers", "lkjip_helpers.laporan.context"} <= closure
@@ -160,19 +128,112 @@ def test_module_closure_of_fixture_notebook(repo_copy):
 
 def test_relative_imports_resolve_within_package(repo_copy):
     found = cache._imports_of_code(
-        "from . import config\nfrom lkjip_helpers.data.io import read_yaml\n",
+        "from ..core import config\nfrom . import tables\nfrom lkjip_helpers.data.io import read_yaml\n",
         current="lkjip_helpers.laporan.context",
     )
-    assert {"lkjip_helpers.core.config", "lkjip_helpers.data.io"} <= found
+    assert {"lkjip_helpers.core.config", "lkjip_helpers.laporan.tables"} <= found
+    assert "lkjip_helpers.data.io" in found
     assert cache._imports_of_code("import os\nfrom pandas import DataFrame\n") == set()
 
 
-def test_store_and_lookup(repo_copy, tmp_path):
-    nb = tmp_path / "x.ipynb"
-    nb.write_text("{}")
-    key = "0" * 64
-    assert cache.lookup(key) is None
-    cache.store(key, nb)
-    hit = cache.lookup(key)
-    assert hit is not None and hit.read_text() == "{}"
-    assert Path(hit).is_relative_to(repo_copy)
+def _read(root: Path) -> list:
+    """Record a run that reads two files, probes a missing one and lists the year folder."""
+    with reads.recording() as got:
+        (root / "data" / "processed" / "2017" / "kasus_disiplin.csv").read_bytes()
+        (root / "params" / "prose" / "2017" / "penutup.md").read_text(encoding="utf-8")
+        reads.record(root / "data" / "processed" / "2016" / "realisasi_iku.csv")
+        reads.record(root / "data" / "processed" / "2017", kind="dir")
+    return got
+
+
+@pytest.fixture
+def stored(root, tmp_path):
+    nb = tmp_path / "run.ipynb"
+    nb.write_text('{"run": 1}')
+    code = _key(root)
+    entries = _read(root)
+    key = cache.store(code, nb, entries)
+    return code, key, entries
+
+
+def test_store_and_lookup(stored):
+    code, key, entries = stored
+    hit = cache.lookup(code)
+    assert hit is not None and hit.key == key and hit.reads == entries
+    assert hit.path.read_text() == '{"run": 1}'
+    assert cache.lookup("f" * 64) is None
+
+
+def test_touch_and_move_keep_the_hit(stored, root, tmp_path, monkeypatch):
+    code, key, _ = stored
+    for p in [root / "data" / "processed" / "2017" / "kasus_disiplin.csv", root / "params"]:
+        os.utime(p, (1_000_000_000, 1_000_000_000))
+    assert cache.lookup(code).key == key
+    other = tmp_path / "moved"
+    shutil.copytree(root, other)
+    monkeypatch.setenv("LKJIP_ROOT", str(other))
+    assert cache.lookup(_key(other)).key == key
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "edit_read_table",
+        "delete_read_table",
+        "edit_prose",
+        "create_probed_file",
+        "add_table_to_listed_folder",
+    ],
+)
+def test_a_change_to_anything_read_is_a_miss(stored, root, change):
+    code, _, _ = stored
+    processed = root / "data" / "processed"
+    if change == "edit_read_table":
+        (processed / "2017" / "kasus_disiplin.csv").write_text("tahun,jumlah_kasus\n2017,15\n")
+    elif change == "delete_read_table":
+        (processed / "2017" / "kasus_disiplin.csv").unlink()
+    elif change == "edit_prose":
+        _append(root / "params" / "prose" / "2017" / "penutup.md", "\nKalimat baru.\n")
+    elif change == "create_probed_file":
+        (processed / "2016").mkdir()
+        (processed / "2016" / "realisasi_iku.csv").write_text("kode\n")
+    else:
+        (processed / "2017" / "tabel_baru.csv").write_text("a\n1\n")
+    assert cache.lookup(code) is None
+
+
+def test_a_change_to_what_was_not_read_keeps_the_hit(stored, root):
+    code, key, _ = stored
+    (root / "data" / "processed" / "2017" / "pns_golongan.csv").write_text("golongan\nIV\n")
+    _append(root / "params" / "prose" / "2017" / "pengantar.md", "\nKalimat baru.\n")
+    _append(root / "params" / "agency.yaml", "\n# diubah\n")
+    assert cache.lookup(code).key == key
+
+
+def test_each_state_of_the_inputs_keeps_its_own_result(stored, root, tmp_path):
+    code, key, _ = stored
+    table = root / "data" / "processed" / "2017" / "kasus_disiplin.csv"
+    original = table.read_bytes()
+    table.write_text("tahun,jumlah_kasus\n2017,15\n")
+    nb = tmp_path / "run2.ipynb"
+    nb.write_text('{"run": 2}')
+    key2 = cache.store(code, nb, _read(root))
+    assert key2 != key and cache.lookup(code).path.read_text() == '{"run": 2}'
+    table.write_bytes(original)  # back to the first state: the first result again
+    assert cache.lookup(code).key == key
+
+
+def test_damaged_manifest_is_a_miss(stored):
+    code, _, _ = stored
+    for manifest in (cache.config.cache_dir() / "notebooks" / code).glob("*.json"):
+        manifest.write_text("{not json")
+    assert cache.lookup(code) is None
+
+
+def test_fingerprints_are_computed_once_per_build(stored, root):
+    code, key, _ = stored
+    fps = cache.Fingerprints()
+    assert cache.lookup(code, fps).key == key
+    _append(root / "params" / "prose" / "2017" / "penutup.md", "\nx\n")
+    assert cache.lookup(code, fps).key == key  # the same build sees one state of the files
+    assert cache.lookup(code, cache.Fingerprints()) is None

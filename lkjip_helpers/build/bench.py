@@ -2,7 +2,8 @@
 
 In one process, in a temporary copy of the repository, each round measures
 
-a. ``naive``: sequential plain papermill per notebook, no cache, same render;
+a. ``naive``: sequential plain papermill per notebook, no cache, same render
+   (:func:`naive_build`; the production build has no such mode);
 b. ``clean``: cache and processed data emptied (as a fresh clone), warm kernels,
    parallel notebooks;
 c. ``prose``: rebuild after editing the prose of one chapter (``penutup.md``);
@@ -163,6 +164,67 @@ def machine_info(jobs: int | None) -> dict:
     }
 
 
+def execute_naive(source: Path, output: Path, parameters: dict) -> None:
+    """The baseline: plain papermill, a fresh kernel started by papermill itself."""
+    import papermill as pm
+
+    from lkjip_helpers.build.execute import KERNEL_NAME, kernel_env
+
+    env_backup = dict(os.environ)
+    os.environ.update(kernel_env())
+    try:
+        pm.execute_notebook(
+            str(source),
+            str(output),
+            parameters=parameters,
+            kernel_name=KERNEL_NAME,
+            cwd=str(config.project_root()),
+            progress_bar=False,
+        )
+    finally:
+        os.environ.clear()
+        os.environ.update(env_backup)
+
+
+def naive_build(year: int):
+    """Scenario ``naive``: what a build without cache, warm kernels or parallelism costs.
+
+    Same steps and output as :func:`~lkjip_helpers.build.pipeline.build_report`
+    (data step, every notebook, stitch, render, atomic swap), each notebook run
+    in turn by plain papermill. Returns the same kind of statistics.
+    """
+    from lkjip_helpers.build.data_step import build_data
+    from lkjip_helpers.build.pipeline import (
+        BuildStats,
+        plan_build,
+        staging_folder,
+        stitch_and_render,
+        write_capaian,
+    )
+    from lkjip_helpers.laporan.context import render_meta
+
+    stats = BuildStats()
+    t_start = time.perf_counter()
+    with staging_folder(year) as staging:
+        t0 = time.perf_counter()
+        build_data(year, audit_dir=staging)
+        stats.phases["data"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        chapters = plan_build(year)
+        write_capaian(year, staging)
+        nb_dir = staging / "notebooks"
+        nb_dir.mkdir(parents=True, exist_ok=True)
+        for job in (job for ch in chapters for job in ch.jobs):
+            execute_naive(job.source, nb_dir / f"{job.name}.ipynb", job.parameters)
+            stats.executed.append(job.name)
+        stats.phases["notebooks"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        stats.renderer = stitch_and_render(year, chapters, nb_dir, staging, render_meta(year))
+        stats.phases["render"] = time.perf_counter() - t0
+    stats.phases["total"] = time.perf_counter() - t_start
+    return stats
+
+
 def run_bench(year: int, repeat: int = 3, jobs: int | None = None) -> dict:
     """Measure the four scenarios in a temporary copy; write ``outputs/bench.json``."""
     from lkjip_helpers.build.pipeline import build_report
@@ -190,7 +252,9 @@ def run_bench(year: int, repeat: int = 3, jobs: int | None = None) -> dict:
                 laporan.konteks.cache_clear()
 
             def build(scenario: str):
-                return build_report(year, jobs=jobs, progress=False, naive=scenario == "naive")
+                if scenario == "naive":
+                    return naive_build(year)
+                return build_report(year, jobs=jobs, progress=False)
 
             raw = measure(build, prepare, repeat, log=lambda t: print(t, flush=True))
         finally:

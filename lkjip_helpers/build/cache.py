@@ -1,11 +1,22 @@
-"""Content-based cache of executed notebooks.
+"""Content-based cache of executed notebooks, keyed on what each notebook read.
 
-A notebook's cache key is a hash of everything it depends on, declared rather
-than guessed: the notebook's source, its parameters, the processed tables it
-reads (declared in ``params/report.yaml``), the params files and prose it uses,
-and the source of the helper modules it imports (followed transitively through
-the package's own imports). File contents are hashed, never timestamps, so a
-fresh clone or a ``touch`` keeps the cache valid.
+Two levels, as the "manifest mode" of ccache or bazel:
+
+1. The *code key* of a notebook run: its source, its parameters and the source
+   of the helper modules it imports (followed transitively through the package's
+   own imports). Known before the run.
+2. Its *inputs*: the project files the run actually read (processed tables of
+   any year, raw tables of a partial earlier year, params, prose and teks files),
+   recorded by the kernel (:mod:`lkjip_helpers.core.reads`) with a fingerprint of
+   each file's contents as it was read. Known only after the run.
+
+``.cache/notebooks/<code key>/`` holds, per run, ``<inputs digest>.json`` (the
+recorded reads) and ``<inputs digest>.ipynb``. A lookup re-fingerprints the
+files of each recorded manifest as they are now; a hit needs every one to match.
+A notebook cannot be served stale through an input nobody declared: with the same
+code and parameters, it reads the same files until one of those files changes,
+and then the manifest no longer matches. File contents are hashed, never
+timestamps, so a fresh clone or a ``touch`` keeps the cache valid.
 """
 
 from __future__ import annotations
@@ -16,13 +27,13 @@ import hashlib
 import json
 import shutil
 import sys
-from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
-from lkjip_helpers.core import config
+from lkjip_helpers.core import config, reads
 
 # Bump when the way notebooks are executed changes in a way the key cannot see.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 PACKAGE = "lkjip_helpers"
 
 
@@ -122,47 +133,98 @@ def _hash_file(h, path: Path, label: str) -> None:
     h.update(b"\0")
 
 
-def notebook_key(
-    notebook: Path,
-    parameters: dict,
-    inputs: Iterable[Path],
-    extra_files: Iterable[Path] = (),
-) -> str:
-    """The cache key of one notebook execution (hex sha256)."""
+def code_key(notebook: Path, parameters: dict) -> str:
+    """The first-level key of a notebook run: source, parameters, helper code (hex sha256)."""
     h = hashlib.sha256()
     h.update(f"format={CACHE_FORMAT};python={sys.version_info[:2]}".encode())
-    root = config.project_root()
-
-    def label(p: Path) -> str:
-        try:
-            return str(Path(p).resolve().relative_to(root))
-        except ValueError:
-            return str(p)
-
     _hash_file(h, Path(notebook), "notebook")
     h.update(json.dumps(parameters, sort_keys=True, default=str).encode())
-    for path in sorted(inputs, key=label):
-        _hash_file(h, Path(path), label(path))
-    for path in sorted(extra_files, key=label):
-        _hash_file(h, Path(path), label(path))
     for module in module_closure(notebook_code(notebook)):
         _hash_file(h, _module_file(module), module)
     return h.hexdigest()
 
 
-def cached_path(key: str) -> Path:
-    return config.cache_dir() / "notebooks" / f"{key}.ipynb"
+def inputs_digest(entries: list) -> str:
+    """Digest of recorded reads with their fingerprints (order-independent)."""
+    canonical = sorted([str(k), str(p), str(fp)] for k, p, fp in entries)
+    return hashlib.sha256(json.dumps(canonical).encode("utf-8")).hexdigest()
 
 
-def lookup(key: str) -> Path | None:
-    path = cached_path(key)
-    return path if path.exists() else None
+def full_key(code: str, digest: str) -> str:
+    """The key of one cached result: its code key and its inputs digest."""
+    return hashlib.sha256(f"{code}\n{digest}".encode()).hexdigest()
 
 
-def store(key: str, executed: Path) -> None:
-    """Keep a successfully executed notebook (callers never store a failed one)."""
-    target = cached_path(key)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(".tmp")
+@dataclass(frozen=True)
+class Hit:
+    """A cached executed notebook whose recorded inputs are all unchanged."""
+
+    path: Path
+    key: str
+    reads: list
+
+
+class Fingerprints:
+    """Current fingerprints of project files, computed once per build (a memo)."""
+
+    def __init__(self, root: Path | None = None):
+        self.root = root or config.project_root()
+        self._memo: dict[tuple[str, str], str] = {}
+
+    def __call__(self, kind: str, rel: str) -> str:
+        k = (kind, rel)
+        if k not in self._memo:
+            self._memo[k] = reads.fingerprint(kind, self.root / rel)
+        return self._memo[k]
+
+
+def _folder(code: str) -> Path:
+    return config.cache_dir() / "notebooks" / code
+
+
+def manifests(code: str) -> list[tuple[str, list]]:
+    """The recorded manifests of a code key: (inputs digest, reads), newest first."""
+    folder = _folder(code)
+    if not folder.is_dir():
+        return []
+    out = []
+    files = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    for path in files:
+        try:
+            entries = [tuple(e) for e in json.loads(path.read_text(encoding="utf-8"))["reads"]]
+        except (OSError, ValueError, KeyError, TypeError):
+            continue  # a damaged manifest is a miss, never an error
+        out.append((path.stem, entries))
+    return out
+
+
+def lookup(code: str, fingerprints: Fingerprints | None = None) -> Hit | None:
+    """The cached run of ``code`` whose recorded inputs all match the files as they are now."""
+    fingerprints = fingerprints or Fingerprints()
+    for digest, entries in manifests(code):
+        if all(fingerprints(k, p) == fp for k, p, fp in entries):
+            path = _folder(code) / f"{digest}.ipynb"
+            if path.exists() and inputs_digest(entries) == digest:
+                return Hit(path=path, key=full_key(code, digest), reads=entries)
+    return None
+
+
+def store(code: str, executed: Path, entries: list) -> str:
+    """Keep a successfully executed notebook with the reads recorded while it ran.
+
+    Callers never store a failed run. Returns the result's key.
+    """
+    digest = inputs_digest(entries)
+    folder = _folder(code)
+    folder.mkdir(parents=True, exist_ok=True)
+    nb = folder / f"{digest}.ipynb"
+    tmp = nb.with_suffix(".tmp")
     shutil.copyfile(executed, tmp)
-    tmp.replace(target)
+    tmp.replace(nb)
+    # The manifest last: a lookup only ever finds a manifest whose notebook is complete.
+    manifest = folder / f"{digest}.json"
+    tmp = manifest.with_suffix(".json.tmp")
+    payload = {"reads": [list(e) for e in sorted(entries)]}
+    tmp.write_text(json.dumps(payload, indent=0) + "\n", encoding="utf-8")
+    tmp.replace(manifest)
+    return full_key(code, digest)

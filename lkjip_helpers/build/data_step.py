@@ -69,13 +69,24 @@ def build_data(year: int, *, write_audit: bool = True, audit_dir: Path | None = 
     return DataResult(year=year, raw=raw, processed=processed, audit=audit)
 
 
-def data_key(year: int) -> str:
-    """Hash of everything the data step of ``year`` reads (contents, not timestamps):
-    the year's raw files, the catalogue, the params files and the code of the step."""
-    h = hashlib.sha256()
+def data_inputs(year: int) -> list[Path]:
+    """The files the data step of ``year`` may read: every file of the year's raw
+    folder (so a table added or removed counts), the catalogue and the params files.
+
+    A superset of what :func:`build_data` opens; ``tests/test_build.py`` records the
+    step's actual reads (:mod:`lkjip_helpers.core.reads`) and checks they are here.
+    """
     files = sorted(p for p in config.raw_dir(year).rglob("*") if p.is_file())
     files += [config.catalogue_file(), config.agency_file(), config.year_params_file(year)]
-    files += [config.scales_file()]
+    files += [config.scales_file(), config.narrative_file()]
+    return files
+
+
+def data_key(year: int) -> str:
+    """Hash of everything the data step of ``year`` reads (contents, not timestamps):
+    :func:`data_inputs` and the code of the step."""
+    h = hashlib.sha256()
+    files = data_inputs(year)
     root = config.project_root()
     for module in module_closure("import lkjip_helpers.build.data_step"):
         files.append(module_file(module))

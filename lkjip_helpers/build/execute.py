@@ -7,6 +7,10 @@ and the import of pandas, matplotlib and the helpers. :class:`KernelPool` starts
 kernels ahead of need and pre-imports those modules *silently* (no name enters the
 user namespace, no execution count is used), overlapping that cost with the
 execution of other notebooks.
+
+Each kernel records which project files its notebook reads (see
+:mod:`lkjip_helpers.core.reads`): the build gives it a reads file of its own in
+its environment, and the kernel starts the recorder before the notebook runs.
 """
 
 from __future__ import annotations
@@ -14,12 +18,13 @@ from __future__ import annotations
 import os
 import queue
 import subprocess
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lkjip_helpers.core import config
+from lkjip_helpers.core import config, reads
 from lkjip_helpers.core.exceptions import BuildError
 
 KERNEL_NAME = "python3"
@@ -29,6 +34,9 @@ WARM_UP_CODE = (
     'exec(\'import pandas, numpy, matplotlib; matplotlib.use("Agg"); '
     "import matplotlib.pyplot; import lkjip_helpers.laporan.context, lkjip_helpers.data.validation', {})"
 )
+# Run silently in every kernel of the build, after the warm-up: from here on the
+# kernel notes every project file it reads into the file named by reads.ENV_VAR.
+RECORD_CODE = "exec('import lkjip_helpers.core.reads as r; r.start_from_env()', {})"
 # Known start-up races of Jupyter kernels on a busy machine: worth a retry.
 RETRYABLE = (
     "Address already in use",
@@ -61,16 +69,27 @@ class Timing:
     save: float = 0.0
     attempts: int = 1
     extra: dict = field(default_factory=dict)
+    #: What the notebook read (``core.reads`` entries); None if nothing was recorded.
+    reads: list | None = None
 
 
 def _start_kernel(warm: bool):
+    """A started kernel (used once), with the seconds its start-up and warm-up took.
+
+    The kernel records its reads into ``km.lkjip_reads_file`` (a fresh file).
+    """
     from jupyter_client.manager import KernelManager
 
     t0 = time.perf_counter()
     km = KernelManager(kernel_name=KERNEL_NAME)
+    fd, reads_file = tempfile.mkstemp(prefix="lkjip-reads-", suffix=".jsonl")
+    os.close(fd)
+    km.lkjip_reads_file = Path(reads_file)
+    env = kernel_env()
+    env[reads.ENV_VAR] = reads_file
     # The kernel's own start-up chatter (e.g. its TCP transport warning) is not build output.
     km.start_kernel(
-        env=kernel_env(),
+        env=env,
         cwd=str(config.project_root()),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -82,10 +101,25 @@ def _start_kernel(warm: bool):
         t1 = time.perf_counter()
         if warm:
             kc.execute_interactive(WARM_UP_CODE, silent=True, store_history=False, timeout=120)
+        kc.execute_interactive(RECORD_CODE, silent=True, store_history=False, timeout=60)
         t2 = time.perf_counter()
+    except BaseException:
+        _discard(km)
+        raise
     finally:
         kc.stop_channels()
     return km, t1 - t0, t2 - t1
+
+
+def _discard(km) -> None:
+    """Shut a kernel down and remove its reads file."""
+    try:
+        km.shutdown_kernel(now=True)
+    except Exception:
+        pass
+    reads_file = getattr(km, "lkjip_reads_file", None)
+    if reads_file is not None:
+        Path(reads_file).unlink(missing_ok=True)
 
 
 class KernelPool:
@@ -129,7 +163,7 @@ class KernelPool:
         while not self._queue.empty():
             item = self._queue.get_nowait()
             if not isinstance(item, Exception):
-                item[0].shutdown_kernel(now=True)
+                _discard(item[0])
 
 
 def _is_retryable(exc: BaseException) -> bool:
@@ -157,7 +191,10 @@ def execute_notebook(
     *,
     timeout: int = 600,
 ) -> Timing:
-    """Run one notebook with papermill into ``output``; raise BuildError on failure."""
+    """Run one notebook with papermill into ``output``; raise BuildError on failure.
+
+    The returned timing carries the notebook's recorded reads (``timing.reads``).
+    """
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
@@ -185,6 +222,8 @@ def execute_notebook(
                 report_mode=False,
             )
             timing.execute = time.perf_counter() - t0
+            reads_file = getattr(km, "lkjip_reads_file", None)
+            timing.reads = reads.read_sink(reads_file) if reads_file else None
             return timing
         except PapermillExecutionError as exc:
             raise BuildError(_cell_error_message(exc, Path(source).name)) from None
@@ -194,31 +233,8 @@ def execute_notebook(
                 break
         finally:
             if km is not None:
-                try:
-                    km.shutdown_kernel(now=True)
-                except Exception:
-                    pass
+                _discard(km)
     raise BuildError(
         f"Notebook {Path(source).name} could not be executed after {timing.attempts} "
         f"attempt(s): {type(last_exc).__name__}: {last_exc}"
     )
-
-
-def execute_naive(source: Path, output: Path, parameters: dict) -> None:
-    """The baseline: plain papermill, a fresh kernel started by papermill itself."""
-    import papermill as pm
-
-    env_backup = dict(os.environ)
-    os.environ.update(kernel_env())
-    try:
-        pm.execute_notebook(
-            str(source),
-            str(output),
-            parameters=parameters,
-            kernel_name=KERNEL_NAME,
-            cwd=str(config.project_root()),
-            progress_bar=False,
-        )
-    finally:
-        os.environ.clear()
-        os.environ.update(env_backup)

@@ -7,23 +7,24 @@ last good report exactly as it was.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import shutil
-import tempfile
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lkjip_helpers.build import cache
-from lkjip_helpers.build.execute import KernelPool, Timing, execute_naive, execute_notebook
+from lkjip_helpers.build.execute import KernelPool, Timing, execute_notebook
 from lkjip_helpers.core import config
 from lkjip_helpers.core.exceptions import BuildError, ParamsError
-from lkjip_helpers.data.io import RAW_EXTENSIONS, display_path, swap_in
+from lkjip_helpers.data.io import display_path, make_temp_dir, swap_in
 from lkjip_helpers.indikator.params import load_params
-from lkjip_helpers.laporan.context import load_susunan, tabel_masukan_iku
+from lkjip_helpers.laporan.context import load_susunan
 
 
 @dataclass
@@ -34,11 +35,10 @@ class NotebookJob:
     name: str  # output stem, unique in the build
     source: Path
     parameters: dict
-    inputs: list[Path]
-    extra_files: list[Path]
 
-    def key(self) -> str:
-        return cache.notebook_key(self.source, self.parameters, self.inputs, self.extra_files)
+    def code_key(self) -> str:
+        """The first-level cache key (source, parameters, helper code); inputs are recorded."""
+        return cache.code_key(self.source, self.parameters)
 
 
 @dataclass
@@ -59,52 +59,18 @@ class BuildStats:
     renderer: str = ""
     data_cached: bool = False
     keys: dict[str, str] = field(default_factory=dict)  # notebook name -> cache key
+    # notebook name -> the project files it read (core.reads entries), run or cached
+    reads: dict[str, list] = field(default_factory=dict)
     render_cached: bool = False  # book + HTML + PDF taken from the render cache
-
-
-def _common_param_files(year: int) -> list[Path]:
-    files = [
-        config.agency_file(),
-        config.year_params_file(year),
-        config.scales_file(),
-        config.narrative_file(),
-        config.report_file(),
-    ]
-    files += sorted(config.teks_dir().glob("*.md"))
-    return files
-
-
-def _input_paths(year: int, tables: list[str]) -> list[Path]:
-    """Files a notebook reads: its tables in this year and in earlier years.
-
-    Earlier years count because notebooks compare with them (processed, or raw for
-    a year held only in part); later years do not, so adding 2018 data leaves the
-    2017 report (and its cache) untouched.
-    """
-    paths = []
-    years = sorted(
-        set(config.tahun_di(config.processed_dir(), config.raw_dir(), sebelum=year)) | {year}
-    )
-    for y in years:
-        for t in tables:
-            p = config.processed_dir(y) / f"{t}.csv"
-            if p.exists() or y == year:
-                paths.append(p)
-            if y < year:
-                paths += [config.raw_dir(y) / f"{t}{ext}" for ext in RAW_EXTENSIONS]
-    return paths
 
 
 def plan_build(year: int) -> list[Chapter]:
     """Chapters and notebook jobs for ``year`` from ``params/report.yaml``.
 
-    Until the build records what each notebook reads, every notebook is keyed on
-    every processed table of the year (and of earlier years): a changed table
-    re-runs more notebooks than it needs to, never fewer.
+    What a notebook reads is not planned: the build records it (core.reads).
     """
     susunan = load_susunan()
     params = load_params(year)
-    semua_tabel = sorted(p.stem for p in config.processed_dir(year).glob("*.csv"))
     chapters = []
     for ci, chapter in enumerate(susunan.chapters):
         where = f"{display_path(config.report_file())}: chapters[{ci}]"
@@ -119,15 +85,6 @@ def plan_build(year: int) -> list[Chapter]:
                 else [{}]
             )
             for extra in variants:
-                tables = list(semua_tabel)
-                if extra:
-                    iku = params.agency.iku_by_kode(extra["kode_iku"])
-                    tables += [t for t in tabel_masukan_iku(iku) if t not in tables]
-                prose = []
-                for p in entry.prose:
-                    path = config.prose_dir(year) / p.format(**extra)
-                    # a pattern (simpulan/*.md) stands for every file it matches
-                    prose += sorted(path.parent.glob(path.name)) if "*" in path.name else [path]
                 stem = Path(entry.notebook).stem
                 name = f"{stem}_{extra['kode_iku']}" if extra else stem
                 jobs.append(
@@ -136,8 +93,6 @@ def plan_build(year: int) -> list[Chapter]:
                         name=name,
                         source=source,
                         parameters={"year": year, **extra},
-                        inputs=_input_paths(year, tables),
-                        extra_files=_common_param_files(year) + prose,
                     )
                 )
         chapters.append(
@@ -184,21 +139,27 @@ def take_from_cache(
     progress: Progress | None = None,
     stats: BuildStats | None = None,
 ) -> list[tuple[NotebookJob, str]]:
-    """Copy cached notebooks into ``out_dir``; return the (job, key) pairs left to run."""
+    """Copy cached notebooks into ``out_dir``; return the (job, code key) pairs left to run.
+
+    A notebook is taken from the cache when a run with the same code key recorded
+    reads whose files are all unchanged (:func:`cache.lookup`).
+    """
     stats = stats if stats is not None else BuildStats()
     progress = progress or Progress(len(jobs), enabled=False)
     out_dir.mkdir(parents=True, exist_ok=True)
+    fingerprints = cache.Fingerprints()
     todo = []
     for job in jobs:
-        key = job.key()
-        stats.keys[job.name] = key
-        hit = cache.lookup(key) if use_cache else None
+        code = job.code_key()
+        hit = cache.lookup(code, fingerprints) if use_cache else None
         if hit is not None:
-            shutil.copyfile(hit, out_dir / f"{job.name}.ipynb")
+            shutil.copyfile(hit.path, out_dir / f"{job.name}.ipynb")
+            stats.keys[job.name] = hit.key
+            stats.reads[job.name] = list(hit.reads)
             stats.cached.append(job.name)
             progress.step(job.name, "cached")
         else:
-            todo.append((job, key))
+            todo.append((job, code))
     return todo
 
 
@@ -219,17 +180,20 @@ def run_jobs(
     progress: Progress,
     stats: BuildStats,
 ) -> BuildStats:
-    """Execute the jobs in parallel with kernels from ``pool``; cache each success."""
+    """Execute the jobs in parallel with kernels from ``pool``; cache each success.
+
+    Each success is stored under its code key with the reads its kernel recorded.
+    """
     errors = []
     try:
         with ThreadPoolExecutor(max_workers=workers) as executor:
             futures = {}
-            for job, key in todo:
+            for job, code in todo:
                 target = out_dir / f"{job.name}.ipynb"
                 future = executor.submit(execute_notebook, job.source, target, job.parameters, pool)
-                futures[future] = (job, key, target)
+                futures[future] = (job, code, target)
             for future in as_completed(futures):
-                job, key, target = futures[future]
+                job, code, target = futures[future]
                 try:
                     timing = future.result()
                 except BuildError as exc:
@@ -238,8 +202,15 @@ def run_jobs(
                     progress.step(job.name, "FAILED")
                     _keep_failed(target, job.name)
                     continue
+                if timing.reads is None:
+                    # Without its reads a result could be served stale later: never cache it.
+                    stats.failed.append(job.name)
+                    errors.append(f"{job.name}: its kernel recorded no reads (not cached)")
+                    progress.step(job.name, "FAILED")
+                    continue
                 t0 = time.perf_counter()
-                cache.store(key, target)
+                stats.keys[job.name] = cache.store(code, target, timing.reads)
+                stats.reads[job.name] = list(timing.reads)
                 timing.save = time.perf_counter() - t0
                 stats.timings[job.name] = timing
                 stats.executed.append(job.name)
@@ -343,7 +314,7 @@ def _render_store(key: str, staging: Path, year: int, renderer: str) -> None:
     if folder.exists():
         return
     folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{key[:12]}-", dir=folder.parent))
+    tmp = make_temp_dir(folder.parent, prefix=f".{key[:12]}-")
     try:
         shutil.copytree(staging / "book", tmp / "book")
         for suffix in ("html", "pdf"):
@@ -354,29 +325,66 @@ def _render_store(key: str, staging: Path, year: int, renderer: str) -> None:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+@contextlib.contextmanager
+def staging_folder(year: int) -> Iterator[Path]:
+    """A staging folder for ``outputs/<year>/``, swapped in only if the block succeeds.
+
+    Created like any folder (permissions from the umask, not a private temporary
+    folder's 0700), so the swapped-in outputs are readable by a web server or a
+    colleague as a normally written folder would be.
+    """
+    dest = config.outputs_dir(year)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    staging = make_temp_dir(dest.parent, prefix=f".{year}.staging-")
+    try:
+        yield staging
+        swap_in(staging, dest)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def write_capaian(year: int, staging: Path) -> None:
+    """``capaian_iku.csv``: the machine-readable heart of the report."""
+    from lkjip_helpers.laporan.context import capaian_iku_table
+
+    capaian = capaian_iku_table(year)
+    (staging / "capaian_iku.csv").write_bytes(
+        capaian.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    )
+
+
+def stitch_and_render(
+    year: int, chapters: list[Chapter], nb_dir: Path, staging: Path, meta: dict
+) -> str:
+    """Stitch the executed notebooks into ``staging/book`` and render HTML and PDF."""
+    from lkjip_helpers.build.render import render
+    from lkjip_helpers.build.stitch import stitch
+
+    book_dir = staging / "book"
+    chapter_list = [[nb_dir / f"{j.name}.ipynb" for j in ch.jobs] for ch in chapters]
+    stitch(chapter_list, book_dir)
+    return render(book_dir, staging / f"lkjip-{year}.html", staging / f"lkjip-{year}.pdf", meta)
+
+
 def build_report(
     year: int,
     *,
     jobs: int | None = None,
     use_cache: bool = True,
     progress: bool = True,
-    naive: bool = False,
 ) -> BuildStats:
     """Build ``outputs/<year>/`` (HTML, PDF, executed notebooks, CSVs) atomically."""
     from lkjip_helpers.build.data_step import build_data, processed_is_current
-    from lkjip_helpers.build.render import render
-    from lkjip_helpers.build.stitch import stitch
     from lkjip_helpers.data.tables import AUDIT_TABLE
-    from lkjip_helpers.laporan.context import capaian_iku_table
+    from lkjip_helpers.laporan.context import render_meta
 
     stats = BuildStats()
     t_start = time.perf_counter()
     t0 = time.perf_counter()
     dest = config.outputs_dir(year)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{year}.staging-", dir=dest.parent))
-    try:
-        if use_cache and not naive and processed_is_current(year):
+    with staging_folder(year) as staging:
+        if use_cache and processed_is_current(year):
             # Nothing the data step reads has changed: reuse its output and audit.
             shutil.copyfile(
                 config.processed_dir(year) / f"{AUDIT_TABLE}.csv", staging / "audit.csv"
@@ -392,59 +400,33 @@ def build_report(
         bar = Progress(len(all_jobs), enabled=progress)
         bar.note(f"report {year}: {len(all_jobs)} notebooks")
         nb_dir = staging / "notebooks"
-        pool = None
-        if not naive:
-            todo = take_from_cache(all_jobs, nb_dir, use_cache=use_cache, progress=bar, stats=stats)
-            # Kernels start (and warm up) while the capaian table is computed.
-            pool, workers = start_pool(todo, jobs)
+        todo = take_from_cache(all_jobs, nb_dir, use_cache=use_cache, progress=bar, stats=stats)
+        # Kernels start (and warm up) while the capaian table is computed.
+        pool, workers = start_pool(todo, jobs)
         try:
-            capaian = capaian_iku_table(year)
-            (staging / "capaian_iku.csv").write_bytes(
-                capaian.to_csv(index=False, lineterminator="\n").encode("utf-8")
-            )
+            write_capaian(year, staging)
         except BaseException:
             if pool is not None:
                 pool.close()
             raise
-        if naive:
-            nb_dir.mkdir(parents=True, exist_ok=True)
-            for job in all_jobs:
-                s = time.perf_counter()
-                execute_naive(job.source, nb_dir / f"{job.name}.ipynb", job.parameters)
-                stats.executed.append(job.name)
-                bar.step(job.name, "ran", time.perf_counter() - s)
-        elif pool is not None:
+        if pool is not None:
             run_jobs(todo, nb_dir, pool, workers, progress=bar, stats=stats)
         stats.phases["notebooks"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
-        from lkjip_helpers.laporan.context import render_meta
-
         meta = render_meta(year)
         render_key = None
-        if use_cache and not naive:
+        if use_cache:
             render_key = _render_key(year, chapters, stats.keys, meta)
             cached_renderer = _render_from_cache(render_key, staging, year)
             if cached_renderer is not None:
                 stats.renderer = cached_renderer
                 stats.render_cached = True
         if not stats.render_cached:
-            book_dir = staging / "book"
-            chapter_list = [[nb_dir / f"{j.name}.ipynb" for j in ch.jobs] for ch in chapters]
-            stitch(chapter_list, book_dir)
-            stats.renderer = render(
-                book_dir,
-                staging / f"lkjip-{year}.html",
-                staging / f"lkjip-{year}.pdf",
-                meta,
-            )
+            stats.renderer = stitch_and_render(year, chapters, nb_dir, staging, meta)
             if render_key is not None:
                 _render_store(render_key, staging, year, stats.renderer)
         stats.phases["render"] = time.perf_counter() - t0
-        swap_in(staging, dest)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     total = time.perf_counter() - t_start
     stats.phases["total"] = total
     cached_note = ", render cached" if stats.render_cached else ""

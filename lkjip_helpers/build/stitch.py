@@ -44,7 +44,6 @@ import hashlib
 import os
 import re
 import shutil
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,7 +52,7 @@ import yaml
 
 from lkjip_helpers.core import config
 from lkjip_helpers.core.exceptions import BuildError
-from lkjip_helpers.data.io import swap_in
+from lkjip_helpers.data.io import make_temp_dir, swap_in
 
 #: Tags of Markdown cells that are not part of the report (notes to developers).
 SKIP_TAGS = frozenset({"remove-cell", "remove_cell"})
@@ -301,7 +300,7 @@ def stitch(
     names = chapter_file_names(chapters)
 
     book_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{book_dir.name}.tmp-", dir=book_dir.parent))
+    tmp = make_temp_dir(book_dir.parent, prefix=f".{book_dir.name}.tmp-")
     try:
         _copy_assets(template_dir, tmp)
         result = StitchedBook(book_dir=book_dir, quarto_yml=book_dir / "_quarto.yml")

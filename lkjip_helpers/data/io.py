@@ -11,8 +11,8 @@ from __future__ import annotations
 import csv
 import io
 import os
+import secrets
 import shutil
-import tempfile
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -183,6 +183,25 @@ def frame_to_csv_bytes(df: pd.DataFrame) -> bytes:
     return df.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
+def make_temp_dir(parent: Path, prefix: str) -> Path:
+    """A new uniquely named folder in ``parent``, with the permissions of a normal folder.
+
+    ``tempfile.mkdtemp`` makes private (0700) folders; a folder that is later
+    renamed into place as an output must be readable like any folder the user
+    creates, so this one is made with ``os.mkdir`` (mode 0777 minus the umask).
+    """
+    parent = Path(parent)
+    parent.mkdir(parents=True, exist_ok=True)
+    for _ in range(100):
+        path = parent / f"{prefix}{secrets.token_hex(6)}"
+        try:
+            os.mkdir(path)
+        except FileExistsError:
+            continue
+        return path
+    raise FileExistsError(f"{display_path(parent)}: no free temporary folder name")
+
+
 def write_folder_atomically(dest: Path, files: Mapping[str, bytes]) -> None:
     """Replace folder ``dest`` by one holding exactly ``files``, all or nothing.
 
@@ -191,7 +210,7 @@ def write_folder_atomically(dest: Path, files: Mapping[str, bytes]) -> None:
     """
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.tmp-", dir=dest.parent))
+    tmp = make_temp_dir(dest.parent, prefix=f".{dest.name}.tmp-")
     try:
         for name, content in files.items():
             target = tmp / name
@@ -224,7 +243,16 @@ def write_file_atomically(path: Path, content: bytes) -> None:
     """Write one file via a temporary sibling and a rename."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=path.parent)
+    # Not tempfile.mkstemp: its files are private (0600); this one gets the umask's mode.
+    for _ in range(100):
+        tmp = path.parent / f".{path.name}.tmp-{secrets.token_hex(6)}"
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            break
+        except FileExistsError:
+            continue
+    else:
+        raise FileExistsError(f"{display_path(path)}: no free temporary file name")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(content)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from lkjip_helpers.core import config
+from lkjip_helpers.core import config, reads
 from lkjip_helpers.core.exceptions import LkjipError, MissingDataError, ValidationError
 from lkjip_helpers.data.catalogue import Catalogue, TableSpec, load_catalogue
 from lkjip_helpers.data.io import (
@@ -179,15 +179,22 @@ class TabelTahun(Mapping):
     Backed by ``data/processed/<year>/``; with ``partial=True`` a year that was never
     built (the repository holds only part of its data) is read from its raw files,
     each table validated and tidied when first asked for.
+
+    What it looks at is noted for the build cache (:mod:`lkjip_helpers.core.reads`):
+    the folder listing its table names come from, the probe that decides whether a
+    year is partial, and every table file it reads.
     """
 
     def __init__(self, year: int, partial: bool = False, catalogue: Catalogue | None = None):
         self.year = year
         self.catalogue = catalogue or load_catalogue()
         folder = config.processed_dir(year)
+        if partial:
+            reads.record(folder / "realisasi_iku.csv")
         self.partial = partial and not (folder / "realisasi_iku.csv").exists()
         if self.partial:
             raw = config.raw_dir(year)
+            reads.record(raw, kind="dir")
             self._names = {
                 spec.name for spec in self.catalogue if find_raw_file(raw, spec.file) is not None
             }
@@ -197,6 +204,7 @@ class TabelTahun(Mapping):
                     f"No processed data for {year} in {display_path(folder)}/. "
                     f"Run `make data YEAR={year}`."
                 )
+            reads.record(folder, kind="dir")
             self._names = {p.stem for p in folder.glob("*.csv")}
         self._loaded: dict[str, pd.DataFrame] = {}
 
@@ -207,9 +215,11 @@ class TabelTahun(Mapping):
             if self.partial:
                 spec = self.catalogue[name]
                 path = find_raw_file(config.raw_dir(self.year), spec.file)
+                reads.record(path)
                 table = validate_table(spec, path, read_raw_table(path))
                 self._loaded[name] = tidy_table(spec, table.frame)
             else:
+                reads.record(config.processed_dir(self.year) / f"{name}.csv")
                 self._loaded[name] = load_processed(self.year, [name], self.catalogue)[name]
         return self._loaded[name]
 

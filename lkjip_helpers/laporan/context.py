@@ -20,7 +20,7 @@ from typing import Annotated
 import pandas as pd
 from pydantic import Field
 
-from lkjip_helpers.core import config
+from lkjip_helpers.core import config, reads
 from lkjip_helpers.core.exceptions import MissingDataError, ParamsError
 from lkjip_helpers.core.schema import Skema, Teks, TeksOpsional, load
 from lkjip_helpers.data.catalogue import load_catalogue
@@ -297,7 +297,10 @@ def konteks(year: int) -> Konteks:
     catalogue = load_catalogue()
     tabel = TabelTahun(year, catalogue=catalogue)
     realisasi, capaian, sasaran = hitung(params, tabel, year)
-    # earlier years with any data: processed, or raw only (a partial year)
+    # earlier years with any data: processed, or raw only (a partial year); which
+    # years exist is an input of the build cache, later years are not
+    for base in (config.processed_dir(), config.raw_dir()):
+        reads.record_years(base, before=year)
     riwayat = {
         y: tabel_tahun_lalu(y, catalogue)
         for y in config.tahun_di(config.processed_dir(), config.raw_dir(), sebelum=year)
@@ -334,11 +337,3 @@ def render_meta(year: int) -> dict:
     }
 
 
-def tabel_masukan_iku(iku) -> list[str]:
-    """Processed tables an IKU section reads (realisasi rule, comparison, supporting)."""
-    names = [iku.realisasi.tabel]
-    if iku.realisasi.pembanding is not None:
-        names.append(iku.realisasi.pembanding.tabel)
-    for item in iku.pendukung:
-        names.extend(t.nama for t in item.daftar_tabel)
-    return list(dict.fromkeys(n for n in names if n))
