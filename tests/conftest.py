@@ -62,3 +62,58 @@ def mini(tmp_path, monkeypatch):
     shutil.copytree(MINI, root)
     monkeypatch.setenv("LKJIP_ROOT", str(root))
     return root
+
+
+def quarto_skip_reason() -> str | None:
+    """Why the Quarto end-to-end tests cannot run here (None: they can)."""
+    from lkjip_helpers.build.render import find_quarto
+
+    found, reason = find_quarto()
+    if found is None:
+        return f"{reason}: Quarto tests skipped (CI installs it from ../shared/tools/quarto)"
+    return None
+
+
+requires_quarto = pytest.mark.skipif(
+    quarto_skip_reason() is not None, reason=str(quarto_skip_reason())
+)
+
+#: The renderers the browser and PDF suites run against.
+RENDERER_PARAMS = [
+    pytest.param("builtin", id="builtin"),
+    pytest.param("quarto", id="quarto", marks=[requires_quarto, pytest.mark.quarto]),
+]
+
+
+@pytest.fixture(scope="session", params=RENDERER_PARAMS)
+def report_2017(request, built_2017, tmp_path_factory):
+    """The 2017 report's ``outputs/2017`` folder, once per renderer.
+
+    ``builtin``: the folder of :func:`built_2017`. ``quarto``: the same stitched
+    book (same executed notebooks) rendered by Quarto into another folder, with
+    ``SOURCE_DATE_EPOCH`` set. Returns ``(renderer, folder)``.
+    """
+    folder = built_2017 / "outputs" / "2017"
+    if request.param == "builtin":
+        return "builtin", folder
+    target = tmp_path_factory.mktemp("quarto2017") / "outputs" / "2017"
+    target.mkdir(parents=True)
+    shutil.copytree(folder / "book", target / "book")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("LKJIP_ROOT", str(built_2017))
+    mp.setenv("SOURCE_DATE_EPOCH", "1519776000")
+    try:
+        from lkjip_helpers.build.render import render
+        from lkjip_helpers.laporan.context import render_meta
+
+        used = render(
+            target / "book",
+            target / "lkjip-2017.html",
+            target / "lkjip-2017.pdf",
+            render_meta(2017),
+            renderer="quarto",
+        )
+    finally:
+        mp.undo()
+    assert used == "quarto"
+    return "quarto", target

@@ -160,7 +160,13 @@ local function replace_pass()
           end
           done = true
           t.identifier = float.identifier
-          t.caption.long = pandoc.Blocks({ pandoc.Plain(inlines) })
+          local anchor = pandoc.Link(
+            { pandoc.Str("#") },
+            "#" .. float.identifier,
+            "",
+            pandoc.Attr("", { "jangkar" }, { { "aria-label", "Tautan ke " .. label } })
+          )
+          t.caption.long = pandoc.Blocks({ pandoc.Plain(inlines .. { pandoc.Space(), anchor }) })
           return t
         end,
       })

@@ -445,6 +445,11 @@ def pandoc_command(book_dir: Path, to: str, cfg: BookConfig, meta: dict[str, str
             "--embed-resources",
             "--resource-path",
             ".",
+            # The sidebar (template): chapters and sections, after the filter has
+            # numbered them; the lists' own headings are .unlisted.
+            "--toc",
+            "--toc-depth",
+            str(min(cfg.toc_depth, 2)),
         ]
     elif to == "typst":
         cmd += ["--to", "typst", "--template", "templates/lkjip.typ"]
