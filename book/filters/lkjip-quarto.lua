@@ -61,9 +61,29 @@ local function read_meta(meta)
   cfg.delim = opt("title-delim", cfg.delim)
   cfg.lot_title = opt("lot-title", cfg.lot_title)
   cfg.lof_title = opt("lof-title", cfg.lof_title)
-  -- An HTML book page: Quarto has moved the chapter's heading into the title.
-  if meta.title ~= nil and not is_typst() then
-    start_in_lampiran = lampiran_title(stringify(meta.title))
+  -- An HTML book page (one chapter): Quarto has moved the chapter's heading out
+  -- of the body into the title; read it from the chapter file itself.
+  if not is_typst() then
+    start_in_lampiran = meta.title ~= nil and lampiran_title(stringify(meta.title))
+    local ok, path = pcall(function()
+      return quarto.doc.input_file
+    end)
+    if ok and path then
+      local f = io.open(path, "r")
+      if f then
+        for line in f:lines() do
+          local title = line:match("^#%s+(.*)$")
+          if title then
+            local attrs = title:match("{([^}]*)}%s*$") or ""
+            local text = title:gsub("%s*{[^}]*}%s*$", "")
+            start_in_lampiran = attrs:match("%.lampiran") ~= nil
+              or (attrs:match("%.unnumbered") ~= nil and lampiran_title(text))
+            break
+          end
+        end
+        f:close()
+      end
+    end
   end
 end
 
@@ -94,13 +114,17 @@ local count_pass = {
 local in_lampiran = false
 local count = 0
 
+-- Runs between the passes: back to the state at the start of the document.
+local reset = {
+  Meta = function()
+    in_lampiran = start_in_lampiran
+    count = 0
+  end,
+}
+
 local function number_pass()
   return {
     traverse = "topdown",
-    Pandoc = function()
-      in_lampiran = start_in_lampiran
-      count = 0
-    end,
     Header = function(h)
       if h.level == 1 then
         in_lampiran = header_is_lampiran(h)
@@ -118,9 +142,6 @@ end
 local function replace_pass()
   return {
     traverse = "topdown",
-    Pandoc = function()
-      in_lampiran = start_in_lampiran
-    end,
     Header = function(h)
       if h.level == 1 then
         in_lampiran = header_is_lampiran(h)
@@ -234,4 +255,4 @@ local function lists_pass()
   }
 end
 
-return { count_pass, number_pass(), replace_pass(), lists_pass() }
+return { count_pass, reset, number_pass(), reset, replace_pass(), lists_pass() }
