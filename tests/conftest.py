@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -19,6 +20,22 @@ def copy_repo(target: Path) -> Path:
     return _copy_repo(target, source=ROOT)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def builtin_renderer_by_default():
+    """Builds in tests use the built-in renderer unless a test asks for Quarto.
+
+    With Quarto on PATH, ``auto`` would pick it for every report a test builds
+    (slow, and the built-in renderer's tests would check Quarto's output). Tests
+    of the choice itself unset ``LKJIP_RENDERER``; Quarto's own tests pass
+    ``renderer="quarto"``.
+    """
+    mp = pytest.MonkeyPatch()
+    if not os.environ.get("LKJIP_RENDERER"):
+        mp.setenv("LKJIP_RENDERER", "builtin")
+    yield
+    mp.undo()
+
+
 @pytest.fixture(scope="session")
 def built_2017(tmp_path_factory):
     """The 2017 report built once from a copy of the repo; tests must not modify it.
@@ -28,6 +45,7 @@ def built_2017(tmp_path_factory):
     root = copy_repo(tmp_path_factory.mktemp("repo2017"))
     mp = pytest.MonkeyPatch()
     mp.setenv("LKJIP_ROOT", str(root))
+    mp.setenv("LKJIP_RENDERER", "builtin")
     try:
         from lkjip_helpers.build.pipeline import build_report
         from lkjip_helpers.laporan import context as laporan

@@ -391,6 +391,7 @@ def _fake_quarto(version: str = "1.10.16", render_rc: int = 0, calls: list | Non
 
 def test_quarto_path_command_line(stitched, tmp_path, monkeypatch, capsys):
     """The command line and file handling of the Quarto path, Quarto mocked."""
+    monkeypatch.delenv("LKJIP_RENDERER", raising=False)
     book = _copy_book(stitched, tmp_path)
     calls = []
     monkeypatch.setattr(render.shutil, "which", lambda name: f"/opt/quarto/bin/{name}")
@@ -421,6 +422,7 @@ def test_quarto_path_command_line(stitched, tmp_path, monkeypatch, capsys):
 
 
 def test_quarto_html_book_inside_outputs_is_linked_relatively(stitched, tmp_path, monkeypatch):
+    monkeypatch.delenv("LKJIP_RENDERER", raising=False)
     out = tmp_path / "outputs" / "2017"
     book = out / "book"
     import shutil
@@ -434,6 +436,7 @@ def test_quarto_html_book_inside_outputs_is_linked_relatively(stitched, tmp_path
 
 
 def test_quarto_failure_is_a_build_error(stitched, tmp_path, monkeypatch):
+    monkeypatch.delenv("LKJIP_RENDERER", raising=False)
     book = _copy_book(stitched, tmp_path)
     monkeypatch.setattr(render.shutil, "which", lambda name: "/usr/bin/quarto")
     monkeypatch.setattr(render.subprocess, "run", _fake_quarto(render_rc=1))
@@ -442,6 +445,7 @@ def test_quarto_failure_is_a_build_error(stitched, tmp_path, monkeypatch):
 
 
 def test_old_quarto_falls_back_to_builtin_with_reason(stitched, tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("LKJIP_RENDERER", raising=False)
     book = _copy_book(stitched, tmp_path)
     monkeypatch.setattr(render.shutil, "which", lambda name: "/usr/bin/quarto")
     monkeypatch.setattr(render, "render_builtin", lambda *a, **k: None)

@@ -3,11 +3,16 @@
 Two renderers read the same book project (``outputs/<year>/book/_quarto.yml`` and
 its Markdown chapters, see :mod:`lkjip_helpers.build.stitch`):
 
-* **Quarto**, when ``quarto`` (>= 1.9, which has Typst books) is on PATH:
-  ``quarto render <book> --no-execute`` renders the HTML book and the Typst PDF
-  with Quarto's own crossref (lang ``id``, ``Tabel``/``Gambar``, chapters
-  numbered, nothing executed). Quarto's HTML book is a small website, so
-  ``out_html`` becomes a page that forwards to it (copied next to it).
+* **Quarto**, when ``quarto --version`` on PATH is >= 1.9 (Typst books; an older
+  one is skipped with the reason printed): ``quarto render <book> --no-execute``
+  renders the HTML book and the Typst PDF with Quarto's own crossref (lang
+  ``id``, ``Tabel``/``Gambar``, chapters numbered, nothing executed);
+  ``book/filters/lkjip-quarto.lua`` numbers Lampiran tables ``Tabel L.n`` and
+  writes the PDF's Daftar Tabel/Gambar, and the chapter numbers of the HTML
+  pages are written ``BAB III`` afterwards (:func:`roman_chapter_numbers`).
+  Quarto's HTML book is a small website in ``<book>/_book``; ``out_html``
+  becomes a page that forwards to its ``index.html`` by a relative link (the
+  site is copied next to ``out_html`` when the book folder is elsewhere).
 * **built-in** otherwise (or with ``LKJIP_RENDERER=builtin``): pandoc
   (pypandoc-binary) and Typst (the ``typst`` wheel), in a few seconds:
 
