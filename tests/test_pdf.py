@@ -90,8 +90,8 @@ def test_key_figures_cover_and_indonesian_labels(pages):
     for figure in KEY_FIGURES:
         assert figure in text, figure
     assert ENGLISH.findall(text) == []
-    cover = norm(pages[0])
-    assert "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia" in cover
+    cover = norm(pages[0]).upper()
+    assert "BADAN KEPEGAWAIAN DAN PENGEMBANGAN SUMBER DAYA MANUSIA" in cover
     assert "2017" in cover
     for needed in ("Kata Pengantar", "NIP", "Tabel 3.1.", "Gambar 3.2.", "Tabel L.1."):
         assert needed in text, needed

@@ -172,7 +172,8 @@ local function replace_pass()
         out:insert(pandoc.RawBlock("typst", "] <" .. float.identifier .. ">"))
         return out
       end
-      -- HTML: the table itself carries the id and the numbered caption.
+      -- HTML: a div with the id around the table, which gets the numbered caption
+      -- and an anchor link (Quarto drops ids of plain tables).
       local done = false
       content = content:walk({
         Table = function(t)
@@ -180,7 +181,6 @@ local function replace_pass()
             return nil
           end
           done = true
-          t.identifier = float.identifier
           local anchor = pandoc.Link(
             { pandoc.Str("#") },
             "#" .. float.identifier,
@@ -191,10 +191,7 @@ local function replace_pass()
           return t
         end,
       })
-      if not done then
-        return pandoc.Div(content, pandoc.Attr(float.identifier, { "tabel-lampiran" }))
-      end
-      return content
+      return pandoc.Div(content, pandoc.Attr(float.identifier, { "tabel-lampiran" }))
     end,
     Cite = function(c)
       local out = pandoc.Inlines({})

@@ -322,6 +322,54 @@ def _roman(n: int) -> str:
     return "".join(out)
 
 
+#: Quarto >= 1.8 loads quarto.js (which imports tabsets.js) as ES modules.
+QUARTO_JS = "site_libs/quarto-html/quarto.js"
+CLASSIC_JS = "site_libs/quarto-html/quarto-classic.js"
+_MODULE_TAGS_RE = re.compile(
+    r'<script src="(site_libs/quarto-html/(?:(quarto)\.js|tabsets/tabsets\.js))" type="module"></script>\n?'
+)
+_IMPORT_RE = re.compile(r'^import \* as (\w+) from "\./([\w/.-]+)";\n', re.M)
+_EXPORT_RE = re.compile(r"^export (function|const|let|class) (\w+)", re.M)
+
+
+def classic_quarto_script(site: Path) -> str | None:
+    """Write quarto.js and the modules it imports as one classic script; its path.
+
+    Browsers refuse ES modules from file:// pages (CORS: the origin is null), so
+    a book whose pages load ``<script type="module">`` loses its navigation
+    scripts when opened from the disk, as a reviewer opens an e-mailed folder.
+    The classic script (deferred, like a module) has the same code: each
+    imported module becomes an object of its exports. Returns None when the site
+    has no such quarto.js (older Quarto: nothing to do).
+    """
+    main = site / QUARTO_JS
+    if not main.is_file():
+        return None
+    code = main.read_text(encoding="utf-8")
+    parts = ['"use strict";']
+    for name, rel in _IMPORT_RE.findall(code):
+        module = (main.parent / rel).read_text(encoding="utf-8")
+        exports = [n for _, n in _EXPORT_RE.findall(module)]
+        if "import " in module or not exports:
+            return None  # a shape this function does not know: leave the site as it is
+        module = _EXPORT_RE.sub(lambda m: f"{m.group(1)} {m.group(2)}", module)
+        parts.append(
+            f"const {name} = (() => {{\n{module}\nreturn {{ {', '.join(exports)} }};\n}})();"
+        )
+    body = _IMPORT_RE.sub("", code)
+    if re.search(r"^(import|export) ", body, re.M):
+        return None
+    parts.append(body)
+    (site / CLASSIC_JS).write_text(
+        "// quarto.js and its modules as one classic script, for file:// (lkjip_helpers)\n"
+        + "(() => {\n"
+        + "\n".join(parts)
+        + "\n})();\n",
+        encoding="utf-8",
+    )
+    return CLASSIC_JS
+
+
 def render_quarto(book_dir: Path, out_html: Path, out_pdf: Path, *, quarto: str = "quarto") -> None:
     """Run Quarto; copy the PDF to ``out_pdf``, make ``out_html`` open the HTML book.
 
@@ -350,9 +398,14 @@ def render_quarto(book_dir: Path, out_html: Path, out_pdf: Path, *, quarto: str 
     index = site / "index.html"
     if not index.is_file():
         raise BuildError(f"quarto render did not write {index}; check the html format")
+    classic = classic_quarto_script(site)
     for page in sorted(site.glob("*.html")):
         text = page.read_text(encoding="utf-8")
         new = roman_chapter_numbers(text)
+        if classic:
+            new = _MODULE_TAGS_RE.sub(
+                lambda m: f'<script src="{classic}" defer></script>' if m.group(2) else "", new
+            )
         if new != text:
             page.write_text(new, encoding="utf-8")
     shutil.copyfile(pdf, out_pdf)
