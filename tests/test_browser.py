@@ -83,7 +83,8 @@ def _chapter_pages(renderer: str, page) -> list[str]:
     hrefs = page.evaluate(
         "[...document.querySelectorAll('#quarto-sidebar a.sidebar-link')].map(a => a.href)"
     )
-    return list(dict.fromkeys([page.url.split("#")[0], *[h.split("#")[0] for h in hrefs]]))
+    pages = [h.split("#")[0] for h in hrefs if h.split("#")[0].endswith(".html")]
+    return list(dict.fromkeys([page.url.split("#")[0], *pages]))
 
 
 @pytest.fixture(scope="module")
