@@ -60,7 +60,7 @@ def _open(browser, url: str, width: int = 1280, height: int = 900):
     page.on("requestfailed", lambda r: log["failed"].append(r.url))
     page.on("request", lambda r: log["requests"].append(r.url))
     page.goto(url, wait_until="load")
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state("load")
     return page, log
 
 
@@ -71,7 +71,7 @@ def loaded(browser, report_2017):
     page, log = _open(browser, (folder / "lkjip-2017.html").as_uri())
     if renderer == "quarto":
         page.wait_for_url(re.compile(r".*/index\.html$"))
-        page.wait_for_load_state("networkidle")
+        page.wait_for_load_state("load")
     yield renderer, folder, page, log
     page.close()
 

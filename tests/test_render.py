@@ -536,3 +536,34 @@ def test_real_quarto_html_is_reproducible(quarto_twice):
         if not n.endswith(".pdf") and (first / n).read_bytes() != (second / n).read_bytes()
     ]
     assert differ == []
+
+
+def test_roman_chapter_numbers():
+    html = '<span class="chapter-number">4</span> <span class="header-section-number">4.1</span>'
+    out = render.roman_chapter_numbers(html)
+    assert out.startswith('<span class="chapter-number">BAB\u00a0IV</span>')
+    assert "4.1" in out
+
+
+def test_classic_quarto_script(tmp_path):
+    """quarto.js and its imported module become one classic script (for file://)."""
+    lib = tmp_path / "site_libs" / "quarto-html"
+    (lib / "tabsets").mkdir(parents=True)
+    (lib / "tabsets" / "tabsets.js").write_text("export function init() { return 41 + 1; }\n")
+    (lib / "quarto.js").write_text(
+        'import * as tabsets from "./tabsets/tabsets.js";\nwindow.answer = tabsets.init();\n'
+    )
+    assert render.classic_quarto_script(tmp_path) == render.CLASSIC_JS
+    code = (tmp_path / render.CLASSIC_JS).read_text()
+    assert "import " not in code and "export " not in code
+    assert "const tabsets = " in code and "return { init };" in code
+    page = (
+        '<script src="site_libs/quarto-html/quarto.js" type="module"></script>\n'
+        '<script src="site_libs/quarto-html/tabsets/tabsets.js" type="module"></script>\n'
+    )
+    rewritten = render._MODULE_TAGS_RE.sub(
+        lambda m: f'<script src="{render.CLASSIC_JS}" defer></script>' if m.group(2) else "", page
+    )
+    assert rewritten == f'<script src="{render.CLASSIC_JS}" defer></script>'
+    (lib / "quarto.js").write_text('import { x } from "./other.js";\n')
+    assert render.classic_quarto_script(tmp_path) is None  # unknown shape: left alone
