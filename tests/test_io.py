@@ -273,3 +273,21 @@ def test_xlsx_with_an_entity_bomb_is_refused(tmp_path):
             dst.writestr(item, data)
     with pytest.raises(DataFileError, match="bomb.xlsx"):
         read_raw_table(bomb)
+
+
+def test_semicolon_csv_from_indonesian_excel_is_split_on_semicolons(tmp_path):
+    # Excel set to Indonesian saves "CSV" with ';' between fields and decimal commas.
+    path = tmp_path / "t.csv"
+    path.write_text("nama;nilai;jumlah\nA;1,5;1.234\nB;2;3\n", encoding="utf-8")
+    frame = io.read_raw_table(path)
+    assert list(frame.columns) == ["nama", "nilai", "jumlah"]
+    assert frame.iloc[0].tolist() == ["A", "1,5", "1.234"]
+    assert frame.attrs["delimiter"] == ";"
+
+
+def test_comma_csv_with_semicolons_in_text_stays_comma_separated(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text('nama,keterangan\nA,"satu; dua"\n', encoding="utf-8")
+    frame = io.read_raw_table(path)
+    assert frame.iloc[0].tolist() == ["A", "satu; dua"]
+    assert frame.attrs["delimiter"] == ","

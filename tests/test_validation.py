@@ -184,3 +184,59 @@ def test_list_is_capped():
     assert f"{n} problem(s)" in message
     assert message.count("  - ") == MAX_LISTED_PROBLEMS
     assert "  ... and 5 more" in message
+
+
+DECIMALS = {
+    "nama": {"type": "str"},
+    "nilai": {"type": "float", "nullable": True},
+    "jumlah": {"type": "int", "nullable": True},
+}
+
+
+def semicolon_text(**cols) -> pd.DataFrame:
+    frame = text(**cols)
+    frame.attrs["delimiter"] = ";"
+    return frame
+
+
+def test_decimal_comma_file_reads_the_right_numbers():
+    frame = semicolon_text(
+        nama=["a", "b", "c"], nilai=["1,5", "83,85", ""], jumlah=["1.234", "7", "1.234.567"]
+    )
+    table = validate_table(spec(DECIMALS), PATH, frame)
+    assert table.frame["nilai"].tolist()[:2] == [1.5, 83.85]
+    assert table.frame["jumlah"].tolist() == [1234, 7, 1234567]
+    # the published precision survives: 83,85 has two decimals
+    assert table.decimals(1, "nilai") == 2
+
+
+def test_decimal_comma_with_thousands_and_decimals():
+    frame = semicolon_text(nama=["a"], nilai=["5.462.124.731,25"], jumlah=["1"])
+    table = validate_table(spec(DECIMALS), PATH, frame)
+    assert table.frame["nilai"].tolist() == [5462124731.25]
+
+
+def test_semicolon_file_with_decimal_points_is_read_as_written():
+    frame = semicolon_text(nama=["a", "b"], nilai=["1.5", "2.25"], jumlah=["3", "4"])
+    table = validate_table(spec(DECIMALS), PATH, frame)
+    assert table.frame["nilai"].tolist() == [1.5, 2.25]
+
+
+def test_mixed_decimal_separators_are_refused_not_guessed():
+    frame = semicolon_text(nama=["a", "b"], nilai=["1,5", "2.25"], jumlah=["3", "4"])
+    (p,) = problems(spec(DECIMALS), frame)
+    assert (p["row"], p["column"], p["found"]) == (3, "nilai", "2.25")
+    assert "decimal comma" in p["expected"] and "row 2" in p["expected"]
+
+
+def test_ambiguous_thousands_dot_is_refused_with_what_to_write():
+    # 1.234 alone: a thousand (decimal comma) or one and a bit (decimal point)?
+    frame = semicolon_text(nama=["a"], nilai=["1.234"], jumlah=["3"])
+    (p,) = problems(spec(DECIMALS), frame)
+    assert p["found"] == "1.234" and "1234" in p["expected"]
+
+
+def test_comma_separated_file_keeps_the_dot_convention():
+    frame = text(nama=["a"], nilai=["1,5"], jumlah=["3"])
+    (p,) = problems(spec(DECIMALS), frame)
+    assert p["column"] == "nilai"

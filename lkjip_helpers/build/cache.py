@@ -39,7 +39,7 @@ def _module_file(module: str) -> Path | None:
     # project root), or this installed one for a project that holds only data.
     base = config.project_root() / PACKAGE
     if not (base / "__init__.py").exists():
-        base = Path(__file__).resolve().parent
+        base = Path(__file__).resolve().parents[1]
     if len(parts) == 1:
         return base / "__init__.py"
     path = base.joinpath(*parts[1:])

@@ -320,7 +320,9 @@ def _render_key(year: int, chapters: list[Chapter], keys: dict[str, str], meta: 
         p for p in template.rglob("*") if p.is_file() and "__pycache__" not in p.parts
     ):
         cache._hash_file(h, path, str(path.relative_to(template)))
-    for module in cache.module_closure("import lkjip_helpers.build.render, lkjip_helpers.build.stitch"):
+    for module in cache.module_closure(
+        "import lkjip_helpers.build.render, lkjip_helpers.build.stitch"
+    ):
         cache._hash_file(h, cache._module_file(module), module)
     return h.hexdigest()
 

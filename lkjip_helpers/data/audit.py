@@ -19,8 +19,8 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
-from lkjip_helpers.data.catalogue import YEAR_TOKEN, ColumnSpec
 from lkjip_helpers.core.exceptions import ParamsError
+from lkjip_helpers.data.catalogue import YEAR_TOKEN, ColumnSpec
 from lkjip_helpers.data.validation import RawTable
 
 AUDIT_COLUMNS = [

@@ -107,7 +107,8 @@ def _read_csv_text(path: Path) -> pd.DataFrame:
             f"{display_path(path)}: not UTF-8 text (byte {exc.start}). Save the file as "
             "'CSV UTF-8'."
         ) from None
-    rows = list(csv.reader(io.StringIO(text)))
+    delimiter = _delimiter(text)
+    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise DataFileError(f"{display_path(path)}: empty file; expected a header row.")
     header = [h.strip() for h in rows[0]]
@@ -121,7 +122,22 @@ def _read_csv_text(path: Path) -> pd.DataFrame:
     body = [(r + [""] * width)[:width] for _, r in numbered]
     frame = pd.DataFrame(body, columns=header, dtype=object)
     frame.attrs["rows"] = [n for n, _ in numbered]
+    # Validation reads numbers by the file's convention (see validation.normalise_decimals).
+    frame.attrs["delimiter"] = delimiter
     return frame
+
+
+def _delimiter(text: str) -> str:
+    """``;`` for a CSV saved by Excel in an Indonesian (or other decimal-comma) locale.
+
+    Decided on the header row alone, which holds column names, never numbers: a
+    header with semicolons and no commas is semicolon-separated; anything else is
+    read as the standard comma-separated CSV.
+    """
+    header = next(csv.reader(io.StringIO(text.split("\n", 1)[0])), [])
+    if len(header) == 1 and ";" in header[0]:
+        return ";"
+    return ","
 
 
 def _read_xlsx_text(path: Path) -> pd.DataFrame:

@@ -10,23 +10,18 @@ table is invalid. The audit of the published figures goes to
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from lkjip_helpers.core import config
-from lkjip_helpers.data.audit import run_audit
+from lkjip_helpers.core.exceptions import LkjipError, MissingDataError, ValidationError
 from lkjip_helpers.data.catalogue import Catalogue, TableSpec, load_catalogue
-from lkjip_helpers.core.exceptions import MissingDataError, ValidationError
 from lkjip_helpers.data.io import (
     display_path,
     find_raw_file,
-    frame_to_csv_bytes,
     read_processed_table,
     read_raw_table,
-    write_file_atomically,
-    write_folder_atomically,
 )
 from lkjip_helpers.data.tidy import tidy_table
 from lkjip_helpers.data.validation import RawTable, validate_table

@@ -11,8 +11,8 @@ import re
 
 import pandas as pd
 
-from lkjip_helpers.data.catalogue import TableSpec
 from lkjip_helpers.core.exceptions import ParamsError
+from lkjip_helpers.data.catalogue import TableSpec
 
 
 def _stub_columns(columns: list[str], stub: str) -> dict[str, int]:

@@ -19,8 +19,8 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from lkjip_helpers.data.catalogue import ColumnSpec, TableSpec
 from lkjip_helpers.core.exceptions import ValidationError
+from lkjip_helpers.data.catalogue import ColumnSpec, TableSpec
 from lkjip_helpers.data.io import display_path
 
 MAX_LISTED_PROBLEMS = 15
@@ -79,6 +79,68 @@ def _convert_cell(text: str, spec: ColumnSpec):
                 pass
         return None, EXPECTED["date"]
     return value, None
+
+
+# Numbers as a decimal-comma spreadsheet writes them: 1234 | 1234,5 | 1.234 | 1.234,5
+_KOMA_DESIMAL_RE = re.compile(r"^[-+]?\d+,\d+$")
+_TITIK_DESIMAL_RE = re.compile(r"^[-+]?\d+\.\d+$")
+_RIBUAN_RE = re.compile(r"^[-+]?\d{1,3}(\.\d{3})+(,\d+)?$")
+
+
+def normalise_decimals(spec: TableSpec, text: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
+    """Rewrite the numbers of a semicolon-separated CSV in machine form (``1234.5``).
+
+    Excel set to Indonesian saves CSV with ``;`` between fields and a decimal comma
+    (``1.234,5``). The convention is decided per file from its numeric columns, and
+    only when it is unambiguous: a cell like ``1,5`` proves a decimal comma, a cell
+    like ``1.5`` a decimal point; both in one file, or only cells like ``1.234``
+    (a thousand, or one and a bit?), are reported instead of guessed. A comma-separated
+    file is returned unchanged.
+    """
+    if text.attrs.get("delimiter", ",") != ";":
+        return text, []
+    numeric = [c for c in text.columns if (s := spec.spec_for(c)) and s.type in ("int", "float")]
+    cells = [
+        (i, col, str(v).strip())
+        for col in numeric
+        for i, v in enumerate(text[col].tolist())
+        if v is not None and str(v).strip()
+    ]
+    koma = [c for c in cells if _KOMA_DESIMAL_RE.match(c[2])]
+    titik = [c for c in cells if _TITIK_DESIMAL_RE.match(c[2]) and not _RIBUAN_RE.match(c[2])]
+    ribuan = [c for c in cells if _RIBUAN_RE.match(c[2])]
+    if koma and titik:
+        (i, col, a), (j, col2, b) = koma[0], titik[0]
+        return text, [
+            _problem(
+                j + 2,
+                col2,
+                b,
+                f"one decimal separator per file: row {i + 2}, column '{col}' writes "
+                f"{a!r} with a decimal comma. Use the comma throughout (Excel in Indonesian) "
+                "or save the file as comma-separated CSV with decimal points",
+            )
+        ]
+    if titik or (not koma and not ribuan):
+        return text, []  # decimal point (or whole numbers only): nothing to rewrite
+    if ribuan and not koma and not any("," in c[2] for c in ribuan):
+        i, col, a = ribuan[0]
+        return text, [
+            _problem(
+                i + 2,
+                col,
+                a,
+                "an unambiguous number: in a ';'-separated file '1.234' may be a thousand "
+                "or one and a bit. Write it without the thousands dot (1234), or with its "
+                "decimals (1.234,00 or 1,234)",
+            )
+        ]
+    out = text.copy()
+    for i, col, value in cells:
+        if _KOMA_DESIMAL_RE.match(value) or _RIBUAN_RE.match(value):
+            out.iat[i, out.columns.get_loc(col)] = value.replace(".", "").replace(",", ".")
+    out.attrs = dict(text.attrs)
+    return out, []
 
 
 def _dtype(spec: ColumnSpec) -> str:
@@ -208,6 +270,9 @@ def validate_table(spec: TableSpec, path: Path, text: pd.DataFrame) -> RawTable:
     columns = list(text.columns)
     sheet = text.attrs.get("sheet")
     problems = check_columns(spec, columns)
+    if problems:
+        raise ValidationError(format_problems(spec, path, problems, sheet), problems)
+    text, problems = normalise_decimals(spec, text)
     if problems:
         raise ValidationError(format_problems(spec, path, problems, sheet), problems)
     frame, problems = convert_types(spec, text)
