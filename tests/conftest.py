@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -19,6 +20,22 @@ def copy_repo(target: Path) -> Path:
     return _copy_repo(target, source=ROOT)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def builtin_renderer_by_default():
+    """Builds in tests use the built-in renderer unless a test asks for Quarto.
+
+    With Quarto on PATH, ``auto`` would pick it for every report a test builds
+    (slow, and the built-in renderer's tests would check Quarto's output). Tests
+    of the choice itself unset ``LKJIP_RENDERER``; Quarto's own tests pass
+    ``renderer="quarto"``.
+    """
+    mp = pytest.MonkeyPatch()
+    if not os.environ.get("LKJIP_RENDERER"):
+        mp.setenv("LKJIP_RENDERER", "builtin")
+    yield
+    mp.undo()
+
+
 @pytest.fixture(scope="session")
 def built_2017(tmp_path_factory):
     """The 2017 report built once from a copy of the repo; tests must not modify it.
@@ -28,6 +45,7 @@ def built_2017(tmp_path_factory):
     root = copy_repo(tmp_path_factory.mktemp("repo2017"))
     mp = pytest.MonkeyPatch()
     mp.setenv("LKJIP_ROOT", str(root))
+    mp.setenv("LKJIP_RENDERER", "builtin")
     try:
         from lkjip_helpers.build.pipeline import build_report
         from lkjip_helpers.laporan import context as laporan
@@ -62,3 +80,58 @@ def mini(tmp_path, monkeypatch):
     shutil.copytree(MINI, root)
     monkeypatch.setenv("LKJIP_ROOT", str(root))
     return root
+
+
+def quarto_skip_reason() -> str | None:
+    """Why the Quarto end-to-end tests cannot run here (None: they can)."""
+    from lkjip_helpers.build.render import find_quarto
+
+    found, reason = find_quarto()
+    if found is None:
+        return f"{reason}: Quarto tests skipped (CI installs it from ../shared/tools/quarto)"
+    return None
+
+
+requires_quarto = pytest.mark.skipif(
+    quarto_skip_reason() is not None, reason=str(quarto_skip_reason())
+)
+
+#: The renderers the browser and PDF suites run against.
+RENDERER_PARAMS = [
+    pytest.param("builtin", id="builtin"),
+    pytest.param("quarto", id="quarto", marks=[requires_quarto, pytest.mark.quarto]),
+]
+
+
+@pytest.fixture(scope="session", params=RENDERER_PARAMS)
+def report_2017(request, built_2017, tmp_path_factory):
+    """The 2017 report's ``outputs/2017`` folder, once per renderer.
+
+    ``builtin``: the folder of :func:`built_2017`. ``quarto``: the same stitched
+    book (same executed notebooks) rendered by Quarto into another folder, with
+    ``SOURCE_DATE_EPOCH`` set. Returns ``(renderer, folder)``.
+    """
+    folder = built_2017 / "outputs" / "2017"
+    if request.param == "builtin":
+        return "builtin", folder
+    target = tmp_path_factory.mktemp("quarto2017") / "outputs" / "2017"
+    target.mkdir(parents=True)
+    shutil.copytree(folder / "book", target / "book")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("LKJIP_ROOT", str(built_2017))
+    mp.setenv("SOURCE_DATE_EPOCH", "1519776000")
+    try:
+        from lkjip_helpers.build.render import render
+        from lkjip_helpers.laporan.context import render_meta
+
+        used = render(
+            target / "book",
+            target / "lkjip-2017.html",
+            target / "lkjip-2017.pdf",
+            render_meta(2017),
+            renderer="quarto",
+        )
+    finally:
+        mp.undo()
+    assert used == "quarto"
+    return "quarto", target

@@ -4,9 +4,11 @@ The built-in renderer (pandoc + Typst) is run for real on the fixture notebooks
 (executed, stitched), and its HTML and PDF are inspected as a reader's tools
 would: html.parser for the HTML, pypdf for the PDF.
 
-Quarto cannot be installed on this machine (no network download of its
-binary), so the Quarto path is tested against the expected command line with
-``subprocess.run`` mocked; the mock writes the files Quarto would write.
+The Quarto path is tested twice: against the expected command line with
+``subprocess.run`` mocked (the mock writes the files Quarto would write; runs
+everywhere), and for real with the Quarto on PATH (>= 1.9; skipped with the reason
+otherwise): the fixture book is rendered twice, which validates book/_quarto.yml
+and the filters with the real Quarto and checks that the HTML is reproducible.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import requires_quarto
 from pypdf import PdfReader
 
 from lkjip_helpers.build import render, stitch
@@ -367,51 +370,98 @@ def test_meta_goes_into_quarto_yml_escaped(stitched, tmp_path):
 # --------------------------------------------------------------------------- Quarto
 
 
-def test_quarto_path_command_line(stitched, tmp_path, monkeypatch, capsys):
-    """Quarto is not installed here: check the recorded command and the file handling."""
-    book = _copy_book(stitched, tmp_path)
-    calls = []
-
+def _fake_quarto(version: str = "1.10.16", render_rc: int = 0, calls: list | None = None):
     def fake_run(cmd, **kwargs):
-        calls.append((cmd, kwargs))
+        if cmd[1:] == ["--version"]:
+            return subprocess.CompletedProcess(cmd, 0, version + "\n", "")
+        if calls is not None:
+            calls.append((cmd, kwargs))
+        if render_rc:
+            return subprocess.CompletedProcess(cmd, render_rc, "", "ERROR: typst failed")
         site = Path(kwargs["cwd"]) / "_book"
         site.mkdir()
         (site / "lkjip.pdf").write_bytes(b"%PDF-1.7 quarto")
-        (site / "index.html").write_text("<html lang='id'></html>", encoding="utf-8")
+        (site / "index.html").write_text(
+            '<html lang="id"><span class="chapter-number">3</span></html>', encoding="utf-8"
+        )
         return subprocess.CompletedProcess(cmd, 0, "", "")
 
+    return fake_run
+
+
+def test_quarto_path_command_line(stitched, tmp_path, monkeypatch, capsys):
+    """The command line and file handling of the Quarto path, Quarto mocked."""
+    monkeypatch.delenv("LKJIP_RENDERER", raising=False)
+    book = _copy_book(stitched, tmp_path)
+    calls = []
     monkeypatch.setattr(render.shutil, "which", lambda name: f"/opt/quarto/bin/{name}")
-    monkeypatch.setattr(render.subprocess, "run", fake_run)
+    monkeypatch.setattr(render.subprocess, "run", _fake_quarto(calls=calls))
     out_html, out_pdf = tmp_path / "out" / "lkjip-2017.html", tmp_path / "out" / "lkjip-2017.pdf"
     used = render.render(book, out_html, out_pdf, META)
 
     assert used == "quarto"
-    assert "render: Quarto" in capsys.readouterr().out
+    assert "render: Quarto 1.10.16 (/opt/quarto/bin/quarto)" in capsys.readouterr().out
     ((cmd, kwargs),) = calls
-    assert cmd == ["quarto", "render", str(book), "--no-execute"]
-    assert kwargs["cwd"] == book
+    assert cmd == ["/opt/quarto/bin/quarto", "render", str(book.resolve()), "--no-execute"]
+    assert kwargs["cwd"] == book.resolve()
     assert out_pdf.read_bytes() == b"%PDF-1.7 quarto"
-    assert "lkjip-2017_html/index.html" in out_html.read_text(encoding="utf-8")
-    assert (tmp_path / "out" / "lkjip-2017_html" / "index.html").is_file()
+    # the book is outside the folder of out_html: the HTML book is copied next to it
+    assert 'url=lkjip-2017_html/index.html"' in out_html.read_text(encoding="utf-8")
+    index = (tmp_path / "out" / "lkjip-2017_html" / "index.html").read_text(encoding="utf-8")
+    assert "BAB\u00a0III" in index
     conf = yaml.safe_load((book / "_quarto.yml").read_text(encoding="utf-8"))
     assert conf["execute"] == {"enabled": False}
     assert conf["lang"] == "id"
     assert conf["crossref"]["chapters"] is True
     assert conf["crossref"]["tbl-prefix"] == "Tabel" and conf["crossref"]["fig-prefix"] == "Gambar"
+    # invalid under crossref since Quarto 1.4 ("property name ch-prefix is invalid")
+    assert not {"ch-prefix", "sec-prefix"} & set(conf["crossref"])
     assert set(conf["format"]) == {"html", "typst"}
     assert conf["book"]["title"] == "Laporan Kinerja Instansi Pemerintah \\(LKjIP\\)"
+    assert conf["book"]["author"]  # the Typst book template fails without one
+
+
+def test_quarto_html_book_inside_outputs_is_linked_relatively(stitched, tmp_path, monkeypatch):
+    monkeypatch.delenv("LKJIP_RENDERER", raising=False)
+    out = tmp_path / "outputs" / "2017"
+    book = out / "book"
+    import shutil
+
+    shutil.copytree(stitched.book_dir, book)
+    monkeypatch.setattr(render.shutil, "which", lambda name: f"/opt/quarto/bin/{name}")
+    monkeypatch.setattr(render.subprocess, "run", _fake_quarto())
+    render.render(book, out / "lkjip-2017.html", out / "lkjip-2017.pdf", META)
+    assert 'url=book/_book/index.html"' in (out / "lkjip-2017.html").read_text(encoding="utf-8")
+    assert not (out / "lkjip-2017_html").exists()
 
 
 def test_quarto_failure_is_a_build_error(stitched, tmp_path, monkeypatch):
+    monkeypatch.delenv("LKJIP_RENDERER", raising=False)
     book = _copy_book(stitched, tmp_path)
     monkeypatch.setattr(render.shutil, "which", lambda name: "/usr/bin/quarto")
-    monkeypatch.setattr(
-        render.subprocess,
-        "run",
-        lambda cmd, **kw: subprocess.CompletedProcess(cmd, 1, "", "ERROR: typst failed"),
-    )
+    monkeypatch.setattr(render.subprocess, "run", _fake_quarto(render_rc=1))
     with pytest.raises(BuildError, match="typst failed"):
         render.render(book, tmp_path / "x.html", tmp_path / "x.pdf", META)
+
+
+def test_old_quarto_falls_back_to_builtin_with_reason(stitched, tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("LKJIP_RENDERER", raising=False)
+    book = _copy_book(stitched, tmp_path)
+    monkeypatch.setattr(render.shutil, "which", lambda name: "/usr/bin/quarto")
+    monkeypatch.setattr(render, "render_builtin", lambda *a, **k: None)
+    monkeypatch.setattr(render.subprocess, "run", _fake_quarto(version="1.4.550"))
+    used = render.render(book, tmp_path / "x.html", tmp_path / "x.pdf", META)
+    assert used == "builtin"
+    assert "Quarto 1.4.550; Typst books need Quarto >= 1.9" in capsys.readouterr().out
+    with pytest.raises(BuildError, match="LKJIP_RENDERER=quarto but .*1.4.550"):
+        render.render(book, tmp_path / "x.html", tmp_path / "x.pdf", META, renderer="quarto")
+
+
+def test_missing_quarto(monkeypatch):
+    monkeypatch.setattr(render.shutil, "which", lambda name: None)
+    assert render.find_quarto() == (None, render.NO_QUARTO)
+    assert render.parse_quarto_version("1.10.16\n") == (1, 10, 16)
+    assert render.parse_quarto_version("nothing") is None
 
 
 def test_environment_can_force_the_builtin_renderer(stitched, tmp_path, monkeypatch):
@@ -420,3 +470,102 @@ def test_environment_can_force_the_builtin_renderer(stitched, tmp_path, monkeypa
     monkeypatch.setenv("LKJIP_RENDERER", "builtin")
     used = render.render(book, tmp_path / "x.html", tmp_path / "x.pdf", META)
     assert used == "builtin"
+
+
+# --------------------------------------------------------------------------- real Quarto
+
+
+@pytest.fixture(scope="module")
+def quarto_twice(stitched, tmp_path_factory):
+    """The fixture book rendered twice by the real Quarto, with SOURCE_DATE_EPOCH."""
+    import shutil
+
+    runs = []
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    try:
+        for i in range(2):
+            out = tmp_path_factory.mktemp(f"quarto{i}") / "outputs" / "2017"
+            shutil.copytree(stitched.book_dir, out / "book")
+            used = render.render(
+                out / "book",
+                out / "lkjip-2017.html",
+                out / "lkjip-2017.pdf",
+                META,
+                renderer="quarto",
+            )
+            assert used == "quarto"
+            runs.append(out)
+    finally:
+        mp.undo()
+    return runs
+
+
+@requires_quarto
+@pytest.mark.quarto
+def test_real_quarto_renders_the_book(quarto_twice):
+    out = quarto_twice[0]
+    site = out / "book" / "_book"
+    assert 'url=book/_book/index.html"' in (out / "lkjip-2017.html").read_text(encoding="utf-8")
+    pages = {p.name: p.read_text(encoding="utf-8") for p in site.glob("*.html")}
+    assert {"index.html", "01-bab1.html", "02-bab3.html", "03-lampiran.html"} <= set(pages)
+    assert '<span class="chapter-number">BAB\u00a0II</span>' in pages["index.html"]
+    assert "Tabel&nbsp;1.1." in pages["01-bab1.html"]
+    assert "Gambar&nbsp;2.1." in pages["02-bab3.html"]
+    assert "Tabel&nbsp;L.1." in pages["03-lampiran.html"]
+    assert '<a href="#tbl-dokumen">Tabel&nbsp;L.1</a>' in pages["03-lampiran.html"]
+    assert '<div id="tbl-dokumen" class="tabel-lampiran' in pages["03-lampiran.html"]
+    assert 'type="module"' not in pages["index.html"]  # works from file://
+    assert (site / "search.json").is_file()
+    text = " ".join(_norm(PdfReader(str(out / "lkjip-2017.pdf")).pages[i].extract_text() or "")
+                    for i in range(len(PdfReader(str(out / "lkjip-2017.pdf")).pages)))  # fmt: skip
+    for label in ("Tabel 1.1.", "Tabel 2.2.", "Gambar 1.1.", "Tabel L.1.", "Daftar Tabel"):
+        assert label in text, label
+    assert not re.search(r"\b(Chapter|Table|Figure|Author|Published)\b", text)
+
+
+@requires_quarto
+@pytest.mark.quarto
+def test_real_quarto_html_is_reproducible(quarto_twice):
+    first, second = (out / "book" / "_book" for out in quarto_twice)
+    names = sorted(p.relative_to(first).as_posix() for p in first.rglob("*") if p.is_file())
+    assert names == sorted(
+        p.relative_to(second).as_posix() for p in second.rglob("*") if p.is_file()
+    )
+    differ = [
+        n
+        for n in names
+        if not n.endswith(".pdf") and (first / n).read_bytes() != (second / n).read_bytes()
+    ]
+    assert differ == []
+
+
+def test_roman_chapter_numbers():
+    html = '<span class="chapter-number">4</span> <span class="header-section-number">4.1</span>'
+    out = render.roman_chapter_numbers(html)
+    assert out.startswith('<span class="chapter-number">BAB\u00a0IV</span>')
+    assert "4.1" in out
+
+
+def test_classic_quarto_script(tmp_path):
+    """quarto.js and its imported module become one classic script (for file://)."""
+    lib = tmp_path / "site_libs" / "quarto-html"
+    (lib / "tabsets").mkdir(parents=True)
+    (lib / "tabsets" / "tabsets.js").write_text("export function init() { return 41 + 1; }\n")
+    (lib / "quarto.js").write_text(
+        'import * as tabsets from "./tabsets/tabsets.js";\nwindow.answer = tabsets.init();\n'
+    )
+    assert render.classic_quarto_script(tmp_path) == render.CLASSIC_JS
+    code = (tmp_path / render.CLASSIC_JS).read_text()
+    assert "import " not in code and "export " not in code
+    assert "const tabsets = " in code and "return { init };" in code
+    page = (
+        '<script src="site_libs/quarto-html/quarto.js" type="module"></script>\n'
+        '<script src="site_libs/quarto-html/tabsets/tabsets.js" type="module"></script>\n'
+    )
+    rewritten = render._MODULE_TAGS_RE.sub(
+        lambda m: f'<script src="{render.CLASSIC_JS}" defer></script>' if m.group(2) else "", page
+    )
+    assert rewritten == f'<script src="{render.CLASSIC_JS}" defer></script>'
+    (lib / "quarto.js").write_text('import { x } from "./other.js";\n')
+    assert render.classic_quarto_script(tmp_path) is None  # unknown shape: left alone

@@ -20,6 +20,8 @@ text, Typst's own numbering is switched off):
 * Daftar Isi, Daftar Tabel and Daftar Gambar are inserted after the first chapter
   when it is unnumbered (Kata Pengantar), else before the first chapter: in HTML as
   lists of links, in Typst as #outline() (with page numbers);
+* HTML: every numbered table and figure gets an anchor link ("#", class jangkar)
+  at the end of its caption;
 * Typst: page numbers switch from roman (front matter) to arabic at the first
   numbered chapter; wide tables get a smaller font; figures fill the text width.
 
@@ -182,6 +184,25 @@ function Pandoc(doc)
     return h
   end
 
+  -- HTML: a link to the table/figure itself ("#"), to copy and send to a colleague.
+  local function add_anchor(blocks, id, label)
+    if is_typst() then
+      return blocks
+    end
+    local link = pandoc.Link(
+      { pandoc.Str("#") },
+      "#" .. id,
+      "",
+      pandoc.Attr("", { "jangkar" }, { { "aria-label", "Tautan ke " .. label } })
+    )
+    local last = blocks[#blocks]
+    if last and (last.t == "Plain" or last.t == "Para") then
+      last.content:insert(pandoc.Space())
+      last.content:insert(link)
+    end
+    return blocks
+  end
+
   local function tbl(t)
     local id = t.identifier
     if not id:match("^tbl%-") then
@@ -191,7 +212,7 @@ function Pandoc(doc)
     local caption_inlines = plain_inlines(pandoc.utils.blocks_to_inlines(t.caption.long))
     entries[id] = { label = label }
     table.insert(lot, { id = id, label = label, caption = caption_inlines })
-    t.caption.long = prepend_caption(t.caption.long, label)
+    t.caption.long = add_anchor(prepend_caption(t.caption.long, label), id, label)
     local ncols = #t.colspecs
     local size = nil
     if ncols >= 7 then
@@ -229,7 +250,7 @@ function Pandoc(doc)
     local caption_inlines = plain_inlines(pandoc.utils.blocks_to_inlines(f.caption.long))
     entries[id] = { label = label }
     table.insert(lof, { id = id, label = label, caption = caption_inlines })
-    f.caption.long = prepend_caption(f.caption.long, label)
+    f.caption.long = add_anchor(prepend_caption(f.caption.long, label), id, label)
     return f
   end
 

@@ -3,11 +3,16 @@
 Two renderers read the same book project (``outputs/<year>/book/_quarto.yml`` and
 its Markdown chapters, see :mod:`lkjip_helpers.build.stitch`):
 
-* **Quarto**, when ``quarto`` (>= 1.9, which has Typst books) is on PATH:
-  ``quarto render <book> --no-execute`` renders the HTML book and the Typst PDF
-  with Quarto's own crossref (lang ``id``, ``Tabel``/``Gambar``, chapters
-  numbered, nothing executed). Quarto's HTML book is a small website, so
-  ``out_html`` becomes a page that forwards to it (copied next to it).
+* **Quarto**, when ``quarto --version`` on PATH is >= 1.9 (Typst books; an older
+  one is skipped with the reason printed): ``quarto render <book> --no-execute``
+  renders the HTML book and the Typst PDF with Quarto's own crossref (lang
+  ``id``, ``Tabel``/``Gambar``, chapters numbered, nothing executed);
+  ``book/filters/lkjip-quarto.lua`` numbers Lampiran tables ``Tabel L.n`` and
+  writes the PDF's Daftar Tabel/Gambar, and the chapter numbers of the HTML
+  pages are written ``BAB III`` afterwards (:func:`roman_chapter_numbers`).
+  Quarto's HTML book is a small website in ``<book>/_book``; ``out_html``
+  becomes a page that forwards to its ``index.html`` by a relative link (the
+  site is copied next to ``out_html`` when the book folder is elsewhere).
 * **built-in** otherwise (or with ``LKJIP_RENDERER=builtin``): pandoc
   (pypandoc-binary) and Typst (the ``typst`` wheel), in a few seconds:
 
@@ -56,6 +61,10 @@ READER = "markdown-raw_html-raw_tex"
 REQUIRED_META = ("instansi", "tahun", "tempat", "tanggal")
 DEFAULT_TITLE = "Laporan Kinerja Instansi Pemerintah (LKjIP)"
 RENDERERS = ("auto", "quarto", "builtin")
+#: Oldest Quarto that renders a book to Typst (PDF without LaTeX).
+QUARTO_MIN = (1, 9)
+#: Where Quarto writes the HTML book, inside the book folder (``project.output-dir``).
+QUARTO_SITE = "_book"
 #: Typst output written next to the chapters (images are resolved relative to it).
 TYPST_FILE = "_lkjip.typ"
 
@@ -125,8 +134,8 @@ def read_book_config(book_dir: str | Path) -> BookConfig:
         tbl_title=text(crossref.get("tbl-title"), "Tabel"),
         fig_title=text(crossref.get("fig-title"), "Gambar"),
         title_delim=text(crossref.get("title-delim"), "."),
-        ch_prefix=text(crossref.get("ch-prefix"), "Bab"),
-        sec_prefix=text(crossref.get("sec-prefix"), "Subbab"),
+        ch_prefix=text(language.get("crossref-ch-prefix"), "Bab"),
+        sec_prefix=text(language.get("crossref-sec-prefix"), "Subbab"),
         toc_title=text(language.get("toc-title-document"), "Daftar Isi"),
         lot_title=text(crossref.get("lot-title"), "Daftar Tabel"),
         lof_title=text(crossref.get("lof-title"), "Daftar Gambar"),
@@ -190,20 +199,65 @@ def render(
     if choice not in RENDERERS:
         raise BuildError(f"unknown renderer {choice!r}: use one of {', '.join(RENDERERS)}")
     meta = normalise_meta(meta)
-    if choice == "auto":
-        choice = "quarto" if shutil.which("quarto") else "builtin"
+    quarto = None
+    if choice in ("auto", "quarto"):
+        quarto, reason = find_quarto()
+        if quarto is None and choice == "quarto":
+            raise BuildError(f"LKJIP_RENDERER=quarto but {reason}")
+        if quarto is None:
+            if reason != NO_QUARTO:
+                print(f"render: not using Quarto: {reason}", flush=True)
+            choice = "builtin"
+        else:
+            choice = "quarto"
     apply_meta(book_dir, meta)
     out_html.parent.mkdir(parents=True, exist_ok=True)
     out_pdf.parent.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     if choice == "quarto":
-        print(f"render: Quarto ({shutil.which('quarto') or 'quarto'})", flush=True)
-        render_quarto(book_dir, out_html, out_pdf)
+        path, version = quarto
+        print(f"render: Quarto {version} ({path})", flush=True)
+        render_quarto(book_dir, out_html, out_pdf, quarto=path)
     else:
         print(f"render: built-in (pandoc {_pandoc_version()} + typst)", flush=True)
         render_builtin(book_dir, out_html, out_pdf, meta)
     print(f"render: {out_html} and {out_pdf} in {time.perf_counter() - start:.1f} s", flush=True)
     return choice
+
+
+NO_QUARTO = "quarto is not on PATH"
+
+
+def parse_quarto_version(text: str) -> tuple[int, ...] | None:
+    """``"1.10.16"`` -> ``(1, 10, 16)``; None when ``text`` holds no version."""
+    match = re.search(r"(\d+)\.(\d+)(?:\.(\d+))?", text or "")
+    if not match:
+        return None
+    return tuple(int(g) for g in match.groups() if g is not None)
+
+
+def find_quarto() -> tuple[tuple[str, str] | None, str]:
+    """Find a Quarto that can render the book: ``((path, version), "")`` or ``(None, reason)``.
+
+    Quarto must be on PATH and at least :data:`QUARTO_MIN` (Typst books).
+    """
+    path = shutil.which("quarto")
+    if not path:
+        return None, NO_QUARTO
+    try:
+        out = subprocess.run(
+            [path, "--version"], capture_output=True, text=True, timeout=120, check=False
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        return None, f"{path} --version failed ({exc})"
+    version = parse_quarto_version(out.stdout)
+    if out.returncode != 0 or version is None:
+        return None, f"{path} --version failed (exit {out.returncode}): {out.stderr.strip()[:200]}"
+    shown = ".".join(map(str, version))
+    if version[:2] < QUARTO_MIN:
+        need = ".".join(map(str, QUARTO_MIN))
+        return None, f"{path} is Quarto {shown}; Typst books need Quarto >= {need}"
+    return (path, shown), ""
 
 
 def apply_meta(book_dir: Path, meta: dict[str, str]) -> None:
@@ -233,37 +287,144 @@ def apply_meta(book_dir: Path, meta: dict[str, str]) -> None:
 # --------------------------------------------------------------------------- Quarto
 
 
-def quarto_command(book_dir: str | Path) -> list[str]:
+def quarto_command(book_dir: str | Path, quarto: str = "quarto") -> list[str]:
     """The Quarto command line: render every format of the book, execute nothing."""
-    return ["quarto", "render", str(book_dir), "--no-execute"]
+    return [quarto, "render", str(book_dir), "--no-execute"]
 
 
-def render_quarto(book_dir: Path, out_html: Path, out_pdf: Path) -> None:
-    """Run Quarto, then copy the PDF and the HTML book next to ``out_html``."""
+_CHAPTER_NUMBER_RE = re.compile(r'<span class="chapter-number">(\d+)</span>')
+
+
+def roman_chapter_numbers(html: str, prefix: str = "BAB") -> str:
+    """Write Quarto's chapter numbers as the report writes them: ``3`` -> ``BAB III``.
+
+    Quarto marks them ``<span class="chapter-number">3</span>`` (sidebar, page
+    titles, navigation); section numbers (``3.1``) and crossref labels
+    (``Tabel 3.1``) keep their arabic chapter number, as in the built-in renderer.
+    """
+
+    def roman(match: re.Match) -> str:
+        n = int(match.group(1))
+        return f'<span class="chapter-number">{prefix}\u00a0{_roman(n)}</span>'
+
+    return _CHAPTER_NUMBER_RE.sub(roman, html)
+
+
+def _roman(n: int) -> str:
+    out = []
+    for value, letters in (
+        (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+        (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+    ):  # fmt: skip
+        while n >= value:
+            out.append(letters)
+            n -= value
+    return "".join(out)
+
+
+#: Quarto >= 1.8 loads quarto.js (which imports tabsets.js) as ES modules.
+QUARTO_JS = "site_libs/quarto-html/quarto.js"
+CLASSIC_JS = "site_libs/quarto-html/quarto-classic.js"
+_MODULE_TAGS_RE = re.compile(
+    r'<script src="(site_libs/quarto-html/(?:(quarto)\.js|tabsets/tabsets\.js))" type="module"></script>\n?'
+)
+_IMPORT_RE = re.compile(r'^import \* as (\w+) from "\./([\w/.-]+)";\n', re.M)
+_EXPORT_RE = re.compile(r"^export (function|const|let|class) (\w+)", re.M)
+
+
+def classic_quarto_script(site: Path) -> str | None:
+    """Write quarto.js and the modules it imports as one classic script; its path.
+
+    Browsers refuse ES modules from file:// pages (CORS: the origin is null), so
+    a book whose pages load ``<script type="module">`` loses its navigation
+    scripts when opened from the disk, as a reviewer opens an e-mailed folder.
+    The classic script (deferred, like a module) has the same code: each
+    imported module becomes an object of its exports. Returns None when the site
+    has no such quarto.js (older Quarto: nothing to do).
+    """
+    main = site / QUARTO_JS
+    if not main.is_file():
+        return None
+    code = main.read_text(encoding="utf-8")
+    parts = ['"use strict";']
+    for name, rel in _IMPORT_RE.findall(code):
+        module = (main.parent / rel).read_text(encoding="utf-8")
+        exports = [n for _, n in _EXPORT_RE.findall(module)]
+        if "import " in module or not exports:
+            return None  # a shape this function does not know: leave the site as it is
+        module = _EXPORT_RE.sub(lambda m: f"{m.group(1)} {m.group(2)}", module)
+        parts.append(
+            f"const {name} = (() => {{\n{module}\nreturn {{ {', '.join(exports)} }};\n}})();"
+        )
+    body = _IMPORT_RE.sub("", code)
+    if re.search(r"^(import|export) ", body, re.M):
+        return None
+    parts.append(body)
+    (site / CLASSIC_JS).write_text(
+        "// quarto.js and its modules as one classic script, for file:// (lkjip_helpers)\n"
+        + "(() => {\n"
+        + "\n".join(parts)
+        + "\n})();\n",
+        encoding="utf-8",
+    )
+    return CLASSIC_JS
+
+
+def render_quarto(book_dir: Path, out_html: Path, out_pdf: Path, *, quarto: str = "quarto") -> None:
+    """Run Quarto; copy the PDF to ``out_pdf``, make ``out_html`` open the HTML book.
+
+    The HTML book stays in ``<book_dir>/_book`` when ``book_dir`` is inside the
+    folder of ``out_html`` (``outputs/<year>/book``), else it is copied next to
+    ``out_html`` (``<name>_html/``). ``out_html`` forwards to its ``index.html``
+    by a relative link: the outputs folder can be zipped and opened anywhere,
+    from the disk, without a server.
+    """
+    book_dir = Path(book_dir).resolve()
     cfg = read_book_config(book_dir)
+    site = book_dir / QUARTO_SITE
+    if site.exists():
+        shutil.rmtree(site)
     proc = subprocess.run(
-        quarto_command(book_dir), cwd=book_dir, capture_output=True, text=True, check=False
+        quarto_command(book_dir, quarto), cwd=book_dir, capture_output=True, text=True, check=False
     )
     if proc.returncode != 0:
         tail = "\n".join((proc.stderr or proc.stdout or "").strip().splitlines()[-20:])
         raise BuildError(f"quarto render failed (exit {proc.returncode}):\n{tail}")
-    site = book_dir / "_book"
     pdf = site / f"{cfg.output_file}.pdf"
     if not pdf.is_file():
         raise BuildError(
             f"quarto render did not write {pdf}; check the typst format in _quarto.yml"
         )
+    index = site / "index.html"
+    if not index.is_file():
+        raise BuildError(f"quarto render did not write {index}; check the html format")
+    classic = classic_quarto_script(site)
+    for page in sorted(site.glob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        new = roman_chapter_numbers(text)
+        if classic:
+            new = _MODULE_TAGS_RE.sub(
+                lambda m: f'<script src="{classic}" defer></script>' if m.group(2) else "", new
+            )
+        if new != text:
+            page.write_text(new, encoding="utf-8")
     shutil.copyfile(pdf, out_pdf)
-    html_dir = out_html.with_name(out_html.stem + "_html")
-    if html_dir.exists():
-        shutil.rmtree(html_dir)
-    shutil.copytree(site, html_dir, ignore=shutil.ignore_patterns("*.pdf"))
-    target = f"{html_dir.name}/index.html"
+    out_dir = Path(out_html).resolve().parent
+    if out_dir in site.parents:
+        target = index
+    else:
+        html_dir = out_dir / (Path(out_html).stem + "_html")
+        if html_dir.exists():
+            shutil.rmtree(html_dir)
+        shutil.copytree(site, html_dir)
+        target = html_dir / "index.html"
+    link = Path(os.path.relpath(target, out_dir)).as_posix()
     out_html.write_text(
         '<!DOCTYPE html>\n<html lang="id"><head><meta charset="utf-8">'
-        f'<meta http-equiv="refresh" content="0; url={target}">'
+        f'<meta http-equiv="refresh" content="0; url={link}">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
         "<title>LKjIP</title></head>"
-        f'<body><p><a href="{target}">Buka laporan</a></p></body></html>\n',
+        f'<body><p><a href="{link}">Buka laporan</a></p></body></html>\n',
         encoding="utf-8",
     )
 
@@ -342,6 +503,11 @@ def pandoc_command(book_dir: Path, to: str, cfg: BookConfig, meta: dict[str, str
             "--embed-resources",
             "--resource-path",
             ".",
+            # The sidebar (template): chapters and sections, after the filter has
+            # numbered them; the lists' own headings are .unlisted.
+            "--toc",
+            "--toc-depth",
+            str(min(cfg.toc_depth, 2)),
         ]
     elif to == "typst":
         cmd += ["--to", "typst", "--template", "templates/lkjip.typ"]
