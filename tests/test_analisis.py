@@ -97,7 +97,7 @@ def test_prose_values(ctx):
 
 def test_standard_is_optional(ctx, monkeypatch):
     from lkjip_helpers.core import config
-    from lkjip_helpers.data.io import read_yaml
+    from lkjip_helpers.core.schema import read_yaml
 
     assert analisis.kalimat_standar(ctx, "IKU-4") == ""  # none declared
     raw = read_yaml(config.agency_file())

@@ -11,7 +11,7 @@ import pytest
 
 from lkjip_helpers.core import config
 from lkjip_helpers.data.audit import PENYAJIAN, summary_counts
-from lkjip_helpers.data.io import read_yaml
+from lkjip_helpers.core.schema import read_yaml
 
 
 @pytest.fixture(scope="module")

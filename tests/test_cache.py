@@ -128,7 +128,7 @@ def test_module_closure_of_fixture_notebook(repo_copy):
 
 def test_relative_imports_resolve_within_package(repo_copy):
     found = cache._imports_of_code(
-        "from ..core import config\nfrom . import tables\nfrom lkjip_helpers.data.io import read_yaml\n",
+        "from ..core import config\nfrom . import tables\nfrom lkjip_helpers.core.schema import read_yaml\n",
         current="lkjip_helpers.laporan.context",
     )
     assert {"lkjip_helpers.core.config", "lkjip_helpers.laporan.tables"} <= found
