@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from lkjip_helpers.core import config
-from lkjip_helpers.data.audit import PENYAJIAN, summary_counts
 from lkjip_helpers.core.schema import read_yaml
+from lkjip_helpers.data.audit import PENYAJIAN, summary_counts
 
 
 @pytest.fixture(scope="module")

@@ -335,5 +335,3 @@ def render_meta(year: int) -> dict:
         "tempat": p.tahun.laporan.tempat,
         "tanggal": fmt.tanggal(p.tahun.laporan.tanggal_wajib()),
     }
-
-
