@@ -1,10 +1,9 @@
-"""The data step: raw tables of a year -> validated, tidy processed tables + audit.
+"""The tables of a year: raw tables read and validated, processed tables read back.
 
-``make data YEAR=2017`` runs :func:`build_data`. Every raw table named in the
-catalogue is read (CSV or XLSX), validated, tidied and written to
-``data/processed/<year>/`` in one atomic swap; nothing is written when any
-table is invalid. The audit of the published figures goes to
-``outputs/<year>/audit.csv``.
+:func:`load_raw_year` reads every raw table named in the catalogue (CSV or XLSX)
+and validates it, reporting all problems together; :class:`TabelTahun` gives a
+notebook the processed tables of a year, each read on first use (the build's
+data step, :mod:`lkjip_helpers.build.data_step`, writes them).
 """
 
 from __future__ import annotations
