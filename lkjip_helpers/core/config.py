@@ -17,7 +17,7 @@ def project_root() -> Path:
     env = os.environ.get("LKJIP_ROOT")
     if env:
         return Path(env).resolve()
-    return Path(__file__).resolve().parent.parent
+    return Path(__file__).resolve().parent.parent.parent
 
 
 def params_dir() -> Path:
