@@ -201,8 +201,15 @@ def test_signature_markdown_is_a_right_aligned_div():
 
 
 def test_show_markdown_prints_outside_ipython(capsys):
-    report.show_markdown("Teks **tebal**\n")
+    report.show_markdown(report.Markdown("Teks **tebal**\n"))
     assert capsys.readouterr().out == "Teks **tebal**\n\n"
+
+
+def test_show_markdown_escapes_plain_text_by_default(capsys):
+    report.show_markdown("Teks **tebal** <b>")
+    assert capsys.readouterr().out == "Teks \\*\\*tebal\\*\\* \\<b\\>\n\n"
+    report.show_markdown(report.markdown("**Rumus:** {rumus}", rumus="a*b/c"))
+    assert capsys.readouterr().out == "**Rumus:** a\\*b\\/c\n\n"
 
 
 def test_pandoc_is_available():
