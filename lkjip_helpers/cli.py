@@ -87,7 +87,7 @@ def cmd_preview(args) -> int:
 
 
 def cmd_start_page(args) -> int:
-    from lkjip_helpers.build.start_page import write_start_page
+    from lkjip_helpers.build.lab import write_start_page
 
     for path in write_start_page(args.year):
         print(f"wrote {path}")

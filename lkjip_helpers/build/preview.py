@@ -1,6 +1,6 @@
 """Preview one chapter as the reader will see it, in seconds: ``make preview``.
 
-``make preview CHAPTER=bab3 YEAR=2017`` (or ``preview("03_akuntabilitas.ipynb",
+``make preview CHAPTER=bab3 YEAR=2017`` (or ``report.pratinjau("03_akuntabilitas",
 year)`` in a notebook's last cell) runs the chapter's notebooks through the build
 cache (only a notebook whose inputs changed is executed again), stitches that
 one chapter and renders it to one self-contained HTML file with the built-in
@@ -10,12 +10,13 @@ inside the chapter resolved. A reference to another chapter cannot be resolved
 from one chapter; it is shown marked (``?@tbl-x``) and listed.
 
 The file is ``outputs/preview/<year>/<chapter>.html``; its path is printed, to be
-opened in JupyterLab's HTML viewer. A prose file with an unknown placeholder, a
+opened in JupyterLab's HTML viewer (a notebook's last cell calls
+``report.pratinjau``, which runs this as ``lkjip preview`` and shows a link). A prose file with an unknown placeholder, a
 misspelt ``{fakta[...]}`` key or a renamed ``##`` heading stops the preview with
 the notebook's message (file, line, what exists), as it stops the build.
 
-Inside a build (``LKJIP_BUILD`` set in the kernels) the notebook cell does
-nothing: a build never previews.
+Inside a build (``LKJIP_BUILD`` set in the kernels) it does nothing: a build
+never previews.
 """
 
 from __future__ import annotations
@@ -179,24 +180,3 @@ def _announce(result: PreviewResult) -> None:
     if result.unresolved:
         print("  references to other chapters, marked ?@: " + ", ".join(result.unresolved))
     print(f"  open it in JupyterLab: right-click {path} > Open With > HTML Viewer")
-    _show_link(result.html)
-
-
-def _show_link(path: Path) -> None:
-    """In a notebook, also show a link that opens the preview in JupyterLab."""
-    try:
-        from IPython import get_ipython
-        from IPython.display import HTML, display
-    except ImportError:  # pragma: no cover
-        return
-    if get_ipython() is None:
-        return
-    # JupyterLab resolves relative links of outputs against the notebook's folder.
-    href = os.path.relpath(path, config.notebooks_dir())
-    display(
-        HTML(
-            f'<a href="{html.escape(href)}" target="_blank">Buka pratinjau '
-            f"{html.escape(path.name)}</a> (di JupyterLab: klik kanan berkas &gt; "
-            "Open With &gt; HTML Viewer, lalu Trust HTML)"
-        )
-    )

@@ -40,12 +40,16 @@ import base64
 import html
 import io
 import math
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 
 from markdown_it import MarkdownIt
 
-from lkjip_helpers.core.exceptions import LkjipError
+from lkjip_helpers.core import config
+from lkjip_helpers.core.exceptions import BuildError, LkjipError
 from lkjip_helpers.laporan.markdown import (
     Markdown,
     as_markdown,
@@ -62,6 +66,7 @@ __all__ = [
     "heading",
     "heading_markdown",
     "markdown",
+    "pratinjau",
     "show_figure",
     "show_markdown",
     "show_signature",
@@ -574,6 +579,70 @@ def show_signature(
         f"<p><b>{e(nama)}</b><br>{e(pangkat)}<br>NIP. {e(nip)}</p></div>\n"
     )
     _display(signature_markdown(place, date_text, jabatan, nama, pangkat, nip), rich)
+
+
+# --------------------------------------------------------------------------- preview
+
+_PREVIEW_LINE_RE = re.compile(r"^preview \S+: (?P<path>\S+\.html) in ", re.MULTILINE)
+
+
+def pratinjau(bab: str, year: int) -> str | None:
+    """Preview the chapter of this notebook from its last cell (``make preview``).
+
+    Runs ``python -m lkjip_helpers preview`` (the command line, so the notebook
+    depends on no build code), prints what it printed and shows a link to the
+    HTML file. Save the notebook and the prose file first: the preview runs the
+    saved files. Inside a build (``LKJIP_BUILD`` set) it does nothing.
+
+    Returns
+    -------
+    str or None
+        The HTML file, relative to the project root.
+    """
+    if os.environ.get("LKJIP_BUILD"):
+        return None
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "lkjip_helpers",
+            "preview",
+            "--chapter",
+            str(bab),
+            "--year",
+            str(year),
+        ],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=str(config.project_root()),
+        check=False,
+    )
+    if proc.returncode != 0:
+        message = (proc.stderr or proc.stdout).strip().removeprefix("error: ")
+        raise BuildError(f"preview of {bab} failed: {message}")
+    print(proc.stdout.strip())
+    found = _PREVIEW_LINE_RE.search(proc.stdout)
+    if found is None:
+        return None
+    path = found.group("path")
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # pragma: no cover
+        return path
+    if get_ipython() is not None:
+        # JupyterLab resolves relative links of outputs against the notebook's folder.
+        href = os.path.relpath(config.project_root() / path, config.notebooks_dir())
+        display(
+            {
+                "text/html": f'<p><a href="{html.escape(href)}">Buka pratinjau '
+                f"{html.escape(path)}</a> (JupyterLab: Open With &gt; HTML Viewer, lalu "
+                "Trust HTML)</p>"
+            },
+            raw=True,
+        )
+    return path
 
 
 # --------------------------------------------------------------------------- errors
