@@ -144,13 +144,14 @@ def test_sentence_is_markdown_with_escaped_values(nama):
     assert nama in plain  # ... and read literally
 
 
-def test_template_markdown_stays_markdown(tmp_path, monkeypatch):
+def test_sentence_wording_reads_literally(tmp_path, monkeypatch):
+    # Sentences are text templates: quotes stay straight, a * stays a *.
     monkeypatch.setenv("LKJIP_ROOT", str(tmp_path))
-    path = _custom(tmp_path, capaian_iku="**{kode}** {nama}: {capaian}.")
+    path = _custom(tmp_path, capaian_iku='"{kode}" *{nama}*: {capaian}.')
     t = load_templat(path)
     s = sentences.kalimat_capaian_iku("A*B", 1, 1, 100, "Baik", kode="IKU-1", templat=t)
-    assert s == "**IKU\\-1** A\\*B: 100\\,00\\%."
-    assert s.plain == "**IKU-1** A*B: 100,00%."
+    assert s == '\\"IKU\\-1\\" \\*A\\*B\\*\\: 100\\,00\\%\\.'
+    assert s.plain == '"IKU-1" *A*B*: 100,00%.'
 
 
 def _custom(tmp_path: Path, **changes) -> Path:

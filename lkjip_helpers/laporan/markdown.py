@@ -12,7 +12,10 @@ HTML applied to pandoc Markdown:
 :func:`isi_templat` fills a template (a prose file of ``params/prose``, a sentence
 of ``params/narrative.yaml``, a literal in a notebook via ``display.markdown``)
 and returns :class:`Markdown`: the template's own Markdown stays Markdown, every
-value substituted into it is escaped unless it is :class:`Markdown` already.
+value substituted into it is escaped unless it is :class:`Markdown` already. The
+sentences of ``narrative.yaml`` are *text* templates (``markdown=False``): their
+wording is shown literally too, so a sentence reads exactly as written there
+(pandoc would otherwise curl its straight quotes).
 So an analyst cannot forget to escape: the escaping happens by default, and
 the worst a mistake can do is show a ``**`` literally.
 
@@ -170,6 +173,7 @@ def isi_templat(
     *,
     sumber: str = "template",
     teks_sumber: str | None = None,
+    markdown: bool = True,
 ) -> Markdown:
     """Fill ``templat`` with ``nilai``; values are escaped, the template is Markdown.
 
@@ -186,6 +190,10 @@ def isi_templat(
     teks_sumber : str, optional
         The whole text of that file, to give line numbers in errors (default:
         ``templat``).
+    markdown : bool, default True
+        False for a *text* template (the sentences of ``params/narrative.yaml``):
+        its own wording is escaped too and reads literally, straight quotes and
+        all, exactly as the published sentences always did.
 
     Returns
     -------
@@ -206,4 +214,6 @@ def isi_templat(
         raise ParamsError(
             f"{sumber}: invalid template ({exc}); write {{{{ and }}}} for literal braces."
         ) from None
+    if not markdown:
+        return Markdown(escape_markdown(plain), plain)
     return Markdown(text, plain)

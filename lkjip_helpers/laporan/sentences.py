@@ -5,10 +5,10 @@ analysts can change it without touching code. Every figure is formatted by
 :mod:`lkjip_helpers.laporan.formatting` before it is inserted.
 
 Safety: templates are filled by :func:`lkjip_helpers.laporan.markdown.isi_templat`,
-the report's one templating mechanism (also used for the prose files). A template
-is trusted Markdown; every value is escaped as it is substituted, in a single
-pass, so braces or markup inside a value (an indicator named ``{x}`` or
-``<script>``) are shown literally and never interpreted. Templates may only use
+the report's one templating mechanism (also used for the prose files), as *text*
+templates: the wording and every value are escaped, in a single pass, so braces
+or markup inside a value (an indicator named ``{x}`` or ``<script>``) are shown
+literally and never interpreted, and a sentence reads exactly as written. Templates may only use
 plain ``{name}`` placeholders (no attribute/index access, conversions or format
 specs), checked when the file is loaded. The result is
 :class:`~lkjip_helpers.laporan.markdown.Markdown`, ready for ``show_markdown``;
@@ -162,7 +162,8 @@ def isi(nama_templat: str, nilai: Mapping[str, object], templat: Templat | None 
     kurang = sorted(perlu - {str(k) for k in nilai})
     if kurang:
         raise ParamsError(f"{t.sumber}: kalimat.{nama_templat}: no value for {', '.join(kurang)}.")
-    return isi_templat(teks, nilai, sumber=f"{t.sumber}: kalimat.{nama_templat}")
+    # Sentence templates are text: their wording reads literally, like the values.
+    return isi_templat(teks, nilai, sumber=f"{t.sumber}: kalimat.{nama_templat}", markdown=False)
 
 
 def _satuan_perubahan(t: Templat, satuan: str) -> str:
