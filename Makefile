@@ -70,9 +70,8 @@ bench: env
 
 ## Open JupyterLab at the project root on the start page (data and start page of YEAR built first)
 lab: data start-page
-	$(PY) -m jupyter lab --notebook-dir=. \
-	  --LabApp.workspaces_dir=.jupyter/workspaces --LabApp.user_settings_dir=.jupyter/lab/user-settings \
-	  /lab/workspaces/lkjip
+	$(PY) -m jupyter lab --ServerApp.root_dir=. \
+	  --LabApp.workspaces_dir=.jupyter/workspaces --LabApp.default_url=/lab/workspaces/lkjip
 
 ## Remove processed data, outputs and the build cache (raw data is never touched)
 clean:
