@@ -111,11 +111,24 @@ def _render_html(book_dir: Path, out_html: Path, meta: dict, offset: int) -> lis
         + (f" ({html.escape(', '.join('@' + u for u in unresolved))})" if unresolved else "")
         + ". Laporan lengkap: <code>make report</code>.</div>"
     )
+    page = _drop_front_matter(page)
     page = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + note, page, count=1)
     tmp = out_html.with_name(out_html.name + ".tmp")
     tmp.write_text(page, encoding="utf-8")
     os.replace(tmp, out_html)
     return unresolved
+
+
+def _drop_front_matter(page: str) -> str:
+    """Start the preview at the chapter: no cover page, no Daftar Isi/Tabel/Gambar."""
+    body = re.search(r"<body[^>]*>", page)
+    if body is None:
+        return page
+    start = body.end()
+    for match in re.finditer(r"<h1\b[^>]*>", page[start:]):
+        if "judul-daftar" not in match.group(0):
+            return page[:start] + "\n" + page[start + match.start() :]
+    return page
 
 
 def preview(
