@@ -98,6 +98,7 @@ def lab(project):
             f"--LabApp.workspaces_dir={root / '.jupyter' / 'workspaces'}",
             f"--LabApp.user_settings_dir={root / '.jupyter' / 'lab' / 'user-settings'}",
             "--LabApp.expose_app_in_browser=True",
+            *(["--allow-root"] if os.geteuid() == 0 else []),  # CI containers run as root
         ],
         cwd=root,
         env=env,

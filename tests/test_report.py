@@ -318,3 +318,40 @@ def test_error_explanation_is_shown_above_the_traceback_in_ipython():
 def test_pratinjau_does_nothing_inside_a_build(monkeypatch):
     monkeypatch.setenv("LKJIP_BUILD", "1")
     assert report.pratinjau("bab3", 2017) is None
+
+
+def test_failing_cell_in_a_kernel_shows_the_explanation_above_the_traceback(tmp_path):
+    import json
+
+    import nbformat
+
+    from lkjip_helpers.build.execute import execute_notebook
+    from lkjip_helpers.core.exceptions import BuildError
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nb.cells = [
+        nbformat.v4.new_code_cell("from lkjip_helpers.laporan import display as report"),
+        nbformat.v4.new_code_cell(
+            "from lkjip_helpers.core.exceptions import ParamsError\n"
+            'raise ParamsError("params/prose/2017/bab.md, line 4: unknown placeholder {x}")'
+        ),
+    ]
+    source, out = tmp_path / "gagal.ipynb", tmp_path / "gagal-out.ipynb"
+    source.write_text(nbformat.writes(nb), encoding="utf-8")
+    with pytest.raises(BuildError, match=r"ParamsError: params/prose/2017/bab.md, line 4"):
+        execute_notebook(source, out, {})
+    errors = [
+        o
+        for cell in json.loads(out.read_text(encoding="utf-8"))["cells"]
+        for o in cell.get("outputs", [])
+        if o["output_type"] == "error"
+    ]
+    assert [e["ename"] for e in errors] == ["ParamsError"]
+    traceback = errors[0]["traceback"]
+    assert "Sel ini gagal" in traceback[0] and "params/prose/2017/bab.md" in traceback[0]
+    assert any("Traceback" in line for line in traceback[1:])

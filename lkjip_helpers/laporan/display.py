@@ -688,7 +688,11 @@ def _galat_handler(shell, etype, value, tb, tb_offset=None):
     """IPython custom exception handler: the explanation above the usual traceback."""
     stb = shell.InteractiveTB.structured_traceback(etype, value, tb, tb_offset=tb_offset)
     banner = "\n".join(f"\x1b[1;31m{line}\x1b[0m" for line in penjelasan_galat(value).splitlines())
-    return [banner, ""] + list(stb)
+    stb = [banner, ""] + list(stb)
+    # IPython 9 only collects what a custom handler returns; showing it (ipykernel
+    # sends it as the cell's error output, with ename and evalue) is the handler's job.
+    shell._showtraceback(etype, value, stb)
+    return stb
 
 
 def pasang_penjelas_galat(shell=None) -> bool:
