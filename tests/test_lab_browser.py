@@ -82,6 +82,11 @@ def project(tmp_path_factory):
 def lab(project):
     root, env = project
     port, token = _free_port(), secrets.token_hex(16)
+    # Every cell in the DOM (no windowing), so the checks below see all outputs.
+    settings = root.parent / "user-settings"
+    tracker = settings / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
+    tracker.parent.mkdir(parents=True, exist_ok=True)
+    tracker.write_text('{"windowingMode": "none"}', encoding="utf-8")
     log = open(root.parent / "jupyterlab.log", "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
         [
@@ -96,6 +101,7 @@ def lab(project):
             f"--IdentityProvider.token={token}",
             f"--ServerApp.root_dir={root}",
             f"--LabApp.workspaces_dir={root / '.jupyter' / 'workspaces'}",
+            f"--LabApp.user_settings_dir={settings}",
             f"--LabApp.user_settings_dir={root / '.jupyter' / 'lab' / 'user-settings'}",
             "--LabApp.expose_app_in_browser=True",
             *(["--allow-root"] if os.geteuid() == 0 else []),  # CI containers run as root
@@ -169,18 +175,25 @@ def test_run_all_in_jupyterlab(lab, project, browser):
     page.goto(f"{base}/lab/tree/notebooks/{NOTEBOOK}?token={token}&reset", wait_until="load")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
     page.wait_for_function("window.jupyterapp && window.jupyterapp.commands", timeout=60_000)
-    # Wait for the kernel, then Run All as the analyst does (Run > Run All Cells).
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
-    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
-    page.wait_for_function(
-        """() => {
-            const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')]
-                .map(p => p.textContent.trim());
-            return prompts.length > 0 && prompts.every(t => /\\[\\d+\\]/.test(t));
-        }""",
-        timeout=300_000,
-        polling=1000,
-    )
+    notebook = "window.jupyterapp.shell.currentWidget"
+    kernel_idle = f"{notebook}?.sessionContext?.session?.kernel?.status === 'idle'"
+    try:
+        page.wait_for_function(f"() => {kernel_idle}", timeout=120_000, polling=500)
+        # Run > Run All Cells (not awaited: the command resolves when all cells ran).
+        page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
+        page.wait_for_function(
+            f"""() => {{
+                const cells = [...{notebook}.content.widgets].filter(c => c.model.type === 'code');
+                return cells.length > 0 && cells.every(c => c.model.executionCount !== null)
+                    && {kernel_idle};
+            }}""",
+            timeout=400_000,
+            polling=1000,
+        )
+    except Exception:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "lab-notebook-failed.png"))
+        raise
     outputs = page.inner_text(".jp-Notebook")
     errors = page.query_selector_all(".jp-OutputArea-output[data-mime-type*='error']")
     assert errors == [], outputs[-2000:]
