@@ -173,8 +173,8 @@ def test_run_all_in_jupyterlab(lab, project, browser):
     root, _ = project
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(f"{base}/lab/tree/notebooks/{NOTEBOOK}?token={token}&reset", wait_until="load")
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-    page.wait_for_function("window.jupyterapp && window.jupyterapp.commands", timeout=60_000)
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=180_000)
+    page.wait_for_function("window.jupyterapp && window.jupyterapp.commands", timeout=180_000)
     notebook = "window.jupyterapp.shell.currentWidget"
     kernel_idle = f"{notebook}?.sessionContext?.session?.kernel?.status === 'idle'"
     try:
@@ -232,8 +232,8 @@ def test_start_page_and_chapter_workspace(lab, browser):
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     page.goto(f"{base}/lab/workspaces/lkjip-bab3?token={token}", wait_until="load")
     # Notebook and prose side by side.
-    page.wait_for_selector(".jp-NotebookPanel", timeout=60_000)
-    page.wait_for_selector(".jp-FileEditor", timeout=60_000)
+    page.wait_for_selector(".jp-NotebookPanel", timeout=180_000)
+    page.wait_for_selector(".jp-FileEditor", timeout=180_000)
     boxes = [
         page.locator(".jp-NotebookPanel:visible").first.bounding_box(),
         page.locator(".jp-FileEditor:visible").first.bounding_box(),
@@ -242,7 +242,7 @@ def test_start_page_and_chapter_workspace(lab, browser):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "lab-workspace-bab3.png"))
     page.goto(f"{base}/lab/workspaces/lkjip?token={token}", wait_until="load")
-    page.wait_for_selector(".jp-RenderedMarkdown h1", timeout=60_000)
+    page.wait_for_selector(".jp-RenderedMarkdown h1", timeout=180_000)
     text = page.inner_text(".jp-RenderedMarkdown")
     assert "Mulai di sini" in text and "params/prose/2017/akuntabilitas.md" in text
     page.screenshot(path=str(ARTIFACTS / "lab-start-page.png"))
