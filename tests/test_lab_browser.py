@@ -135,12 +135,24 @@ def lab(project):
         log.close()
 
 
+def _slow_page(new_page):
+    def make(**kwargs):
+        page = new_page(**kwargs)
+        page.set_default_timeout(180_000)
+        page.set_default_navigation_timeout(180_000)
+        return page
+
+    return make
+
+
 @pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        # JupyterLab loads several MB of JavaScript: slow on a busy CI machine.
+        b.new_page = _slow_page(b.new_page)
         yield b
         b.close()
 
