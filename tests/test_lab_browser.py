@@ -186,19 +186,17 @@ def test_run_all_in_jupyterlab(lab, project, browser):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(f"{base}/lab/tree/notebooks/{NOTEBOOK}?token={token}&reset", wait_until="load")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=180_000)
-    page.wait_for_function("window.jupyterapp && window.jupyterapp.commands", timeout=180_000)
-    notebook = "window.jupyterapp.shell.currentWidget"
-    kernel_idle = f"{notebook}?.sessionContext?.session?.kernel?.status === 'idle'"
     try:
-        page.wait_for_function(f"() => {kernel_idle}", timeout=120_000, polling=500)
-        # Run > Run All Cells (not awaited: the command resolves when all cells ran).
-        page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
+        # Run > Run All Cells, from the menu as the analyst does (queued until the
+        # kernel is ready).
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
         page.wait_for_function(
-            f"""() => {{
-                const cells = [...{notebook}.content.widgets].filter(c => c.model.type === 'code');
-                return cells.length > 0 && cells.every(c => c.model.executionCount !== null)
-                    && {kernel_idle};
-            }}""",
+            """() => {
+                const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')]
+                    .map(p => p.textContent.trim());
+                return prompts.length > 0 && prompts.every(t => /\\[\\d+\\]/.test(t));
+            }""",
             timeout=400_000,
             polling=1000,
         )
@@ -226,7 +224,7 @@ def test_run_all_in_jupyterlab(lab, project, browser):
     page.screenshot(path=str(ARTIFACTS / "lab-notebook-run-all.png"))
 
     # The prose file is reachable from the file browser (root = the project).
-    page.evaluate("window.jupyterapp.commands.execute('filebrowser:go-to-path', {path: '/'})")
+    page.locator(".jp-BreadCrumbs-home").first.click()  # the file browser's root
     for folder in ("params", "prose", "2017"):
         item = page.locator(f".jp-DirListing-item[title^='Name: {folder}']").first
         item.wait_for(timeout=30_000)
