@@ -189,6 +189,8 @@ def test_run_all_in_jupyterlab(lab, project, browser):
     try:
         # Run > Run All Cells, from the menu as the analyst does (queued until the
         # kernel is ready).
+        # Cells sent before the kernel is connected are not run: wait for "Idle".
+        page.locator(".jp-StatusBar-Widget", has_text="Idle").first.wait_for(timeout=180_000)
         page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
         page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
         page.wait_for_function(
