@@ -210,12 +210,14 @@ def test_run_all_in_jupyterlab(lab, project, browser):
     errors = page.query_selector_all(".jp-OutputArea-output[data-mime-type*='error']")
     assert errors == [], outputs[-2000:]
     # A rendered table with its number and caption, as the report shows it.
+    # text_content, not inner_text: JupyterLab skips rendering cells out of view
+    # (content-visibility), and innerText of a skipped element is empty.
     captions = [
-        c.inner_text() for c in page.query_selector_all(".jp-OutputArea-output table caption")
+        c.text_content() for c in page.query_selector_all(".jp-OutputArea-output table caption")
     ]
     assert any("Tabel" in c and "PNS menurut Tingkat Pendidikan" in c for c in captions), captions
     # No report markup anywhere in the outputs.
-    shown = "\n".join(o.inner_text() for o in page.query_selector_all(".jp-OutputArea-output"))
+    shown = "\n".join(o.text_content() for o in page.query_selector_all(".jp-OutputArea-output"))
     assert "{#" not in shown
     assert ": Jumlah" not in shown  # the pipe table's caption line
     assert "\\." not in shown and "\\(" not in shown  # backslash escapes
