@@ -246,8 +246,9 @@ def test_start_page_and_chapter_workspace(lab, browser):
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     page.goto(f"{base}/lab/workspaces/lkjip-bab3?token={token}", wait_until="load")
     # Notebook and prose side by side.
-    page.wait_for_selector(".jp-NotebookPanel", timeout=180_000)
-    page.wait_for_selector(".jp-FileEditor", timeout=180_000)
+    # Several tabs per side: the current one of each is visible.
+    page.locator(".jp-NotebookPanel:visible").first.wait_for(timeout=180_000)
+    page.locator(".jp-FileEditor:visible").first.wait_for(timeout=180_000)
     boxes = [
         page.locator(".jp-NotebookPanel:visible").first.bounding_box(),
         page.locator(".jp-FileEditor:visible").first.bounding_box(),
