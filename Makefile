@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 JOBS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help env system-deps data report test lint format bench lab new-year clean expected
+.PHONY: help env system-deps data report preview start-page test lint format bench lab new-year clean expected
 
 ## Show this help
 help:
@@ -39,6 +39,15 @@ data: env
 report: env
 	$(PY) -m lkjip_helpers report --year $(YEAR) $(if $(JOBS),--jobs $(JOBS),)
 
+## Render one chapter to HTML in seconds: make preview CHAPTER=bab3 (id, 3/III, title or notebook)
+preview: env
+	@test -n "$(CHAPTER)" || { echo "usage: make preview CHAPTER=bab3 [YEAR=$(YEAR)]"; exit 2; }
+	$(PY) -m lkjip_helpers preview --year $(YEAR) --chapter "$(CHAPTER)"
+
+## Write the analysts' start page MULAI_DI_SINI.md and the JupyterLab workspace of YEAR
+start-page: env
+	$(PY) -m lkjip_helpers start-page --year $(YEAR)
+
 ## Create params and Excel templates for a new YEAR (never overwrites)
 new-year: env
 	$(PY) -m lkjip_helpers new-year --year $(YEAR)
@@ -63,10 +72,12 @@ expected: env
 bench: env
 	$(PY) -m lkjip_helpers bench --year $(YEAR)
 
-## Open JupyterLab on the notebooks (processed data of YEAR is built first)
-lab: data
-	$(PY) -m jupyter lab notebooks/
+## Open JupyterLab at the project root on the start page (data and start page of YEAR built first)
+lab: data start-page
+	$(PY) -m jupyter lab --ServerApp.root_dir=. \
+	  --LabApp.workspaces_dir=.jupyter/workspaces --LabApp.default_url=/lab/workspaces/lkjip \
+	  $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 ## Remove processed data, outputs and the build cache (raw data is never touched)
 clean:
-	rm -rf data/processed/[0-9]* outputs/[0-9]* outputs/bench.json .cache
+	rm -rf data/processed/[0-9]* outputs/[0-9]* outputs/preview outputs/bench.json .cache

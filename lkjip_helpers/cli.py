@@ -1,4 +1,4 @@
-"""Command line: ``data``, ``report``, ``new-year``, ``bench``.
+"""Command line: ``data``, ``report``, ``preview``, ``new-year``, ``bench``, ``start-page``.
 
 User errors (:class:`~lkjip_helpers.core.exceptions.LkjipError`) are printed as one
 clear message without a traceback and exit with status 2.
@@ -21,6 +21,8 @@ def _parser() -> argparse.ArgumentParser:
     for name, help_text in [
         ("data", "validate raw data, write processed data and the audit"),
         ("report", "build the HTML and PDF report"),
+        ("preview", "render one chapter to HTML in seconds (build cache)"),
+        ("start-page", "write the analysts' start page MULAI_DI_SINI.md and the lab workspace"),
         ("new-year", "create params and Excel templates for a new year"),
         ("bench", "benchmark the naive and the cached/parallel build"),
     ]:
@@ -38,6 +40,10 @@ def _parser() -> argparse.ArgumentParser:
             )
         if name == "bench":
             p.add_argument("--repeat", type=int, default=3)
+        if name == "preview":
+            p.add_argument(
+                "--chapter", required=True, help="id (bab3), number (3, III), title or notebook"
+            )
     return parser
 
 
@@ -70,6 +76,24 @@ def cmd_report(args) -> int:
     return 0
 
 
+def cmd_preview(args) -> int:
+    # jsonschema (via nbformat) would import rfc3987_syntax, which builds a grammar
+    # at import time: seconds of CPU for URI checks no notebook here needs.
+    sys.modules.setdefault("rfc3987_syntax", None)
+    from lkjip_helpers.build.preview import preview
+
+    preview(args.chapter, args.year)
+    return 0
+
+
+def cmd_start_page(args) -> int:
+    from lkjip_helpers.build.lab import write_start_page
+
+    for path in write_start_page(args.year):
+        print(f"wrote {path}")
+    return 0
+
+
 def cmd_new_year(args) -> int:
     from lkjip_helpers.tahun_baru.scaffold import create_new_year
 
@@ -84,7 +108,14 @@ def cmd_bench(args) -> int:
     return 0
 
 
-COMMANDS = {"data": cmd_data, "report": cmd_report, "new-year": cmd_new_year, "bench": cmd_bench}
+COMMANDS = {
+    "data": cmd_data,
+    "report": cmd_report,
+    "preview": cmd_preview,
+    "start-page": cmd_start_page,
+    "new-year": cmd_new_year,
+    "bench": cmd_bench,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -97,7 +97,7 @@ def test_tabel_1_1_shows_42_pns(ctx):
 
 
 def test_renstra_progress_sentence(ctx):
-    text = lt.kalimat_renstra(ctx, "IKU-4")
+    text = lt.kalimat_renstra(ctx, "IKU-4").plain
     assert "86,26" in text and "107,83%" in text and "2021" in text
 
 
@@ -143,7 +143,10 @@ def test_prose_placeholders_are_filled_and_escaped(tmp_path):
 def test_unknown_placeholder_names_the_file(tmp_path):
     path = tmp_path / "x.md"
     path.write_text("Nilai {tidak_ada}\n", encoding="utf-8")
-    with pytest.raises(ParamsError, match=r"x\.md: unknown placeholder \{tidak_ada\}"):
+    with pytest.raises(
+        ParamsError,
+        match=r"x\.md, line 1: unknown placeholder \{tidak_ada\}; known placeholders: \{tahun\}",
+    ):
         laporan.isi_teks(path, {"tahun": "2017"})
     with pytest.raises(MissingDataError, match="prose file not found"):
         laporan.isi_teks(tmp_path / "missing.md", {})

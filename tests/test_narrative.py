@@ -10,15 +10,29 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lkjip_helpers.core.exceptions import ParamsError
-from lkjip_helpers.laporan.sentences import (
-    isi,
-    kalimat_anggaran,
-    kalimat_capaian_baris,
-    kalimat_capaian_iku,
-    kalimat_rata_sasaran,
-    kalimat_tren,
-    load_templat,
-)
+from lkjip_helpers.laporan import sentences
+from lkjip_helpers.laporan.markdown import Markdown
+from lkjip_helpers.laporan.sentences import load_templat
+
+
+def _teks(fn):
+    """The sentence as a reader reads it (the Markdown has its values escaped)."""
+
+    def call(*args, **kwargs):
+        result = fn(*args, **kwargs)
+        assert isinstance(result, Markdown)
+        return result.plain
+
+    return call
+
+
+# Wording tests read the plain text; escaping is tested on the Markdown below.
+isi = _teks(sentences.isi)
+kalimat_anggaran = _teks(sentences.kalimat_anggaran)
+kalimat_capaian_baris = _teks(sentences.kalimat_capaian_baris)
+kalimat_capaian_iku = _teks(sentences.kalimat_capaian_iku)
+kalimat_rata_sasaran = _teks(sentences.kalimat_rata_sasaran)
+kalimat_tren = _teks(sentences.kalimat_tren)
 
 REPO = Path(__file__).resolve().parent.parent
 NARRATIVE = REPO / "params" / "narrative.yaml"
@@ -116,6 +130,28 @@ def test_values_are_never_template_syntax(nama):
 def test_any_name_is_inserted_verbatim(nama):
     s = kalimat_capaian_iku(nama, 83.85, 76, 110.33, "Sangat Baik")
     assert s.startswith(f'Indikator "{nama}" dengan')
+
+
+@pytest.mark.parametrize("nama", ["<script>alert(1)</script>", "[klik](http://x)", "*a* #b"])
+def test_sentence_is_markdown_with_escaped_values(nama):
+    import pypandoc
+
+    s = sentences.kalimat_capaian_iku(nama, 83.85, 76, 110.33, "Sangat Baik")
+    assert nama not in s  # escaped in the Markdown ...
+    html = pypandoc.convert_text(s, "html", format="markdown-raw_html")
+    assert "<script" not in html and "<a " not in html and "<em>" not in html
+    plain = pypandoc.convert_text(s, "plain", format="markdown", extra_args=["--wrap=none"])
+    assert nama in plain  # ... and read literally
+
+
+def test_sentence_wording_reads_literally(tmp_path, monkeypatch):
+    # Sentences are text templates: quotes stay straight, a * stays a *.
+    monkeypatch.setenv("LKJIP_ROOT", str(tmp_path))
+    path = _custom(tmp_path, capaian_iku='"{kode}" *{nama}*: {capaian}.')
+    t = load_templat(path)
+    s = sentences.kalimat_capaian_iku("A*B", 1, 1, 100, "Baik", kode="IKU-1", templat=t)
+    assert s == '\\"IKU\\-1\\" \\*A\\*B\\*\\: 100\\,00\\%\\.'
+    assert s.plain == '"IKU-1" *A*B*: 100,00%.'
 
 
 def _custom(tmp_path: Path, **changes) -> Path:

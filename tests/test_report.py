@@ -201,11 +201,157 @@ def test_signature_markdown_is_a_right_aligned_div():
 
 
 def test_show_markdown_prints_outside_ipython(capsys):
-    report.show_markdown("Teks **tebal**\n")
+    report.show_markdown(report.Markdown("Teks **tebal**\n"))
     assert capsys.readouterr().out == "Teks **tebal**\n\n"
+
+
+def test_show_markdown_escapes_plain_text_by_default(capsys):
+    report.show_markdown("Teks **tebal** <b>")
+    assert capsys.readouterr().out == "Teks \\*\\*tebal\\*\\* \\<b\\>\n\n"
+    report.show_markdown(report.markdown("**Rumus:** {rumus}", rumus="a*b/c"))
+    assert capsys.readouterr().out == "**Rumus:** a\\*b\\/c\n\n"
 
 
 def test_pandoc_is_available():
     # the tests above rely on pypandoc-binary's pandoc
     path = pypandoc.get_pandoc_path()
     assert subprocess.run([path, "--version"], capture_output=True).returncode == 0
+
+
+@pytest.fixture
+def shown(monkeypatch):
+    """Capture display outputs as if in a notebook (one dict of MIME data per output)."""
+    import IPython
+    import IPython.display
+
+    plt.figure()  # pyplot registers its REPL hook now, while no fake shell is active
+    plt.close("all")
+    outputs: list[dict] = []
+    monkeypatch.setattr(IPython, "get_ipython", lambda: object())
+    monkeypatch.setattr(
+        IPython.display, "display", lambda data, raw=False: outputs.append(dict(data))
+    )
+    report._NOMOR["tbl"].clear()
+    report._NOMOR["fig"].clear()
+    return outputs
+
+
+def _frame():
+    return pd.DataFrame({"Uraian": ["<b>x</b>", "a.b"], "Jumlah": ["1.000", "2,5%"]})
+
+
+def test_every_display_has_markdown_for_the_book_and_html_for_the_eye(shown):
+    fig, ax = plt.subplots()  # before the fake shell: pyplot hooks into a real one
+    ax.plot([1, 2])
+    shown.clear()
+    report.show_table(_frame(), "Jumlah PNS (2017)", "tbl-pns", notes="Sumber: data*")
+    report.show_figure(fig, "Capaian [IKU]", "fig-capaian", alt='Grafik "capaian"')
+    report.heading("Bab *Satu*", 1, label="bab-satu", unnumbered=True)
+    report.show_markdown(report.markdown("**Rumus:** {r}", r="a/b (x.y)"))
+    report.show_signature("Balikpapan", "1 Maret 2018", "Kepala", "Nama, S.Sos.", "IV/a", "1967")
+    assert [sorted(o) for o in shown] == [["text/html", "text/markdown"]] * 5
+    table, figure, head, prose, sign = shown
+    # The book's Markdown is exactly what the builders make (the stitched book is unchanged).
+    assert table["text/markdown"] == report.table_markdown(
+        _frame(), "Jumlah PNS (2017)", "tbl-pns", notes="Sumber: data*"
+    )
+    assert head["text/markdown"] == report.heading_markdown(
+        "Bab *Satu*", 1, label="bab-satu", unnumbered=True
+    )
+    # The analyst's view: number and caption, no attributes, no escapes.
+    assert (
+        "<caption" in table["text/html"]
+        and "<b>Tabel 1.</b> Jumlah PNS (2017)" in table["text/html"]
+    )
+    assert "&lt;b&gt;x&lt;/b&gt;" in table["text/html"] and "Sumber: data*" in table["text/html"]
+    assert "<figcaption><b>Gambar 1.</b> Capaian [IKU]" in figure["text/html"]
+    assert 'alt="Grafik &quot;capaian&quot;"' in figure["text/html"]
+    assert head["text/html"] == "<h1>Bab *Satu*</h1>\n"
+    assert "<strong>Rumus:</strong> a/b (x.y)" in prose["text/html"]
+    assert "Nama, S.Sos." in sign["text/html"]
+    for output in shown:
+        assert "{#" not in output["text/html"] and "\\" not in output["text/html"]
+
+
+def test_table_numbers_follow_the_order_of_first_display(shown):
+    for label in ("tbl-a", "tbl-b", "tbl-a"):
+        report.show_table(_frame(), "T", label)
+    numbers = [o["text/html"].split("<b>Tabel ")[1].split(".")[0] for o in shown]
+    assert numbers == ["1", "2", "1"]
+
+
+def test_markdown_html_drops_pandoc_attributes_and_fences():
+    html = report.markdown_html("### Judul {#sec-x .unnumbered}\n\n::: {.catatan}\nTeks\n:::\n")
+    assert "<h3>Judul</h3>" in html and "{" not in html and ":::" not in html
+    assert "<script" not in report.markdown_html("<script>x</script>")
+
+
+def test_error_explanation_is_indonesian_and_names_the_file():
+    from lkjip_helpers.core.exceptions import ParamsError
+
+    exc = ParamsError(
+        "params/prose/2017/pendahuluan.md: no section '## Eselon' (a notebook shows it); "
+        "the file has: '## Pendidikan' (line 3)"
+    )
+    text = report.penjelasan_galat(exc)
+    assert text.startswith("Sel ini gagal: isi sebuah berkas params atau prosa")
+    assert "Periksa berkas: params/prose/2017/pendahuluan.md" in text
+
+
+def test_error_explanation_is_shown_above_the_traceback_in_ipython():
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from lkjip_helpers.core.exceptions import MissingDataError
+
+    shell = InteractiveShell.instance()
+    assert report.pasang_penjelas_galat(shell)
+    assert MissingDataError in shell.custom_exceptions  # matched by exact class
+    try:
+        raise MissingDataError("data/raw/2017/x.csv: file not found.")
+    except MissingDataError as exc:
+        stb = report._galat_handler(shell, type(exc), exc, exc.__traceback__)
+    assert "Sel ini gagal: data atau berkas" in stb[0]
+    assert "data/raw/2017/x.csv" in stb[0]
+    assert any("MissingDataError" in line for line in stb[1:])
+
+
+def test_pratinjau_does_nothing_inside_a_build(monkeypatch):
+    monkeypatch.setenv("LKJIP_BUILD", "1")
+    assert report.pratinjau("bab3", 2017) is None
+
+
+def test_failing_cell_in_a_kernel_shows_the_explanation_above_the_traceback(tmp_path):
+    import json
+
+    import nbformat
+
+    from lkjip_helpers.build.execute import execute_notebook
+    from lkjip_helpers.core.exceptions import BuildError
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nb.cells = [
+        nbformat.v4.new_code_cell("from lkjip_helpers.laporan import display as report"),
+        nbformat.v4.new_code_cell(
+            "from lkjip_helpers.core.exceptions import ParamsError\n"
+            'raise ParamsError("params/prose/2017/bab.md, line 4: unknown placeholder {x}")'
+        ),
+    ]
+    source, out = tmp_path / "gagal.ipynb", tmp_path / "gagal-out.ipynb"
+    source.write_text(nbformat.writes(nb), encoding="utf-8")
+    with pytest.raises(BuildError, match=r"ParamsError: params/prose/2017/bab.md, line 4"):
+        execute_notebook(source, out, {})
+    errors = [
+        o
+        for cell in json.loads(out.read_text(encoding="utf-8"))["cells"]
+        for o in cell.get("outputs", [])
+        if o["output_type"] == "error"
+    ]
+    assert [e["ename"] for e in errors] == ["ParamsError"]
+    traceback = errors[0]["traceback"]
+    assert "Sel ini gagal" in traceback[0] and "params/prose/2017/bab.md" in traceback[0]
+    assert any("Traceback" in line for line in traceback[1:])

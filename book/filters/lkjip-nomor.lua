@@ -83,7 +83,8 @@ function Pandoc(doc)
 
   local entries = {} -- id -> { label = "Tabel 3.1" }
   local toc, lot, lof = {}, {}, {}
-  local chapter = 0
+  -- A one-chapter preview starts counting where its chapter stands in the book.
+  local chapter = tonumber(opt(meta, "lkjip-chapter-offset", "0")) or 0
   local prefix = nil -- "3", "L" or nil
   local numbered = false -- in a numbered chapter
   local sec = { 0, 0, 0, 0, 0, 0 }

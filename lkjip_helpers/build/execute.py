@@ -55,6 +55,7 @@ def kernel_env() -> dict[str, str]:
     env["LKJIP_ROOT"] = root
     env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     env["MPLBACKEND"] = "Agg"
+    env["LKJIP_BUILD"] = "1"  # the notebooks' preview cell does nothing inside a build
     env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     return env
 

@@ -10,7 +10,6 @@ files with formatted values.
 
 from __future__ import annotations
 
-import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -29,6 +28,7 @@ from lkjip_helpers.data.tables import TabelTahun
 from lkjip_helpers.indikator.params import load_params
 from lkjip_helpers.indikator.pengukuran import hitung
 from lkjip_helpers.laporan import formatting as fmt
+from lkjip_helpers.laporan.markdown import Markdown, isi_templat
 
 ANGKA_TERBILANG = {
     1: "satu",
@@ -117,7 +117,7 @@ class Konteks:
             out[str(row.id)] = fmt.nilai_satuan(row.nilai, str(row.satuan), ringkas=True)
         return out
 
-    def prose(self, name: str, bagian: int | None = None, tambah: int = 1, **extra) -> str:
+    def prose(self, name: str, bagian: int | None = None, tambah: int = 1, **extra) -> Markdown:
         """A year-specific prose file, filled with values (``params/prose/<year>/``).
 
         ``tambah`` demotes the file's headings (a ``##`` in the file becomes
@@ -126,17 +126,18 @@ class Konteks:
         values = self.nilai_teks() | extra
         return isi_teks(config.prose_dir(self.tahun) / name, values, bagian, tambah)
 
-    def seksi(self, name: str, teks: bool = False, **extra) -> dict[str, str]:
+    def seksi(self, name: str, teks: bool = False, **extra) -> Seksi:
         """The ``## `` sections of a prose (or, with ``teks``, an agency text) file.
 
         Returns heading -> filled body, in file order, so a notebook can place each
         section next to the table it comments on.
         """
         folder = config.teks_dir() if teks else config.prose_dir(self.tahun)
-        filled = isi_teks(folder / name, self.nilai_teks() | extra, tambah=0)
-        return bagi_seksi(filled)
+        path = folder / name
+        filled = isi_teks(path, self.nilai_teks() | extra, tambah=0)
+        return bagi_seksi(filled, display_path(path), path.read_text(encoding="utf-8"))
 
-    def teks(self, name: str, tambah: int = 1, **extra) -> str:
+    def teks(self, name: str, tambah: int = 1, **extra) -> Markdown:
         """An agency text file (``params/teks/``), filled with values."""
         return isi_teks(config.teks_dir() / name, self.nilai_teks() | extra, tambah=tambah)
 
@@ -147,60 +148,75 @@ def terbilang(n: int) -> str:
     return f"{fmt.angka(n, 0)} ({word})" if word else fmt.angka(n, 0)
 
 
-class _Formatter(string.Formatter):
-    def __init__(self, path: Path):
-        self.path = path
-
-    def get_value(self, key, args, kwargs):
-        if key not in kwargs:
-            raise ParamsError(
-                f"{display_path(self.path)}: unknown placeholder {{{key}}}; known: "
-                f"{', '.join(sorted(kwargs))}."
-            )
-        return kwargs[key]
-
-    def get_field(self, field_name, args, kwargs):
-        try:
-            return super().get_field(field_name, args, kwargs)
-        except (KeyError, IndexError):
-            raise ParamsError(
-                f"{display_path(self.path)}: placeholder {{{field_name}}} has no value "
-                "(a fakta id missing from fakta_narasi?)."
-            ) from None
-
-
-def isi_teks(path: Path, values: dict, bagian: int | None = None, tambah: int = 1) -> str:
+def isi_teks(path: Path, values: dict, bagian: int | None = None, tambah: int = 1) -> Markdown:
     """Read a Markdown text file and fill its ``{placeholders}``.
 
-    Values are escaped for Markdown, so data can never inject markup. A file may
-    hold several parts separated by ``<!-- name -->`` lines; ``bagian`` picks one.
+    The file is trusted Markdown; every value is escaped (see
+    :func:`lkjip_helpers.laporan.markdown.isi_templat`), so data can never inject
+    markup. A file may hold several parts separated by ``<!-- name -->`` lines;
+    ``bagian`` picks one. An unknown placeholder or ``{fakta[...]}`` key raises
+    :class:`ParamsError` naming the file, the line and what exists.
     """
-    from lkjip_helpers.laporan.display import escape_markdown
-
     path = Path(path)
     if not path.exists():
         raise MissingDataError(
             f"{display_path(path)}: prose file not found. Create it (copy last year's and edit)."
         )
-    text = path.read_text(encoding="utf-8")
+    source = path.read_text(encoding="utf-8")
+    text = source
     if bagian is not None:
-        parts = [p for p in _split_parts(text)]
+        parts = _split_parts(source)
         if bagian >= len(parts):
             raise ParamsError(f"{display_path(path)}: has no part {bagian}")
         text = parts[bagian]
-
-    def esc(v):
-        if isinstance(v, dict):
-            return {k: escape_markdown(x) for k, x in v.items()}
-        return escape_markdown(v)
-
-    escaped = {k: esc(v) for k, v in values.items()}
-    filled = _Formatter(path).vformat(text, (), escaped).strip()
+    filled = isi_templat(text, values, sumber=display_path(path), teks_sumber=source).strip()
     return turunkan_judul(filled, tambah)
 
 
-def bagi_seksi(markdown: str) -> dict[str, str]:
-    """Split Markdown at level-2 headings: {heading: body}; text before any is under ''."""
+class Seksi(Mapping):
+    """The ``## `` sections of a prose file: heading -> filled Markdown, in file order.
+
+    Asking for a heading the file does not have (renamed, misspelt) is an error
+    naming the file and the headings it has, with their lines: a paragraph never
+    disappears silently. ``name in seksi`` tests without failing.
+    """
+
+    def __init__(self, bagian: dict[str, Markdown], sumber: str = "", baris: dict | None = None):
+        self._bagian = bagian
+        self.sumber = sumber
+        self.baris = baris or {}
+
+    def __getitem__(self, judul: str) -> Markdown:
+        if judul not in self._bagian:
+            known = "; ".join(
+                f"'## {k}'" + (f" (line {self.baris[k]})" if k in self.baris else "")
+                for k in self._bagian
+                if k
+            )
+            raise ParamsError(
+                f"{self.sumber or 'prose'}: no section '## {judul}' (a notebook shows it); "
+                f"the file has: {known or 'no ## headings'}. Rename the heading back or "
+                "change the notebook."
+            )
+        return self._bagian[judul]
+
+    def get(self, judul: str, default=None) -> Markdown:
+        """Like ``self[judul]``: a section a notebook asks for must exist."""
+        return self[judul]
+
+    def __iter__(self):
+        return iter(self._bagian)
+
+    def __len__(self) -> int:
+        return len(self._bagian)
+
+
+def bagi_seksi(markdown: str, sumber: str = "", teks_sumber: str | None = None) -> Seksi:
+    """Split Markdown at level-2 headings: {heading: body}; text before any is under ''.
+
+    ``sumber`` and ``teks_sumber`` (the file's name and raw text) make a missing
+    heading's error name the file and the lines of the headings it has.
+    """
     out: dict[str, list[str]] = {"": []}
     current = ""
     for line in markdown.splitlines():
@@ -209,15 +225,24 @@ def bagi_seksi(markdown: str) -> dict[str, str]:
             out[current] = []
         else:
             out[current].append(line)
-    return {
-        k: turunkan_judul("\n".join(v).strip(), 1)
+    source = teks_sumber if teks_sumber is not None else str(markdown)
+    baris = {}
+    for number, line in enumerate(source.splitlines(), start=1):
+        if line.startswith("## "):
+            baris.setdefault(line[3:].strip(), number)
+    body = {
+        k: turunkan_judul(Markdown("\n".join(v).strip()), 1)
         for k, v in out.items()
         if k or "".join(v).strip()
     }
+    return Seksi(body, sumber, baris)
 
 
 def turunkan_judul(markdown: str, tambah: int) -> str:
-    """Demote Markdown headings by ``tambah`` levels (prose sits inside a section)."""
+    """Demote Markdown headings by ``tambah`` levels (prose sits inside a section).
+
+    Keeps the type: :class:`Markdown` in, :class:`Markdown` out.
+    """
     if tambah <= 0:
         return markdown
     out = []
@@ -227,7 +252,10 @@ def turunkan_judul(markdown: str, tambah: int) -> str:
             if line[hashes : hashes + 1] == " ":
                 line = "#" * min(6, hashes + tambah) + line[hashes:]
         out.append(line)
-    return "\n".join(out)
+    text = "\n".join(out)
+    if isinstance(markdown, Markdown):
+        return Markdown(text, turunkan_judul(markdown.plain, tambah))
+    return text
 
 
 def _split_parts(text: str) -> list[str]:

@@ -1,24 +1,34 @@
 """Notebook-side display helpers: tables, figures, headings, prose and signatures.
 
 A notebook never prints report content; it calls these functions, each of which
-emits **one Markdown display output** (MIME type ``text/markdown`` only, no
-``text/plain`` twin) that the stitcher copies into the book (see
-``docs/architecture.md``, section *Notebooks*):
+emits **one display output with two representations of the same content**:
 
-* :func:`show_table` - a pipe table followed by ``: caption {#tbl-label}``;
-* :func:`show_figure` - ``![caption](data:image/png;base64,...){#fig-label fig-alt="..."}``;
-* :func:`heading` - ``## Text {#sec-label .unnumbered}``;
-* :func:`show_markdown` - trusted prose (narrative templates, analysts' text);
-* :func:`show_signature` - a ``::: {.tanda-tangan}`` block, right-aligned in HTML and PDF.
+* ``text/markdown``: the Markdown the book needs, copied by the stitcher (see
+  ``docs/architecture.md``, section *Notebooks*) - a pipe table followed by
+  ``: caption {#tbl-label}``, ``![caption](data:image/png;base64,...){#fig-label
+  fig-alt="..."}``, ``## Text {#sec-label .unnumbered}``, prose, a
+  ``::: {.tanda-tangan}`` block;
+* ``text/html``: what the analyst sees in JupyterLab, which prefers it: the table
+  with its caption and number, the figure with its caption, the heading without
+  attributes, prose without backslash escapes. Never any report markup.
 
-Escaping. Everything that comes from data (cell text, captions, headings, names)
-is passed through :func:`escape_markdown`, which backslash-escapes every ASCII
-punctuation character. Pandoc's Markdown treats a backslash-escaped punctuation
-character as that literal character, so ``<script>``, ``[link](http://x)``,
-``*emphasis*``, ``$math$``, ``#set text(red)``, ``\\textbf{x}``, ``{{< shortcode >}}``
-and ``@citation`` all reach the output as text; pandoc then escapes that text for
-HTML (``&lt;``) and for Typst (``\\#``). Prose templates are trusted Markdown, but
-every value substituted into them must be escaped with :func:`escape_markdown`.
+There is no ``text/plain`` twin (the stitcher keeps ``text/markdown`` only).
+
+* :func:`show_table`, :func:`show_figure`, :func:`heading`, :func:`show_signature`;
+* :func:`show_markdown` - prose: :class:`Markdown` (prose files, filled sentence
+  templates, :func:`markdown` literals) is shown as Markdown; any other ``str`` is
+  text and is escaped, so data can never inject markup even when a notebook
+  forgets to say so;
+* :func:`markdown` - a Markdown literal with ``{placeholders}`` whose values are
+  escaped (``markdown("**Visi:** {visi}", visi=ctx.agency.visi)``).
+
+Escaping (:func:`escape_markdown`) backslash-escapes every ASCII punctuation
+character. Pandoc's Markdown treats a backslash-escaped punctuation character as
+that literal character, so ``<script>``, ``[link](http://x)``, ``*emphasis*``,
+``$math$``, ``#set text(red)``, ``\\textbf{x}``, ``{{< shortcode >}}`` and
+``@citation`` all reach the output as text; pandoc then escapes that text for
+HTML (``&lt;``) and for Typst (``\\#``). The one templating mechanism is
+:mod:`lkjip_helpers.laporan.markdown`.
 
 The ``*_markdown`` functions are the pure builders (text in, text out, easy to
 test); the ``show_*`` functions display what they build.
@@ -27,11 +37,43 @@ test); the ``show_*`` functions display what they build.
 from __future__ import annotations
 
 import base64
+import html
 import io
 import math
+import os
 import re
-import string
+import subprocess
+import sys
 from collections.abc import Iterable, Mapping, Sequence
+
+from markdown_it import MarkdownIt
+
+from lkjip_helpers.core import config
+from lkjip_helpers.core.exceptions import BuildError, LkjipError
+from lkjip_helpers.laporan.markdown import (
+    Markdown,
+    as_markdown,
+    daftar,
+    escape_markdown,
+    isi_templat,
+)
+
+__all__ = [
+    "Markdown",
+    "daftar",
+    "escape_markdown",
+    "figure_markdown",
+    "heading",
+    "heading_markdown",
+    "markdown",
+    "pratinjau",
+    "show_figure",
+    "show_markdown",
+    "show_signature",
+    "show_table",
+    "signature_markdown",
+    "table_markdown",
+]
 
 #: Resolution of figures embedded in the report (dots per inch).
 FIGURE_DPI = 200
@@ -40,7 +82,6 @@ _MIN_DASHES = 3
 #: Width of the text column in characters of table type (A4, 15.5 cm at 9.5 pt).
 _TEXT_WIDTH_CHARS = 100
 
-_PUNCTUATION = frozenset(string.punctuation)
 _LABEL_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 # A cell that reads as a number (Indonesian or machine form, %, Rp, dash for missing)
 _NUMERIC_RE = re.compile(r"^\s*(Rp\.?\s?)?[-+\u2212]?[\d.,]+\s*%?\s*$|^\s*[-\u2013\u2014]\s*$")
@@ -56,41 +97,19 @@ _ALIGN = {
     "centre": "c",
     "tengah": "c",
 }
+_CSS_ALIGN = {"l": "left", "r": "right", "c": "center"}
 
 
-# --------------------------------------------------------------------------- escaping
+# --------------------------------------------------------------------------- templating
 
 
-def escape_markdown(value: object) -> str:
-    """Return ``value`` as Markdown text that renders literally.
+def markdown(templat: str, /, **nilai) -> Markdown:
+    """A Markdown literal of a notebook, with escaped ``{placeholder}`` values.
 
-    Every ASCII punctuation character is backslash-escaped (pandoc and Quarto read
-    ``\\<`` as ``<``, ``\\#`` as ``#``, ...), line breaks and tabs become single
-    spaces (a value is inline text: it must not start a new block) and ``None``
-    becomes the empty string.
-
-    Parameters
-    ----------
-    value : object
-        Usually a ``str``; anything else is converted with ``str()``.
-
-    Returns
-    -------
-    str
-
-    Examples
-    --------
-    >>> print(escape_markdown("<b>Rp1.000</b>"))
-    \\<b\\>Rp1\\.000\\<\\/b\\>
+    ``markdown("**Rumus:** {rumus}", rumus=iku.rumus)``: the bold stays bold, the
+    formula is shown literally whatever characters it holds.
     """
-    if value is None:
-        return ""
-    text = " ".join(str(value).split()) if _has_break(str(value)) else str(value)
-    return "".join("\\" + ch if ch in _PUNCTUATION else ch for ch in text)
-
-
-def _has_break(text: str) -> bool:
-    return any(ch in text for ch in "\n\r\t\v\f\u2028\u2029")
+    return isi_templat(templat, nilai, sumber="notebook Markdown")
 
 
 def _escape_attribute(value: str) -> str:
@@ -111,9 +130,53 @@ def _label(label: str, prefix: str) -> str:
 
 # --------------------------------------------------------------------------- display
 
+#: Markdown -> HTML for the notebook view only (the book is rendered by pandoc).
+#: Raw HTML in the source is not passed through.
+_MD_HTML = MarkdownIt("commonmark", {"html": False}).enable("table")
+_FENCE_RE = re.compile(r"^\s*:::.*$", re.MULTILINE)
+_HEADING_ATTR_RE = re.compile(r"^(#{1,6} .*?)\s*\{[^{}]*\}\s*$", re.MULTILINE)
+_SPAN_ATTR_RE = re.compile(r"\]\{[^{}]*\}")
+#: Numbers of the tables and figures shown in this kernel, by label, in order.
+_NOMOR: dict[str, dict[str, int]] = {"tbl": {}, "fig": {}}
 
-def _display(text: str) -> None:
-    """Emit ``text`` as a ``text/markdown``-only display output (or print it)."""
+
+def markdown_html(text: str) -> str:
+    """HTML of report Markdown for the notebook view: no attributes, no escapes.
+
+    Pandoc-only syntax (``::: {.class}`` fences, ``{#id .class}`` attributes) is
+    dropped; the book itself is never rendered from this HTML.
+    """
+    text = _FENCE_RE.sub("", str(text))
+    text = _HEADING_ATTR_RE.sub(r"\1", text)
+    text = _SPAN_ATTR_RE.sub("]", text)
+    return _MD_HTML.render(text)
+
+
+def _nomor(kind: str, ident: str) -> int:
+    seen = _NOMOR[kind]
+    return seen.setdefault(ident, len(seen) + 1)
+
+
+def _caption_html(kind: str, ident: str, caption: object) -> str:
+    title = "Tabel" if kind == "tbl" else "Gambar"
+    return (
+        f"<b>{title} {_nomor(kind, ident)}.</b> {html.escape(_plain_text(caption))} "
+        f'<span style="color:#888;font-size:85%" title="rujukan di prosa; nomor akhir '
+        f'ada di pratinjau">@{html.escape(ident)}</span>'
+    )
+
+
+def _plain_text(value: object) -> str:
+    if isinstance(value, Markdown):
+        return value.plain
+    return "" if value is None else str(value)
+
+
+def _display(text: str, rich: str | None = None) -> None:
+    """Emit one output: ``text/markdown`` for the book and ``text/html`` for the eye.
+
+    Outside IPython (a script, a test) the Markdown is printed.
+    """
     try:
         from IPython import get_ipython
         from IPython.display import display
@@ -123,7 +186,9 @@ def _display(text: str) -> None:
     if get_ipython() is None:
         print(text)
         return
-    display({"text/markdown": text}, raw=True)
+    data = {"text/markdown": text}
+    data["text/html"] = rich if rich is not None else markdown_html(text)
+    display(data, raw=True)
 
 
 # --------------------------------------------------------------------------- tables
@@ -221,15 +286,8 @@ def _resolve_alignment(
     return out
 
 
-def table_markdown(
-    df,
-    caption: str,
-    label: str,
-    *,
-    col_align: str | Sequence[str] | Mapping[object, str] | None = None,
-    notes: str | Iterable[str] | None = None,
-) -> str:
-    """Build the Markdown of :func:`show_table` (see there) and return it."""
+def _table_parts(df, caption, label, col_align, notes):
+    """Validated pieces of a table: id, header, escaped body, raw text, alignments, notes."""
     ident = _label(label, "tbl")
     if not caption or not str(caption).strip():
         raise ValueError(f"table {ident}: a caption is required (it is listed in Daftar Tabel)")
@@ -243,12 +301,30 @@ def table_markdown(
         for j, value in enumerate(row):
             cell = _cell_text(value, f"table {ident}, row {i + 1}, column {columns[j]!r}")
             cells.append(cell)
-            texts.append("" if value is None or not isinstance(value, str) else value)
+            texts.append("" if value is None or not isinstance(value, str) else _plain_text(value))
         body.append(cells)
         raw_cells.append(texts)
-    header = [_header_text(c) for c in columns]
     aligns = _resolve_alignment(col_align, columns, body, raw_cells)
+    items: list = []
+    if notes is not None:
+        items = [notes] if isinstance(notes, str) else list(notes)
+        items = [n for n in items if n is not None and str(n).strip()]
+    return ident, columns, body, raw_cells, aligns, items
 
+
+def table_markdown(
+    df,
+    caption: str,
+    label: str,
+    *,
+    col_align: str | Sequence[str] | Mapping[object, str] | None = None,
+    notes: str | Iterable[str] | None = None,
+) -> str:
+    """Build the Markdown of :func:`show_table` (see there) and return it."""
+    ident, columns, body, raw_cells, aligns, items = _table_parts(
+        df, caption, label, col_align, notes
+    )
+    header = [_header_text(c) for c in columns]
     raw_header = [_header_raw(c) for c in columns]
     widths = column_widths(raw_header, raw_cells)
     seps = []
@@ -266,14 +342,53 @@ def table_markdown(
     lines = [line(header), "|" + "|".join(seps) + "|"]
     lines += [line(r) for r in body]
     lines += ["", f": {escape_markdown(caption)} {{#{ident}}}"]
-    if notes is not None:
-        items = [notes] if isinstance(notes, str) else list(notes)
-        items = [n for n in items if n is not None and str(n).strip()]
-        if items:
-            lines += ["", "::: {.catatan-tabel}"]
-            lines += ["\\\n".join(escape_markdown(n) for n in items)]
-            lines += [":::"]
+    if items:
+        lines += ["", "::: {.catatan-tabel}"]
+        lines += ["\\\n".join(escape_markdown(n) for n in items)]
+        lines += [":::"]
     return "\n".join(lines) + "\n"
+
+
+def table_html(
+    df,
+    caption: str,
+    label: str,
+    *,
+    col_align: str | Sequence[str] | Mapping[object, str] | None = None,
+    notes: str | Iterable[str] | None = None,
+) -> str:
+    """The notebook view of :func:`show_table`: an HTML table with its number and caption."""
+    ident, columns, _body, raw_cells, aligns, items = _table_parts(
+        df, caption, label, col_align, notes
+    )
+    cell = 'style="text-align:{};padding:2px 8px;border-bottom:1px solid #ddd"'
+    out = [
+        f'<table class="lkjip-tabel" id="{html.escape(ident)}" '
+        'style="border-collapse:collapse;margin:0.5em 0">',
+        '<caption style="caption-side:top;text-align:left;padding:4px 0">'
+        + _caption_html("tbl", ident, caption)
+        + "</caption>",
+        "<thead><tr>",
+    ]
+    for c, a in zip(columns, aligns):
+        out.append(
+            f'<th scope="col" {cell.format(_CSS_ALIGN[a])}>{html.escape(_header_raw(c))}</th>'
+        )
+    out.append("</tr></thead><tbody>")
+    for row in raw_cells:
+        out.append(
+            "<tr>"
+            + "".join(
+                f"<td {cell.format(_CSS_ALIGN[a])}>{html.escape(v)}</td>"
+                for v, a in zip(row, aligns)
+            )
+            + "</tr>"
+        )
+    out.append("</tbody></table>")
+    if items:
+        notes_html = "<br>".join(html.escape(_plain_text(n)) for n in items)
+        out.append(f'<p style="font-size:85%;color:#555;margin-top:0">{notes_html}</p>')
+    return "\n".join(out) + "\n"
 
 
 def show_table(
@@ -304,7 +419,10 @@ def show_table(
     notes : str or list of str, optional
         Lines printed in small type under the table (``"Sumber: ..."``).
     """
-    _display(table_markdown(df, caption, label, col_align=col_align, notes=notes))
+    _display(
+        table_markdown(df, caption, label, col_align=col_align, notes=notes),
+        table_html(df, caption, label, col_align=col_align, notes=notes),
+    )
 
 
 # --------------------------------------------------------------------------- figures
@@ -361,20 +479,34 @@ def show_figure(fig, caption: str, label: str, alt: str) -> None:
         import matplotlib.pyplot as plt
 
         plt.close(fig)
-    _display(figure_markdown(png, caption, label, alt))
+    _display(figure_markdown(png, caption, label, alt), figure_html(png, caption, label, alt))
+
+
+def figure_html(png: bytes, caption: str, label: str, alt: str) -> str:
+    """The notebook view of :func:`show_figure`: the image over its number and caption."""
+    ident = _label(label, "fig")
+    data = base64.b64encode(png).decode("ascii")
+    return (
+        f'<figure class="lkjip-gambar" id="{html.escape(ident)}" style="margin:0.5em 0">'
+        f'<img src="data:image/png;base64,{data}" alt="{html.escape(_plain_text(alt))}" '
+        'style="max-width:100%">'
+        f"<figcaption>{_caption_html('fig', ident, caption)}</figcaption></figure>\n"
+    )
 
 
 # --------------------------------------------------------------------------- prose
 
 
 def show_markdown(text: str) -> None:
-    """Display trusted Markdown prose as is.
+    """Display prose: :class:`Markdown` as Markdown, any other text literally.
 
-    Only for text the project controls (``params/teks``, ``params/prose``, the
-    narrative templates); every value put into it must have gone through
-    :func:`escape_markdown`.
+    Prose files (``ctx.prose``, ``ctx.teks``, ``ctx.seksi``), sentences
+    (``narrative.kalimat_*``, ``narrative.isi``) and :func:`markdown` literals are
+    :class:`Markdown` with their values escaped already; a plain ``str`` (a name
+    from the data, a sentence built by hand) is escaped here, so it can never
+    inject markup.
     """
-    _display(str(text).strip("\n") + "\n")
+    _display(str(as_markdown(text)).strip("\n") + "\n")
 
 
 def heading_markdown(
@@ -406,7 +538,10 @@ def heading(text: str, level: int, *, unnumbered: bool = False, label: str | Non
     label : str, optional
         ``latar-belakang`` becomes ``{#sec-latar-belakang}`` (``@sec-latar-belakang``).
     """
-    _display(heading_markdown(text, level, unnumbered=unnumbered, label=label))
+    _display(
+        heading_markdown(text, level, unnumbered=unnumbered, label=label),
+        f"<h{level}>{html.escape(_plain_text(text))}</h{level}>\n",
+    )
 
 
 def signature_markdown(
@@ -436,4 +571,146 @@ def show_signature(
 
     Rendered as a right-aligned block (text centred inside it) in HTML and PDF.
     """
-    _display(signature_markdown(place, date_text, jabatan, nama, pangkat, nip))
+    e = html.escape
+    rich = (
+        '<div class="tanda-tangan" style="margin-left:auto;width:22em;text-align:center">'
+        f"<p>{e(place)}, {e(date_text)}<br><b>{e(jabatan)}</b></p>"
+        '<div style="height:4em"></div>'
+        f"<p><b>{e(nama)}</b><br>{e(pangkat)}<br>NIP. {e(nip)}</p></div>\n"
+    )
+    _display(signature_markdown(place, date_text, jabatan, nama, pangkat, nip), rich)
+
+
+# --------------------------------------------------------------------------- preview
+
+_PREVIEW_LINE_RE = re.compile(r"^preview \S+: (?P<path>\S+\.html) in ", re.MULTILINE)
+
+
+def pratinjau(bab: str, year: int) -> str | None:
+    """Preview the chapter of this notebook from its last cell (``make preview``).
+
+    Runs ``python -m lkjip_helpers preview`` (the command line, so the notebook
+    depends on no build code), prints what it printed and shows a link to the
+    HTML file. Save the notebook and the prose file first: the preview runs the
+    saved files. Inside a build (``LKJIP_BUILD`` set) it does nothing.
+
+    Returns
+    -------
+    str or None
+        The HTML file, relative to the project root.
+    """
+    if os.environ.get("LKJIP_BUILD"):
+        return None
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "lkjip_helpers",
+            "preview",
+            "--chapter",
+            str(bab),
+            "--year",
+            str(year),
+        ],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=str(config.project_root()),
+        check=False,
+    )
+    if proc.returncode != 0:
+        message = (proc.stderr or proc.stdout).strip().removeprefix("error: ")
+        raise BuildError(f"preview of {bab} failed: {message}")
+    print(proc.stdout.strip())
+    found = _PREVIEW_LINE_RE.search(proc.stdout)
+    if found is None:
+        return None
+    path = found.group("path")
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # pragma: no cover
+        return path
+    if get_ipython() is not None:
+        # JupyterLab resolves relative links of outputs against the notebook's folder.
+        href = os.path.relpath(config.project_root() / path, config.notebooks_dir())
+        display(
+            {
+                "text/html": f'<p><a href="{html.escape(href)}">Buka pratinjau '
+                f"{html.escape(path)}</a> (JupyterLab: Open With &gt; HTML Viewer, lalu "
+                "Trust HTML)</p>"
+            },
+            raw=True,
+        )
+    return path
+
+
+# --------------------------------------------------------------------------- errors
+
+#: What failed, in the analyst's words, by kind of error.
+_JENIS_GALAT = {
+    "ParamsError": "isi sebuah berkas params atau prosa tidak sesuai (placeholder, kunci "
+    "fakta, judul bagian, atau nilai yang salah)",
+    "DataFileError": "sebuah berkas data mentah tidak ada atau tidak dapat dibaca",
+    "ValidationError": "data mentah tidak lolos validasi",
+    "MissingDataError": "data atau berkas yang dibutuhkan bab ini belum ada",
+    "CalculationError": "sebuah rumus tidak dapat dihitung dari datanya",
+    "BuildError": "pembangunan laporan gagal",
+}
+_PATH_RE = re.compile(r"(?<![\w/])((?:params|data|notebooks|outputs|book)/[\w./{}\[\]-]*\w)")
+
+
+def penjelasan_galat(exc: BaseException) -> str:
+    """A short Indonesian explanation of a pipeline error: what failed, what to check."""
+    jenis = _JENIS_GALAT.get(type(exc).__name__, "langkah laporan gagal")
+    files = list(dict.fromkeys(_PATH_RE.findall(str(exc))))
+    lines = [f"Sel ini gagal: {jenis}.", f"Pesan: {exc}"]
+    if files:
+        lines.append("Periksa berkas: " + ", ".join(files))
+    lines.append(
+        "Perbaiki berkas itu, simpan, lalu jalankan ulang sel ini (atau Run All). "
+        "Rincian teknis ada di bawah."
+    )
+    return "\n".join(lines)
+
+
+def _lkjip_error_classes() -> tuple[type, ...]:
+    # IPython matches custom exceptions by exact class, not by subclass.
+    found, todo = [], [LkjipError]
+    while todo:
+        cls = todo.pop()
+        found.append(cls)
+        todo.extend(cls.__subclasses__())
+    return tuple(found)
+
+
+def _galat_handler(shell, etype, value, tb, tb_offset=None):
+    """IPython custom exception handler: the explanation above the usual traceback."""
+    stb = shell.InteractiveTB.structured_traceback(etype, value, tb, tb_offset=tb_offset)
+    banner = "\n".join(f"\x1b[1;31m{line}\x1b[0m" for line in penjelasan_galat(value).splitlines())
+    stb = [banner, ""] + list(stb)
+    # IPython 9 only collects what a custom handler returns; showing it (ipykernel
+    # sends it as the cell's error output, with ename and evalue) is the handler's job.
+    shell._showtraceback(etype, value, stb)
+    return stb
+
+
+def pasang_penjelas_galat(shell=None) -> bool:
+    """Show :func:`penjelasan_galat` above the traceback of pipeline errors in a notebook.
+
+    Installed when this module is imported inside IPython (every chapter notebook
+    imports it); returns whether a shell was found.
+    """
+    if shell is None:
+        try:
+            from IPython import get_ipython
+        except ImportError:  # pragma: no cover
+            return False
+        shell = get_ipython()
+    if shell is None:
+        return False
+    shell.set_custom_exc(_lkjip_error_classes(), _galat_handler)
+    return True
+
+
+pasang_penjelas_galat()

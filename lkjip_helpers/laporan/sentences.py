@@ -4,13 +4,15 @@ The sentences are the only prose the code writes; their wording is data so that
 analysts can change it without touching code. Every figure is formatted by
 :mod:`lkjip_helpers.laporan.formatting` before it is inserted.
 
-Safety: templates are filled with ``str.format_map`` on a dict of already
-formatted *strings*. Python's formatter makes a single pass over the template, so
-braces or markup inside a value (an indicator named ``{x}`` or ``<script>``) are
-inserted verbatim and never interpreted. Templates themselves may only use plain
-``{name}`` placeholders (no attribute/index access, conversions or format specs),
-checked when the file is loaded. The result is plain text; escaping for Markdown
-or HTML is the renderer's job.
+Safety: templates are filled by :func:`lkjip_helpers.laporan.markdown.isi_templat`,
+the report's one templating mechanism (also used for the prose files), as *text*
+templates: the wording and every value are escaped, in a single pass, so braces
+or markup inside a value (an indicator named ``{x}`` or ``<script>``) are shown
+literally and never interpreted, and a sentence reads exactly as written. Templates may only use
+plain ``{name}`` placeholders (no attribute/index access, conversions or format
+specs), checked when the file is loaded. The result is
+:class:`~lkjip_helpers.laporan.markdown.Markdown`, ready for ``show_markdown``;
+its ``plain`` attribute is the sentence as a reader reads it.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from lkjip_helpers.core.numbers import DESIMAL, bulatkan
 from lkjip_helpers.core.schema import Skema, Teks, gagal, load
 from lkjip_helpers.indikator.anggaran import efisiensi, serapan
 from lkjip_helpers.laporan import formatting as fmt
+from lkjip_helpers.laporan.markdown import Markdown, isi_templat
 
 #: Placeholders each known template may use.
 FIELDS: dict[str, frozenset[str]] = {
@@ -135,11 +138,12 @@ def load_templat(path: Path | str | None = None) -> Templat:
     return _load_cached(str(p.resolve()), p.stat().st_mtime_ns)
 
 
-def isi(nama_templat: str, nilai: Mapping[str, object], templat: Templat | None = None) -> str:
-    """Fill template ``nama_templat`` with ``nilai`` (values are converted with ``str``).
+def isi(nama_templat: str, nilai: Mapping[str, object], templat: Templat | None = None) -> Markdown:
+    """Fill template ``nama_templat`` with ``nilai``; each value is escaped for Markdown.
 
     Use it for extra templates analysts add to ``kalimat``; values should already be
-    formatted text (see :mod:`lkjip_helpers.laporan.formatting`).
+    formatted text (see :mod:`lkjip_helpers.laporan.formatting`); a
+    :class:`~lkjip_helpers.laporan.markdown.Markdown` value is inserted as is.
 
     Raises
     ------
@@ -153,13 +157,12 @@ def isi(nama_templat: str, nilai: Mapping[str, object], templat: Templat | None 
             f"{', '.join(sorted(t.kalimat))}."
         )
     teks = t.kalimat[nama_templat]
-    nilai_str = {str(k): str(v) for k, v in nilai.items()}
     perlu = {name for _, name, _, _ in string.Formatter().parse(teks) if name}
-    kurang = sorted(perlu - set(nilai_str))
+    kurang = sorted(perlu - {str(k) for k in nilai})
     if kurang:
         raise ParamsError(f"{t.sumber}: kalimat.{nama_templat}: no value for {', '.join(kurang)}.")
-    # Single pass: braces/markup inside the values are not re-interpreted.
-    return teks.format_map(nilai_str)
+    # Sentence templates are text: their wording reads literally, like the values.
+    return isi_templat(teks, nilai, sumber=f"{t.sumber}: kalimat.{nama_templat}", markdown=False)
 
 
 def _satuan_perubahan(t: Templat, satuan: str) -> str:
@@ -180,7 +183,7 @@ def kalimat_capaian_iku(
     kode: str = "",
     skor: int | None = None,
     templat: Templat | None = None,
-) -> str:
+) -> Markdown:
     """IKU achievement sentence.
 
     With the default template, ``kalimat_capaian_iku("X", 83.85, 76, 110.3289,
@@ -190,7 +193,7 @@ def kalimat_capaian_iku(
     Parameters
     ----------
     nama : str
-        Indicator name (inserted verbatim).
+        Indicator name (escaped as it is inserted).
     realisasi, target : float
         In the indicator's ``satuan``.
     capaian : float
@@ -204,7 +207,7 @@ def kalimat_capaian_iku(
 
     Returns
     -------
-    str
+    Markdown
     """
     t = templat or load_templat()
     d = t.desimal
@@ -226,7 +229,7 @@ def kalimat_capaian_iku(
     )
 
 
-def kalimat_capaian_baris(baris: Mapping[str, object], templat: Templat | None = None) -> str:
+def kalimat_capaian_baris(baris: Mapping[str, object], templat: Templat | None = None) -> Markdown:
     """IKU achievement sentence from a row of :func:`lkjip_helpers.indikator.capaian.tabel_capaian`."""
     return kalimat_capaian_iku(
         nama=str(baris["indikator"]),
@@ -250,7 +253,7 @@ def kalimat_tren(
     satuan: str = "persen",
     tahun_lalu: int | None = None,
     templat: Templat | None = None,
-) -> str:
+) -> Markdown:
     """Trend sentence vs the previous year: naik / turun / tetap, by how much, in the unit.
 
     The direction is decided on the change rounded to the printed decimals, so a
@@ -303,7 +306,7 @@ def kalimat_anggaran(
     anggaran: float,
     realisasi: float,
     templat: Templat | None = None,
-) -> str:
+) -> Markdown:
     """Budget sentence: budget, realisation, absorption and efficiency.
 
     Parameters
@@ -338,7 +341,7 @@ def kalimat_rata_sasaran(
     skor: int | None = None,
     templat: Templat | None = None,
     batas: float | None = None,
-) -> str:
+) -> Markdown:
     """Sasaran average sentence (from a row of ``capaian.rata_rata_per_sasaran``).
 
     ``batas`` is the cap on each IKU's capaian (``pengukuran.batas_capaian``); with a
