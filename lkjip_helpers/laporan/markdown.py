@@ -104,6 +104,19 @@ def as_markdown(value: object) -> Markdown:
     return Markdown(escape_markdown(value), _plain(value))
 
 
+def gabung(items: Iterable[object], pemisah: str = " ") -> Markdown:
+    """Join pieces into one :class:`Markdown`: each piece escaped unless Markdown.
+
+    ``" ".join`` would return a plain ``str`` holding already escaped text, which
+    would then be escaped a second time where it is shown.
+    """
+    parts = [p for p in items if p is not None]
+    return Markdown(
+        escape_markdown(pemisah).join(str(as_markdown(p)) for p in parts),
+        pemisah.join(_plain(p) for p in parts),
+    )
+
+
 def daftar(items: Iterable[object], *, bernomor: bool = False) -> Markdown:
     """A Markdown list of ``items`` (``- a`` or ``1. a``), each item escaped unless Markdown."""
     lines, plain = [], []

@@ -23,6 +23,7 @@ from lkjip_helpers.indikator.scales import get_scale
 from lkjip_helpers.laporan import charts
 from lkjip_helpers.laporan import formatting as fmt
 from lkjip_helpers.laporan.context import Konteks
+from lkjip_helpers.laporan.markdown import gabung
 from lkjip_helpers.laporan.sentences import isi
 
 
@@ -127,7 +128,7 @@ def catatan_koreksi(koreksi: list[dict], selisih: list[dict], sumber: str) -> li
 
 def catatan_tabel(tabel: pd.DataFrame, *lain: str) -> str:
     """The notes of a table (``attrs["catatan"]``) after the given general notes, one text."""
-    return " ".join([*(n for n in lain if n), *tabel.attrs.get("catatan", [])])
+    return gabung([*(n for n in lain if n), *tabel.attrs.get("catatan", [])])
 
 
 def koreksi_rincian(
@@ -588,7 +589,7 @@ def uraian_temuan(tempat: pd.DataFrame) -> str:
                 },
             )
         )
-        return " ".join(kalimat)
+        return gabung(kalimat)
     if pola == "tukar":
         return isi(
             "audit_tukar",
@@ -645,7 +646,7 @@ def uraian_temuan(tempat: pd.DataFrame) -> str:
     jumlah = len(tempat.drop_duplicates(["tabel", "item"]))
     if jumlah > 1:
         kalimat.append(isi("audit_ulang", {"jumlah": fmt.angka(jumlah, 0)}))
-    return " ".join(kalimat)
+    return gabung(kalimat)
 
 
 def tabel_audit(audit: pd.DataFrame) -> pd.DataFrame:
