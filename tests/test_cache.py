@@ -132,7 +132,7 @@ def test_relative_imports_resolve_within_package(repo_copy):
         current="lkjip_helpers.laporan.context",
     )
     assert {"lkjip_helpers.core.config", "lkjip_helpers.laporan.tables"} <= found
-    assert "lkjip_helpers.data.io" in found
+    assert "lkjip_helpers.core.schema" in found
     assert cache._imports_of_code("import os\nfrom pandas import DataFrame\n") == set()
 
 

@@ -77,3 +77,11 @@ def test_text_templates_read_literally():
     md = isi_templat('Sasaran "{s}" *tetap*', {"s": "A.B"}, markdown=False)
     assert md == 'Sasaran \\"A\\.B\\" \\*tetap\\*'
     assert md.plain == 'Sasaran "A.B" *tetap*'
+
+
+def test_concatenating_two_markdown_texts_escapes_neither():
+    left, right = Markdown("a\\."), Markdown(" **b**")
+    assert left + right == "a\\. **b**"
+    joined = Markdown("x")
+    joined += " " + right
+    assert joined == "x  **b**"

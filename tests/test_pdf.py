@@ -19,7 +19,8 @@ pytestmark = pytest.mark.e2e
 A4 = (595.28, 841.89)
 CAPTION = r"(Tabel|Gambar) (\d+(?:\.\d+)?)\.(?!\d)"
 #: In the lists, Typst's outline (Quarto) writes "Tabel 3.1 Judul" without the delimiter.
-LISTED = r"(Tabel|Gambar) (\d+\.\d+)\.? (?=\D)"
+#: Tables of an unnumbered front chapter (the Ikhtisar) are "Tabel 1", "Tabel 2".
+LISTED = r"(Tabel|Gambar) (\d+(?:\.\d+)?)\.? (?=\D)"
 KEY_FIGURES = ["110,33", "103,54", "380,95", "113,50", "89,61"]
 ENGLISH = re.compile(r"\b(Chapter|Table|Figure|Author|Published)\b")
 

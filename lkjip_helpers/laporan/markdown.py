@@ -52,12 +52,14 @@ class Markdown(str):
 
     def __add__(self, other):
         if isinstance(other, str):
-            return Markdown(str(self) + escape_markdown(other), self.plain + _plain(other))
+            # str() on both sides: a str + Markdown would call Markdown.__radd__ and
+            # escape the left part a second time.
+            return Markdown(str(self) + str(escape_markdown(other)), self.plain + _plain(other))
         return NotImplemented
 
     def __radd__(self, other):
         if isinstance(other, str):
-            return Markdown(escape_markdown(other) + str(self), _plain(other) + self.plain)
+            return Markdown(str(escape_markdown(other)) + str(self), _plain(other) + self.plain)
         return NotImplemented
 
     def __repr__(self) -> str:
