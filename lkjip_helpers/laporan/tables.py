@@ -569,6 +569,15 @@ def _inkonsistensi(audit: pd.DataFrame) -> pd.DataFrame:
     return audit[audit["jenis"] != PENYAJIAN]
 
 
+_PENGENAL = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
+
+
+def kata(teks: object) -> str:
+    """A data column name in words for the reader: ``target_kumulatif_2016`` ->
+    ``target kumulatif 2016`` (the appendix names the published table's cells)."""
+    return _PENGENAL.sub(lambda m: m.group(0).replace("_", " "), str(teks))
+
+
 def uraian_temuan(tempat: pd.DataFrame) -> str:
     """One audit finding in Indonesian: what was printed, where, what the data implies,
     and which value is more likely right (``tempat``: the audit rows of one finding)."""
@@ -577,7 +586,7 @@ def uraian_temuan(tempat: pd.DataFrame) -> str:
     pola = str(first.get("pola") or "")
     kalimat = []
     if pola in ("geser_bawah", "geser_atas"):
-        kolom = str(tempat[tempat["aturan"] != "sum_rows"]["item"].iloc[0]).rsplit(": ", 1)[-1]
+        kolom = kata(str(tempat[tempat["aturan"] != "sum_rows"]["item"].iloc[0]).rsplit(": ", 1)[-1])
         kalimat.append(
             isi(
                 "audit_geser",
@@ -600,9 +609,9 @@ def uraian_temuan(tempat: pd.DataFrame) -> str:
             },
         )
     for row in tempat.itertuples(index=False):
-        butir = str(row.item)
+        butir = kata(row.item)
         if row.aturan == "same_values" and str(row.keterangan):
-            butir = f"{butir}; {row.keterangan}"
+            butir = f"{butir}; {kata(row.keterangan)}"
         kalimat.append(
             isi(
                 "audit_tercetak",
@@ -616,7 +625,7 @@ def uraian_temuan(tempat: pd.DataFrame) -> str:
         )
     if pola == "rincian_salah":
         detail = tempat[tempat["aturan"] == "share_of_total"].iloc[0]
-        baris, rest = str(detail["keterangan"]).split(": ", 1)
+        baris, rest = kata(detail["keterangan"]).split(": ", 1)
         tercetak, tersirat = (part.split(" ", 1)[1] for part in rest.split(", ", 1))
         kalimat.append(
             isi(
@@ -635,7 +644,7 @@ def uraian_temuan(tempat: pd.DataFrame) -> str:
     elif aturan == "angka_publikasi":
         kalimat.append(isi("audit_alasan_narasi", {"hitung": hitung}))
     elif aturan == "same_values":
-        sumber = str(first["keterangan"]).removeprefix("dibandingkan dengan ").strip()
+        sumber = kata(first["keterangan"]).removeprefix("dibandingkan dengan ").strip()
         kalimat.append(
             isi("audit_alasan_sama", {"hitung": hitung, "sumber": _tempat_terbitan(sumber)})
         )
@@ -675,7 +684,7 @@ def tabel_penyajian(audit: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for row in catatan.itertuples(index=False):
         if row.aturan == "koreksi_header":  # printed text (a header, a label), not a number
-            tercetak, dibaca = str(row.nilai_publikasi), str(row.nilai_hitung)
+            tercetak, dibaca = kata(row.nilai_publikasi), kata(row.nilai_hitung)
         else:
             tercetak, dibaca = _angka_audit(row.nilai_publikasi), _angka_audit(row.nilai_hitung)
         if row.pola == "pemotongan":
@@ -684,7 +693,7 @@ def tabel_penyajian(audit: pd.DataFrame) -> pd.DataFrame:
             {
                 "No": str(row.temuan),
                 "Tempat": _tempat_terbitan(row.tabel),
-                "Butir": str(row.item),
+                "Butir": kata(row.item),
                 "Tercetak": tercetak,
                 "Dibaca sebagai": dibaca,
             }
