@@ -421,7 +421,6 @@ def test_every_input_invalidates_exactly_its_readers(in_copy):
     for path in sorted(config.prose_dir(YEAR).rglob("*.md")):
         assert readers.get(path.relative_to(root).as_posix()), f"{path.name} is read by no one"
     from lkjip_helpers.indikator.params import load_params
-    from lkjip_helpers.laporan.context import pendukung_iku
 
     agency = load_params(YEAR).agency
     for iku in agency.iku_aktif(YEAR):
@@ -429,9 +428,8 @@ def test_every_input_invalidates_exactly_its_readers(in_copy):
         assert f"params/prose/{YEAR}/iku/{iku.kode}.md" in paths
         assert readers[f"params/prose/{YEAR}/iku/{iku.kode}.md"] == {f"03_iku_{iku.kode}"}
         tables = [iku.realisasi.tabel]
-        for item in pendukung_iku(iku.kode):
-            listed = item["tabel"] if isinstance(item["tabel"], list) else [item["tabel"]]
-            tables += [t["nama"] if isinstance(t, dict) else t for t in listed]
+        for item in iku.pendukung:
+            tables += [t.nama for t in item.daftar_tabel]
         for t in filter(None, tables):
             assert f"data/processed/{YEAR}/{t}.csv" in paths, (iku.kode, t)
     # A later year (2018 appears) is no input of 2017; an earlier one (2015) is.

@@ -573,9 +573,10 @@ _PENGENAL = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
 
 
 def kata(teks: object) -> str:
-    """A data column name in words for the reader: ``target_kumulatif_2016`` ->
-    ``target kumulatif 2016`` (the appendix names the published table's cells)."""
-    return _PENGENAL.sub(lambda m: m.group(0).replace("_", " "), str(teks))
+    """Appendix text for the reader: a data column name in words
+    (``target_kumulatif_2016`` -> ``target kumulatif 2016``) and each published
+    table number named as the published report's ("Tabel 3.21 LKjIP terbitan")."""
+    return bukti_terbitan(_PENGENAL.sub(lambda m: m.group(0).replace("_", " "), str(teks)))
 
 
 def uraian_temuan(tempat: pd.DataFrame) -> str:
@@ -617,7 +618,7 @@ def uraian_temuan(tempat: pd.DataFrame) -> str:
                 "audit_tercetak",
                 {
                     "tercetak": _angka_audit(row.nilai_publikasi),
-                    "tempat": f"{_tempat_terbitan(row.tabel)} ({butir})",
+                    "tempat": kata(f"{_tempat_terbitan(row.tabel)} ({butir})"),
                     "aturan": RULE_LABELS.get(row.aturan, row.aturan),
                     "hitung": _angka_audit(row.nilai_hitung),
                 },
@@ -667,7 +668,7 @@ def tabel_audit(audit: pd.DataFrame) -> pd.DataFrame:
             {
                 "No": str(kode),
                 "Tingkat": str(tempat["tingkat"].iloc[0]).capitalize(),
-                "Tempat": "; ".join(dict.fromkeys(_tempat_terbitan(t) for t in tempat["tabel"])),
+                "Tempat": kata("; ".join(dict.fromkeys(_tempat_terbitan(t) for t in tempat["tabel"]))),
                 "Uraian": uraian_temuan(tempat),
             }
         )
@@ -692,7 +693,7 @@ def tabel_penyajian(audit: pd.DataFrame) -> pd.DataFrame:
         rows.append(
             {
                 "No": str(row.temuan),
-                "Tempat": _tempat_terbitan(row.tabel),
+                "Tempat": kata(_tempat_terbitan(row.tabel)),
                 "Butir": kata(row.item),
                 "Tercetak": tercetak,
                 "Dibaca sebagai": dibaca,
