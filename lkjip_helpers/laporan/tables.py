@@ -593,7 +593,7 @@ def uraian_temuan(tempat: pd.DataFrame) -> str:
                 "audit_geser",
                 {
                     "kolom": kolom,
-                    "tempat": _tempat_terbitan(first["tabel"]),
+                    "tempat": kata(_tempat_terbitan(first["tabel"])),
                     "arah": "di bawah" if pola == "geser_bawah" else "di atas",
                     "jumlah": fmt.angka(len(tempat), 0),
                 },
@@ -604,7 +604,7 @@ def uraian_temuan(tempat: pd.DataFrame) -> str:
         return isi(
             "audit_tukar",
             {
-                "tempat": _tempat_terbitan(first["tabel"]),
+                "tempat": kata(_tempat_terbitan(first["tabel"])),
                 "tercetak": " dan ".join(_angka_audit(v) for v in tempat["nilai_publikasi"]),
                 "hitung": " dan ".join(_angka_audit(v) for v in tempat["nilai_hitung"]),
             },
