@@ -48,12 +48,14 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _print_audit_summary(audit, year: int) -> None:
+    # lazy: a subcommand loads only its own machinery, so `--help` stays instant
     from lkjip_helpers.build.audit_summary import print_audit_summary
 
     print_audit_summary(audit, year)
 
 
 def cmd_data(args) -> int:
+    # lazy: a subcommand loads only its own machinery, so `--help` stays instant
     from lkjip_helpers.build.data_step import build_data
 
     start = time.perf_counter()
@@ -67,6 +69,7 @@ def cmd_data(args) -> int:
 
 
 def cmd_report(args) -> int:
+    # lazy: a subcommand loads only its own machinery, so `--help` stays instant
     from lkjip_helpers.build.pipeline import build_report
 
     progress = args.progress
@@ -80,6 +83,7 @@ def cmd_preview(args) -> int:
     # jsonschema (via nbformat) would import rfc3987_syntax, which builds a grammar
     # at import time: seconds of CPU for URI checks no notebook here needs.
     sys.modules.setdefault("rfc3987_syntax", None)
+    # lazy: a subcommand loads only its own machinery, so `--help` stays instant
     from lkjip_helpers.build.preview import preview
 
     preview(args.chapter, args.year)
@@ -87,6 +91,7 @@ def cmd_preview(args) -> int:
 
 
 def cmd_start_page(args) -> int:
+    # lazy: a subcommand loads only its own machinery, so `--help` stays instant
     from lkjip_helpers.build.lab import write_start_page
 
     for path in write_start_page(args.year):
@@ -95,6 +100,7 @@ def cmd_start_page(args) -> int:
 
 
 def cmd_new_year(args) -> int:
+    # lazy: a subcommand loads only its own machinery, so `--help` stays instant
     from lkjip_helpers.tahun_baru.scaffold import create_new_year
 
     create_new_year(args.year)
@@ -102,6 +108,7 @@ def cmd_new_year(args) -> int:
 
 
 def cmd_bench(args) -> int:
+    # lazy: a subcommand loads only its own machinery, so `--help` stays instant
     from lkjip_helpers.build.bench import run_bench
 
     run_bench(args.year, repeat=args.repeat, jobs=args.jobs)

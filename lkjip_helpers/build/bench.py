@@ -31,7 +31,20 @@ from collections.abc import Callable
 from dataclasses import asdict, is_dataclass
 from pathlib import Path
 
+from lkjip_helpers.build.data_step import build_data
+from lkjip_helpers.build.execute import KERNEL_NAME, kernel_env
+from lkjip_helpers.build.pipeline import (
+    BuildStats,
+    build_report,
+    plan_build,
+    staging_folder,
+    stitch_and_render,
+    write_capaian,
+)
+from lkjip_helpers.build.workspace import copy_repo
 from lkjip_helpers.core import config
+from lkjip_helpers.laporan import context as laporan
+from lkjip_helpers.laporan.context import render_meta
 
 SCENARIOS = ["naive", "clean", "prose", "noop"]
 # ratio name -> (numerator, denominator, target: ratio must be <= target)
@@ -166,9 +179,8 @@ def machine_info(jobs: int | None) -> dict:
 
 def execute_naive(source: Path, output: Path, parameters: dict) -> None:
     """The baseline: plain papermill, a fresh kernel started by papermill itself."""
+    # lazy: papermill is heavy and only the naive scenario runs it directly
     import papermill as pm
-
-    from lkjip_helpers.build.execute import KERNEL_NAME, kernel_env
 
     env_backup = dict(os.environ)
     os.environ.update(kernel_env())
@@ -193,16 +205,6 @@ def naive_build(year: int):
     (data step, every notebook, stitch, render, atomic swap), each notebook run
     in turn by plain papermill. Returns the same kind of statistics.
     """
-    from lkjip_helpers.build.data_step import build_data
-    from lkjip_helpers.build.pipeline import (
-        BuildStats,
-        plan_build,
-        staging_folder,
-        stitch_and_render,
-        write_capaian,
-    )
-    from lkjip_helpers.laporan.context import render_meta
-
     stats = BuildStats()
     t_start = time.perf_counter()
     with staging_folder(year) as staging:
@@ -227,9 +229,6 @@ def naive_build(year: int):
 
 def run_bench(year: int, repeat: int = 3, jobs: int | None = None) -> dict:
     """Measure the four scenarios in a temporary copy; write ``outputs/bench.json``."""
-    from lkjip_helpers.build.pipeline import build_report
-    from lkjip_helpers.build.workspace import copy_repo
-    from lkjip_helpers.laporan import context as laporan
 
     real_root = config.project_root()
     out_file = real_root / "outputs" / "bench.json"

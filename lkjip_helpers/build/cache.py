@@ -25,12 +25,12 @@ import ast
 import functools
 import hashlib
 import json
-import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from lkjip_helpers.core import config, reads
+from lkjip_helpers.data.io import write_file_atomically
 
 # Bump when the way notebooks are executed changes in a way the key cannot see.
 CACHE_FORMAT = 2
@@ -217,14 +217,10 @@ def store(code: str, executed: Path, entries: list) -> str:
     digest = inputs_digest(entries)
     folder = _folder(code)
     folder.mkdir(parents=True, exist_ok=True)
-    nb = folder / f"{digest}.ipynb"
-    tmp = nb.with_suffix(".tmp")
-    shutil.copyfile(executed, tmp)
-    tmp.replace(nb)
+    write_file_atomically(folder / f"{digest}.ipynb", Path(executed).read_bytes())
     # The manifest last: a lookup only ever finds a manifest whose notebook is complete.
-    manifest = folder / f"{digest}.json"
-    tmp = manifest.with_suffix(".json.tmp")
     payload = {"reads": [list(e) for e in sorted(entries)]}
-    tmp.write_text(json.dumps(payload, indent=0) + "\n", encoding="utf-8")
-    tmp.replace(manifest)
+    write_file_atomically(
+        folder / f"{digest}.json", (json.dumps(payload, indent=0) + "\n").encode("utf-8")
+    )
     return full_key(code, digest)

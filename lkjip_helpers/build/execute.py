@@ -79,6 +79,7 @@ def _start_kernel(warm: bool):
 
     The kernel records its reads into ``km.lkjip_reads_file`` (a fresh file).
     """
+    # lazy: papermill and jupyter_client are heavy and only needed to run notebooks
     from jupyter_client.manager import KernelManager
 
     t0 = time.perf_counter()
@@ -196,6 +197,7 @@ def execute_notebook(
 
     The returned timing carries the notebook's recorded reads (``timing.reads``).
     """
+    # lazy: papermill and jupyter_client are heavy and only needed to run notebooks
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 

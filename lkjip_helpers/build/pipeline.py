@@ -16,15 +16,20 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 
 from lkjip_helpers.build import cache
+from lkjip_helpers.build.data_step import build_data, processed_is_current
 from lkjip_helpers.build.execute import KernelPool, Timing, execute_notebook
+from lkjip_helpers.build.render import render
+from lkjip_helpers.build.stitch import stitch
 from lkjip_helpers.core import config
 from lkjip_helpers.core.exceptions import BuildError, ParamsError
 from lkjip_helpers.data.io import display_path, make_temp_dir, swap_in
+from lkjip_helpers.data.tables import AUDIT_TABLE
 from lkjip_helpers.indikator.params import load_params
-from lkjip_helpers.laporan.context import load_susunan
+from lkjip_helpers.laporan.context import capaian_iku_table, load_susunan, render_meta
 
 
 @dataclass
@@ -262,7 +267,6 @@ def _render_key(year: int, chapters: list[Chapter], keys: dict[str, str], meta: 
     order), plus the book template, the title-page metadata, the source of the
     stitch/render code and the renderer choice and versions.
     """
-    from importlib import metadata
 
     h = hashlib.sha256()
     h.update(f"render-format={RENDER_FORMAT};year={year}\n".encode())
@@ -346,7 +350,6 @@ def staging_folder(year: int) -> Iterator[Path]:
 
 def write_capaian(year: int, staging: Path) -> None:
     """``capaian_iku.csv``: the machine-readable heart of the report."""
-    from lkjip_helpers.laporan.context import capaian_iku_table
 
     capaian = capaian_iku_table(year)
     (staging / "capaian_iku.csv").write_bytes(
@@ -358,8 +361,6 @@ def stitch_and_render(
     year: int, chapters: list[Chapter], nb_dir: Path, staging: Path, meta: dict
 ) -> str:
     """Stitch the executed notebooks into ``staging/book`` and render HTML and PDF."""
-    from lkjip_helpers.build.render import render
-    from lkjip_helpers.build.stitch import stitch
 
     book_dir = staging / "book"
     chapter_list = [[nb_dir / f"{j.name}.ipynb" for j in ch.jobs] for ch in chapters]
@@ -375,9 +376,6 @@ def build_report(
     progress: bool = True,
 ) -> BuildStats:
     """Build ``outputs/<year>/`` (HTML, PDF, executed notebooks, CSVs) atomically."""
-    from lkjip_helpers.build.data_step import build_data, processed_is_current
-    from lkjip_helpers.data.tables import AUDIT_TABLE
-    from lkjip_helpers.laporan.context import render_meta
 
     stats = BuildStats()
     t_start = time.perf_counter()

@@ -41,7 +41,7 @@ from lkjip_helpers.build.render import (
 from lkjip_helpers.build.stitch import stitch
 from lkjip_helpers.core import config
 from lkjip_helpers.core.exceptions import BuildError
-from lkjip_helpers.data.io import display_path
+from lkjip_helpers.data.io import display_path, write_file_atomically
 from lkjip_helpers.laporan.context import render_meta
 
 #: Set in the environment of the build's kernels: the notebooks' preview cell is a no-op.
@@ -113,9 +113,7 @@ def _render_html(book_dir: Path, out_html: Path, meta: dict, offset: int) -> lis
     )
     page = _drop_front_matter(page)
     page = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + note, page, count=1)
-    tmp = out_html.with_name(out_html.name + ".tmp")
-    tmp.write_text(page, encoding="utf-8")
-    os.replace(tmp, out_html)
+    write_file_atomically(out_html, page.encode("utf-8"))
     return unresolved
 
 

@@ -54,6 +54,8 @@ from pathlib import Path
 import yaml
 
 from lkjip_helpers.core.exceptions import BuildError
+from lkjip_helpers.data.io import write_file_atomically
+from lkjip_helpers.laporan.markdown import escape_markdown
 
 #: pandoc reader: Quarto's Markdown, without raw HTML/TeX (defence in depth: data is
 #: escaped by report.py already, and trusted prose has no need for raw HTML).
@@ -265,7 +267,6 @@ def apply_meta(book_dir: Path, meta: dict[str, str]) -> None:
 
     Values are Markdown-escaped: Quarto reads YAML strings as Markdown.
     """
-    from lkjip_helpers.laporan.display import escape_markdown
 
     path = Path(book_dir) / "_quarto.yml"
     if not path.is_file():
@@ -434,6 +435,7 @@ def render_quarto(book_dir: Path, out_html: Path, out_pdf: Path, *, quarto: str 
 
 def _pandoc_path() -> str:
     try:
+        # lazy: a renderer is imported only when it is the one chosen
         import pypandoc
 
         return pypandoc.get_pandoc_path()
@@ -577,6 +579,7 @@ def _typst_timestamp() -> int | None:
 def compile_typst(typ_file: Path, out_pdf: Path, root: Path) -> None:
     """Compile Typst markup to PDF with the typst wheel (embedded fonts only)."""
     try:
+        # lazy: a renderer is imported only when it is the one chosen
         import typst
     except ImportError as exc:
         raise BuildError("the typst Python package is missing: pip install typst") from exc
@@ -624,7 +627,7 @@ def render_builtin(book_dir: Path, out_html: Path, out_pdf: Path, meta: dict[str
         typ_file.write_text(typ, encoding="utf-8")
         compile_typst(typ_file, tmp_pdf, book_dir)
         html = add_header_scope(_finish_pandoc(html_proc, "HTML"))
-        _write_atomic(Path(out_html), html.encode("utf-8"))
+        write_file_atomically(Path(out_html), html.encode("utf-8"))
         os.replace(tmp_pdf, out_pdf)
     finally:
         for proc in (html_proc, typst_proc):
@@ -632,9 +635,3 @@ def render_builtin(book_dir: Path, out_html: Path, out_pdf: Path, meta: dict[str
                 proc.kill()
                 proc.communicate()
         tmp_pdf.unlink(missing_ok=True)
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)

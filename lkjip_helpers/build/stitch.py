@@ -105,6 +105,7 @@ def notebook_markdown(path: str | Path) -> str:
         The notebook is missing, unreadable, failed under papermill or holds an
         error output.
     """
+    # lazy: nbformat is needed only when notebooks are stitched
     import nbformat
 
     path = Path(path)

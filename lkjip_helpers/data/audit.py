@@ -34,6 +34,7 @@ import pandas as pd
 from lkjip_helpers.core.exceptions import ParamsError
 from lkjip_helpers.core.numbers import bulatkan
 from lkjip_helpers.data.catalogue import YEAR_TOKEN, ColumnSpec
+from lkjip_helpers.data.tidy import tidy_table
 from lkjip_helpers.data.validation import RawTable
 
 #: Columns of ``audit.csv``: one row per place, ``temuan`` groups the places of a defect.
@@ -559,8 +560,6 @@ class _Auditor:
         tables (``other_where`` overrides it for the other one). When ``on``
         contains ``tahun`` the comparison runs on the tidy (long) forms.
         """
-        from lkjip_helpers.data.tidy import tidy_table
-
         other = others.get(check["other"])
         if other is None:
             return

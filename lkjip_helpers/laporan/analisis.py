@@ -20,7 +20,7 @@ from lkjip_helpers.indikator.capaian import hitung_capaian
 from lkjip_helpers.laporan import formatting as fmt
 from lkjip_helpers.laporan.context import Konteks
 from lkjip_helpers.laporan.sentences import isi, load_templat
-from lkjip_helpers.laporan.tables import anggaran_sasaran, riwayat_iku
+from lkjip_helpers.laporan.tables import anggaran_sasaran, nama_judul, riwayat_iku
 
 
 def _kosong(v) -> bool:
@@ -386,8 +386,6 @@ def tabel_ikhtisar(ctx: Konteks) -> pd.DataFrame:
 
 def tabel_ikhtisar_anggaran(ctx: Konteks) -> pd.DataFrame:
     """The Ikhtisar's budget summary: each kind of spending and the total, recomputed."""
-    from lkjip_helpers.laporan.tables import nama_judul
-
     df = ctx.t("anggaran_belanja")
     rinci = df[df["jenis_baris"] == "rincian"]
     rows = [

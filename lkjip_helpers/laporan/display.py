@@ -178,6 +178,7 @@ def _display(text: str, rich: str | None = None) -> None:
     Outside IPython (a script, a test) the Markdown is printed.
     """
     try:
+        # lazy: only inside a notebook kernel (IPython), or only when a figure is shown
         from IPython import get_ipython
         from IPython.display import display
     except ImportError:  # pragma: no cover - IPython is installed with ipykernel
@@ -199,6 +200,7 @@ def _cell_text(value: object, where: str) -> str:
         return ""
     if not isinstance(value, str):
         try:  # pandas.NA / NaT
+            # lazy: only inside a notebook kernel (IPython), or only when a figure is shown
             import pandas as pd
 
             if pd.isna(value):
@@ -476,6 +478,7 @@ def show_figure(fig, caption: str, label: str, alt: str) -> None:
     try:
         png = figure_png(fig)
     finally:
+        # lazy: only inside a notebook kernel (IPython), or only when a figure is shown
         import matplotlib.pyplot as plt
 
         plt.close(fig)
@@ -627,6 +630,7 @@ def pratinjau(bab: str, year: int) -> str | None:
         return None
     path = found.group("path")
     try:
+        # lazy: only inside a notebook kernel (IPython), or only when a figure is shown
         from IPython import get_ipython
         from IPython.display import display
     except ImportError:  # pragma: no cover
@@ -703,6 +707,7 @@ def pasang_penjelas_galat(shell=None) -> bool:
     """
     if shell is None:
         try:
+            # lazy: only inside a notebook kernel (IPython), or only when a figure is shown
             from IPython import get_ipython
         except ImportError:  # pragma: no cover
             return False

@@ -587,7 +587,9 @@ def uraian_temuan(tempat: pd.DataFrame) -> str:
     pola = str(first.get("pola") or "")
     kalimat = []
     if pola in ("geser_bawah", "geser_atas"):
-        kolom = kata(str(tempat[tempat["aturan"] != "sum_rows"]["item"].iloc[0]).rsplit(": ", 1)[-1])
+        kolom = kata(
+            str(tempat[tempat["aturan"] != "sum_rows"]["item"].iloc[0]).rsplit(": ", 1)[-1]
+        )
         kalimat.append(
             isi(
                 "audit_geser",
@@ -668,7 +670,9 @@ def tabel_audit(audit: pd.DataFrame) -> pd.DataFrame:
             {
                 "No": str(kode),
                 "Tingkat": str(tempat["tingkat"].iloc[0]).capitalize(),
-                "Tempat": kata("; ".join(dict.fromkeys(_tempat_terbitan(t) for t in tempat["tabel"]))),
+                "Tempat": kata(
+                    "; ".join(dict.fromkeys(_tempat_terbitan(t) for t in tempat["tabel"]))
+                ),
                 "Uraian": uraian_temuan(tempat),
             }
         )
