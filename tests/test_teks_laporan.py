@@ -61,6 +61,10 @@ def cacat_teks(markdown: dict[str, str], pdf_text: str = "") -> list[str]:
         for ref in REF.findall(md):
             if ref not in labels:
                 found.append(f"{name}: cross-reference @{ref} has no target")
+        # an escaped backslash before punctuation is text escaped twice: the reader
+        # would see the backslash
+        for m in re.finditer(r"\\\\\\[^\w\s]", md):
+            found.append(f"{name}: escaped twice near {md[max(0, m.start() - 40) : m.end()]!r}")
         plain = _strip_markup(md)
         for m in SNAKE.findall(plain):
             found.append(f"{name}: identifier {m!r}")

@@ -19,6 +19,7 @@ from lkjip_helpers.indikator.anggaran import serapan
 from lkjip_helpers.indikator.capaian import hitung_capaian
 from lkjip_helpers.laporan import formatting as fmt
 from lkjip_helpers.laporan.context import Konteks
+from lkjip_helpers.laporan.markdown import gabung
 from lkjip_helpers.laporan.sentences import isi, load_templat
 from lkjip_helpers.laporan.tables import anggaran_sasaran, nama_judul, riwayat_iku
 
@@ -72,7 +73,7 @@ def perbandingan_tahun(ctx: Konteks, kode: str) -> str:
                 },
             )
         )
-    return "; ".join(bagian)
+    return gabung(bagian, "; ")
 
 
 def kalimat_simpulan_iku(ctx: Konteks, kode: str) -> str:
