@@ -143,7 +143,6 @@ def test_production_build_has_no_benchmark_mode():
 def test_run_bench_measures_naive_with_its_own_build(repo_copy, monkeypatch, capsys):
     """``make bench`` wiring: the naive scenario runs bench.naive_build, the others the
     production build (fakes here; the real scenarios are what ``make bench`` runs)."""
-    from lkjip_helpers.build import pipeline, workspace
 
     calls = []
 
@@ -156,8 +155,8 @@ def test_run_bench_measures_naive_with_its_own_build(repo_copy, monkeypatch, cap
         return BuildStats(cached=["a", "b"])
 
     monkeypatch.setattr(bench, "naive_build", fake_naive)
-    monkeypatch.setattr(pipeline, "build_report", fake_build)
-    monkeypatch.setattr(workspace, "copy_repo", lambda target, source=None: _tiny(target))
+    monkeypatch.setattr(bench, "build_report", fake_build)
+    monkeypatch.setattr(bench, "copy_repo", lambda target, source=None: _tiny(target))
     summary = bench.run_bench(2017, repeat=1, jobs=2)
     assert calls[0] == ("naive", 2017)
     assert [c[0] for c in calls] == ["naive", "build", "build", "build"]
