@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -15,9 +16,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
-def repo(monkeypatch):
-    monkeypatch.setenv("LKJIP_ROOT", str(ROOT))
-    return ROOT
+def repo(built_2017, monkeypatch):
+    # The tables a chapter reads are recorded by a build: use the session's built copy.
+    monkeypatch.setenv("LKJIP_ROOT", str(built_2017))
+    return built_2017
 
 
 def test_start_page_links_every_chapters_files(repo):
@@ -55,7 +57,10 @@ def test_chapter_files_come_from_the_plan(repo):
     assert files["templates"] == []
 
 
-def test_templates_of_a_new_year_are_listed(repo_copy):
+def test_templates_of_a_new_year_are_listed(built_2017, tmp_path, monkeypatch):
+    repo_copy = tmp_path / "repo"
+    shutil.copytree(built_2017, repo_copy, symlinks=True)
+    monkeypatch.setenv("LKJIP_ROOT", str(repo_copy))
     bab1 = next(ch for ch in plan_build(2017) if ch.id == "bab1")
     folder = repo_copy / "data" / "raw" / "2017" / "templates"
     folder.mkdir()

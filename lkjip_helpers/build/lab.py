@@ -19,14 +19,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from lkjip_helpers.build import cache
 from lkjip_helpers.build.pipeline import Chapter, plan_build
 from lkjip_helpers.build.preview import preview_dir
 from lkjip_helpers.core import config
 from lkjip_helpers.data.io import RAW_EXTENSIONS, display_path, write_file_atomically
+from lkjip_helpers.laporan.context import load_susunan
 
 START_PAGE = "MULAI_DI_SINI.md"
 #: Table every prose file may read through ``{fakta[...]}``.
-FAKTA_TABLE = "fakta_narasi"
 WORKSPACE_EXTENSION = ".jupyterlab-workspace"
 
 
@@ -49,24 +50,43 @@ def _link(path: Path, text: str | None = None) -> str:
     return f"[{text or rel}]({rel})"
 
 
+def _declared_prose(chapter: Chapter, year: int) -> list[Path]:
+    """Prose files ``params/report.yaml`` names for the chapter (patterns expanded)."""
+    out: list[Path] = []
+    bab = next((b for b in load_susunan().chapters if b.id == chapter.id), None)
+    if bab is None:
+        return out
+    for entry in bab.notebooks:
+        variants = [job.parameters for job in chapter.jobs if job.source.name == entry.notebook]
+        for pattern in entry.prose:
+            for params in variants or [{}]:
+                path = config.prose_dir(year) / pattern.format(**params)
+                found = sorted(path.parent.glob(path.name)) if "*" in path.name else [path]
+                out += [f for f in found if f not in out]
+    return out
+
+
 def chapter_files(chapter: Chapter, year: int) -> dict[str, list[Path]]:
     """The files behind a chapter: notebooks, prose, raw tables, Excel templates.
 
-    Tables are those the build plan gives the chapter's notebooks (this year's
-    processed tables), plus ``fakta_narasi`` read by prose placeholders.
+    Prose files are the ones ``params/report.yaml`` names and those the last build
+    recorded the chapter's notebooks reading; tables are the processed tables of
+    ``year`` they were recorded reading (none before the first ``make report``).
     """
     notebooks = list(dict.fromkeys(job.source for job in chapter.jobs))
     prose_root = config.prose_dir(year)
-    prose, tables = [], []
+    processed = config.processed_dir(year)
+    root = config.project_root()
+    prose = _declared_prose(chapter, year)
+    tables: list[str] = []
     for job in chapter.jobs:
-        for path in job.extra_files:
-            if path.is_relative_to(prose_root) and path not in prose:
+        recorded = cache.manifests(job.code_key())
+        for _, rel, _ in recorded[0][1] if recorded else []:
+            path = root / rel
+            if path.is_relative_to(prose_root) and path.suffix == ".md" and path not in prose:
                 prose.append(path)
-        for path in job.inputs:
-            if path.parent == config.processed_dir(year) and path.stem not in tables:
+            if path.parent == processed and path.suffix == ".csv" and path.stem not in tables:
                 tables.append(path.stem)
-    if prose and FAKTA_TABLE not in tables:
-        tables.append(FAKTA_TABLE)
     raw, templates = [], []
     for name in tables:
         found = [config.raw_dir(year) / f"{name}{ext}" for ext in RAW_EXTENSIONS]
