@@ -135,3 +135,21 @@ def report_2017(request, built_2017, tmp_path_factory):
         mp.undo()
     assert used == "quarto"
     return "quarto", target
+
+
+@pytest.fixture(scope="module")
+def ctx(tmp_path_factory):
+    """The 2017 report context on a copy of the repository whose data step has run
+    (one per test module; LKJIP_ROOT points at the copy while the module runs)."""
+    from lkjip_helpers.build.data_step import build_data
+    from lkjip_helpers.build.workspace import copy_repo
+    from lkjip_helpers.laporan import context as laporan
+
+    root = copy_repo(tmp_path_factory.mktemp("ctx"))
+    mp = pytest.MonkeyPatch()
+    mp.setenv("LKJIP_ROOT", str(root))
+    laporan.konteks.cache_clear()
+    build_data(2017)
+    yield laporan.konteks(2017)
+    laporan.konteks.cache_clear()
+    mp.undo()

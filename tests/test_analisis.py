@@ -5,22 +5,6 @@ from __future__ import annotations
 import pytest
 
 from lkjip_helpers.laporan import analisis
-from lkjip_helpers.laporan import context as laporan
-
-
-@pytest.fixture(scope="module")
-def ctx(tmp_path_factory):
-    from lkjip_helpers.build.data_step import build_data
-    from lkjip_helpers.build.workspace import copy_repo
-
-    root = copy_repo(tmp_path_factory.mktemp("analisis"))
-    mp = pytest.MonkeyPatch()
-    mp.setenv("LKJIP_ROOT", str(root))
-    laporan.konteks.cache_clear()
-    build_data(2017)
-    yield laporan.konteks(2017)
-    laporan.konteks.cache_clear()
-    mp.undo()
 
 
 def test_bab_iv_concludes_every_iku(ctx):

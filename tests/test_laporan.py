@@ -11,21 +11,6 @@ from lkjip_helpers.laporan import formatting as fmt
 from lkjip_helpers.laporan import tables as lt
 
 
-@pytest.fixture(scope="module")
-def ctx(tmp_path_factory):
-    from lkjip_helpers.build.data_step import build_data
-    from lkjip_helpers.build.workspace import copy_repo
-
-    root = copy_repo(tmp_path_factory.mktemp("laporan"))
-    mp = pytest.MonkeyPatch()
-    mp.setenv("LKJIP_ROOT", str(root))
-    laporan.konteks.cache_clear()
-    build_data(2017)
-    yield laporan.konteks(2017)
-    laporan.konteks.cache_clear()
-    mp.undo()
-
-
 def test_capaian_reproduces_tabel_3_1(ctx):
     cap = ctx.capaian.set_index("kode")["capaian"].round(2).to_dict()
     assert cap == {"IKU-1": 110.33, "IKU-2": 103.54, "IKU-3": 380.95, "IKU-4": 113.5}
