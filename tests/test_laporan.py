@@ -81,11 +81,6 @@ def test_tabel_1_1_shows_42_pns(ctx):
     assert any("Tabel 1.1 LKjIP terbitan" in n.plain for n in table.attrs["catatan"])
 
 
-def test_renstra_progress_sentence(ctx):
-    text = lt.kalimat_renstra(ctx, "IKU-4").plain
-    assert "86,26" in text and "107,83%" in text and "2021" in text
-
-
 def test_source_of_each_realisasi(ctx):
     table = lt.tabel_sumber_realisasi(ctx).set_index("Kode")
     # entered, with its evidence; the published table named as the published report's

@@ -1044,30 +1044,6 @@ def nama_judul(teks: str) -> str:
     return " ".join(w if w.startswith("(") else w.capitalize() for w in str(teks).split())
 
 
-def kalimat_renstra(ctx: Konteks, kode: str) -> str:
-    """Progress of an IKU towards its end-of-Renstra target, in one sentence ('' if none)."""
-
-    iku = ctx.agency.iku_by_kode(kode)
-    akhir = ctx.agency.renstra.periode_akhir
-    target_akhir = iku.target_renstra.get(akhir)
-    if target_akhir is None:
-        return ""
-    realisasi = float(ctx.capaian.set_index("kode").at[kode, "realisasi"])
-    # the same oriented formula as the yearly capaian, against the end target
-    progres = hitung_capaian(realisasi, target_akhir, polaritas=iku.polaritas, kode=kode).mentah
-    return isi(
-        "renstra_akhir",
-        {
-            "nama": iku.nama,
-            "tahun": fmt.tahun(ctx.tahun),
-            "realisasi": fmt.nilai_satuan(realisasi, iku.satuan),
-            "tahun_akhir": fmt.tahun(akhir),
-            "target_akhir": fmt.nilai_satuan(target_akhir, iku.satuan, ringkas=True),
-            "progres": fmt.persen(progres),
-        },
-    )
-
-
 def komposisi_golongan(ctx: Konteks) -> pd.DataFrame:
     """Staff per year by golongan group (I, II, III, IV): rows tahun, a column per group."""
     df = ctx.t("pns_golongan")
