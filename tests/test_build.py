@@ -237,6 +237,36 @@ def test_render_key_sees_notebooks_template_and_meta(repo_copy):
     assert _render_key(YEAR, chapters, keys, meta) != after_css
 
 
+def _fake_quarto_on_path(folder: Path, version: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    exe = folder / "quarto"
+    exe.write_text(f"#!/bin/sh\necho {version}\n", encoding="utf-8")
+    exe.chmod(exe.stat().st_mode | stat.S_IEXEC)
+
+
+def test_render_key_follows_the_quarto_version_not_its_path(repo_copy, tmp_path, monkeypatch):
+    from lkjip_helpers.build.pipeline import _render_key
+
+    chapters = plan_build(YEAR)
+    keys = {j.name: f"k-{j.name}" for ch in chapters for j in ch.jobs}
+    meta = {"tahun": "2017"}
+    monkeypatch.delenv("LKJIP_RENDERER", raising=False)
+
+    def key_with(folder: Path) -> str:
+        monkeypatch.setenv("PATH", str(folder))
+        return _render_key(YEAR, chapters, keys, meta)
+
+    _fake_quarto_on_path(tmp_path / "a", "1.9.36")
+    _fake_quarto_on_path(tmp_path / "b", "1.9.36")
+    _fake_quarto_on_path(tmp_path / "c", "1.10.16")
+    base = key_with(tmp_path / "a")
+    assert key_with(tmp_path / "b") == base  # same version elsewhere: same render
+    assert key_with(tmp_path / "c") != base  # Quarto upgraded: render again
+    assert key_with(tmp_path / "empty") != base  # no Quarto: the built-in renderer
+    monkeypatch.setenv("LKJIP_RENDERER", "builtin")
+    assert key_with(tmp_path / "a") == key_with(tmp_path / "c")  # Quarto not used
+
+
 def test_plan_follows_report_yaml(repo_copy):
     chapters = plan_build(YEAR)
     report = yaml.safe_load((repo_copy / "params" / "report.yaml").read_text(encoding="utf-8"))

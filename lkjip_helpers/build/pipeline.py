@@ -22,7 +22,7 @@ from pathlib import Path
 from lkjip_helpers.build import cache
 from lkjip_helpers.build.data_step import build_data, processed_is_current
 from lkjip_helpers.build.execute import KernelPool, Timing, execute_notebook
-from lkjip_helpers.build.render import render
+from lkjip_helpers.build.render import find_quarto, render
 from lkjip_helpers.build.stitch import stitch
 from lkjip_helpers.core import config
 from lkjip_helpers.core.exceptions import BuildError, ParamsError
@@ -265,7 +265,8 @@ def _render_key(year: int, chapters: list[Chapter], keys: dict[str, str], meta: 
 
     The executed notebooks are identified by their own cache keys (in chapter
     order), plus the book template, the title-page metadata, the source of the
-    stitch/render code and the renderer choice and versions.
+    stitch/render code and the renderer choice and versions (Quarto's from
+    ``quarto --version``, not its path).
     """
 
     h = hashlib.sha256()
@@ -281,9 +282,16 @@ def _render_key(year: int, chapters: list[Chapter], keys: dict[str, str], meta: 
             versions.append(f"{dist}={metadata.version(dist)}")
         except metadata.PackageNotFoundError:
             pass
+    # The Quarto that would render, by version (``quarto --version``): upgrading
+    # Quarto renders again; the same version elsewhere on PATH does not.
+    choice = (os.environ.get("LKJIP_RENDERER") or "auto").strip().lower()
+    quarto = "-"
+    if choice in ("auto", "quarto"):
+        found, _ = find_quarto()
+        quarto = found[1] if found else "none"
     h.update(
         (
-            f"renderer={os.environ.get('LKJIP_RENDERER', '')};quarto={shutil.which('quarto')};"
+            f"renderer={os.environ.get('LKJIP_RENDERER', '')};quarto={quarto};"
             f"epoch={os.environ.get('SOURCE_DATE_EPOCH', '')};{';'.join(versions)}\n"
         ).encode()
     )
