@@ -18,7 +18,14 @@ Quarto has parsed tables and figures into floats and before it numbers them.
   (lof/lot) and written here instead, after the first chapter (Kata Pengantar)
   as the built-in renderer does, with titles from `crossref: lot-title/lof-title`.
 
-Options: crossref.tbl-title, crossref.title-delim, crossref.lot-title,
+* Sections of an unnumbered chapter (Kata Pengantar, Lampiran) are unnumbered,
+  as in the built-in renderer: Quarto would number a `## Judul` there with the
+  number of the chapter before it ("4.1").
+* Typst: chapter headings "BAB I" .. "BAB IV", running heads without the number
+  of the chapter before an unnumbered one: templates/lkjip-bab.typ, imported
+  here at the start of the body (after orange-book's rules, so it wins).
+
+Options: number-depth, crossref.tbl-title, crossref.title-delim, crossref.lot-title,
 crossref.lof-title (read from the document metadata).
 ]]
 
@@ -45,8 +52,10 @@ local cfg = {
   delim = ".",
   lot_title = "Daftar Tabel",
   lof_title = "Daftar Gambar",
+  number_depth = 3,
 }
 local start_in_lampiran = false -- a chapter page of the HTML book whose title is Lampiran
+local start_unnumbered = false -- a chapter page of the HTML book of an unnumbered chapter
 local numbers = {} -- float id -> "L.1"
 
 local function read_meta(meta)
@@ -61,6 +70,9 @@ local function read_meta(meta)
   cfg.delim = opt("title-delim", cfg.delim)
   cfg.lot_title = opt("lot-title", cfg.lot_title)
   cfg.lof_title = opt("lof-title", cfg.lof_title)
+  if meta["number-depth"] ~= nil then
+    cfg.number_depth = tonumber(stringify(meta["number-depth"])) or cfg.number_depth
+  end
   -- An HTML book page (one chapter): Quarto has moved the chapter's heading out
   -- of the body into the title; read it from the chapter file itself.
   if not is_typst() then
@@ -76,8 +88,9 @@ local function read_meta(meta)
           if title then
             local attrs = title:match("{([^}]*)}%s*$") or ""
             local text = title:gsub("%s*{[^}]*}%s*$", "")
+            start_unnumbered = attrs:match("%.unnumbered") ~= nil or attrs:match("^%s*%-%s*$") ~= nil
             start_in_lampiran = attrs:match("%.lampiran") ~= nil
-              or (attrs:match("%.unnumbered") ~= nil and lampiran_title(text))
+              or (start_unnumbered and lampiran_title(text))
             break
           end
         end
@@ -112,12 +125,14 @@ local count_pass = {
 }
 
 local in_lampiran = false
+local in_unnumbered = false
 local count = 0
 
 -- Runs between the passes: back to the state at the start of the document.
 local reset = {
   Meta = function()
     in_lampiran = start_in_lampiran
+    in_unnumbered = start_unnumbered
     count = 0
   end,
 }
@@ -145,6 +160,10 @@ local function replace_pass()
     Header = function(h)
       if h.level == 1 then
         in_lampiran = header_is_lampiran(h)
+        in_unnumbered = h.classes:includes("unnumbered")
+      elseif in_unnumbered and not h.classes:includes("unnumbered") then
+        h.classes:insert("unnumbered")
+        return h
       end
     end,
     FloatRefTarget = function(float)
@@ -212,7 +231,8 @@ local function replace_pass()
   }
 end
 
--- Typst: Daftar Tabel and Daftar Gambar after the first chapter (see above).
+-- Typst: chapter numbering (templates/lkjip-bab.typ), Daftar Tabel and Daftar
+-- Gambar after the first chapter (see above).
 local function lists_pass()
   return {
     Pandoc = function(doc)
@@ -231,17 +251,31 @@ local function lists_pass()
           "#outline(title: [" .. cfg.lof_title .. '], target: figure.where(kind: "quarto-float-fig"))'
         ),
       })
-      local blocks = pandoc.Blocks({})
-      local h1, placed = 0, false
+      local blocks = pandoc.Blocks({
+        pandoc.RawBlock(
+          "typst",
+          '#import "templates/lkjip-bab.typ": lkjip-bab\n#show: lkjip-bab.with(number-depth: '
+            .. math.floor(cfg.number_depth)
+            .. ")"
+        ),
+      })
+      local h1, placed, skipping = 0, false, false
       for _, b in ipairs(doc.blocks) do
         if b.t == "Header" and b.level == 1 then
-          h1 = h1 + 1
-          if h1 == 2 and not placed then
-            blocks:extend(front)
-            placed = true
+          -- the HTML book's Daftar Tabel/Gambar pages (render.py): not in the PDF
+          skipping = b.classes:includes("lkjip-daftar")
+          if not skipping then
+            h1 = h1 + 1
+            if h1 == 2 and not placed then
+              blocks:extend(front)
+              placed = true
+            end
           end
         end
-        blocks:insert(b)
+        -- (raw blocks are kept: Quarto marks where each chapter file starts with them)
+        if not skipping or b.t == "RawBlock" then
+          blocks:insert(b)
+        end
       end
       if not placed then
         blocks:extend(front)

@@ -371,6 +371,113 @@ def classic_quarto_script(site: Path) -> str | None:
     return CLASSIC_JS
 
 
+#: Pages of Quarto's HTML book listing the tables and figures (written by
+#: :func:`write_quarto_lists` for the render only; the PDF has its own lists).
+QUARTO_LISTS = ("daftar-tabel.md", "daftar-gambar.md")
+_H1_LINE_RE = re.compile(r"^# (?P<title>.*?)\s*(?:\{(?P<attrs>[^}]*)\})?\s*$")
+_TABLE_CAPTION_RE = re.compile(r"^: (?P<caption>.*?)\s*\{#(?P<id>tbl-[A-Za-z0-9_-]+)[^}]*\}\s*$")
+_FIGURE_RE = re.compile(r"!\[(?P<caption>(?:\\.|[^\]\\])*)\]\([^)]*\)\{#(?P<id>fig-[A-Za-z0-9_-]+)")
+
+
+@dataclass(frozen=True)
+class ListEntry:
+    """One line of a Daftar Tabel / Daftar Gambar page."""
+
+    id: str
+    caption: str  # Markdown, as in the chapter
+    page: str  # the chapter's page of the HTML book ("03-akuntabilitas.html")
+    number: str | None = None  # set when Quarto's crossref does not number it ("L.1")
+
+
+def float_entries(book_dir: Path, cfg: BookConfig) -> tuple[list[ListEntry], list[ListEntry]]:
+    """The tables and the figures of the book's chapters, in reading order.
+
+    Read from the stitched Markdown (``: caption {#tbl-x}`` and
+    ``![caption](file){#fig-x}``, as :mod:`lkjip_helpers.laporan.display` writes
+    them). Tables of Lampiran chapters get their number ``L.n`` here, by the rule
+    of ``filters/lkjip-quarto.lua`` (an unnumbered level-1 heading whose title
+    starts with "Lampiran", or class ``.lampiran``/``.appendix``), since Quarto's
+    crossref does not know them.
+    """
+    tables: list[ListEntry] = []
+    figures: list[ListEntry] = []
+    lampiran_count = 0
+    for chapter in cfg.chapters:
+        page = Path(chapter).with_suffix(".html").name
+        in_lampiran = False
+        for line in (Path(book_dir) / chapter).read_text(encoding="utf-8").splitlines():
+            h1 = _H1_LINE_RE.match(line)
+            if h1:
+                attrs = (h1.group("attrs") or "").split()
+                unnumbered = ".unnumbered" in attrs or "-" in attrs
+                in_lampiran = bool({".lampiran", ".appendix"} & set(attrs)) or (
+                    unnumbered and h1.group("title").lower().startswith("lampiran")
+                )
+                continue
+            table = _TABLE_CAPTION_RE.match(line)
+            if table:
+                number = None
+                if in_lampiran:
+                    lampiran_count += 1
+                    number = f"L.{lampiran_count}"
+                tables.append(ListEntry(table.group("id"), table.group("caption"), page, number))
+            for figure in _FIGURE_RE.finditer(line):
+                figures.append(ListEntry(figure.group("id"), figure.group("caption"), page))
+    return tables, figures
+
+
+def _list_page(title: str, entries: list[ListEntry], cfg: BookConfig, label: str) -> str:
+    lines = [f"# {escape_markdown(title)} {{.unnumbered .lkjip-daftar}}", ""]
+    for e in entries:
+        if e.number is None:
+            # Quarto writes the number and the link to the chapter page ("Tabel 3.1")
+            ref = f"[@{e.id}]"
+        else:
+            ref = f"[{label}\u00a0{e.number}]({e.page}#{e.id})"
+        lines.append(f"- {ref}{cfg.title_delim} {e.caption}")
+    if not entries:
+        lines.append("Tidak ada.")
+    return "\n".join(lines) + "\n"
+
+
+def write_quarto_lists(book_dir: Path) -> str:
+    """Add the Daftar Tabel and Daftar Gambar pages to the book for Quarto.
+
+    Writes :data:`QUARTO_LISTS` into ``book_dir`` and lists them in
+    ``_quarto.yml`` right after the first chapter (Kata Pengantar), as the PDF
+    and the built-in HTML place their lists. Returns the previous text of
+    ``_quarto.yml`` (:func:`render_quarto` puts it back after the render, so the
+    built-in renderer never sees these pages). In the Typst book the pages are
+    dropped by ``filters/lkjip-quarto.lua`` (class ``.lkjip-daftar``): the PDF
+    has its lists with page numbers.
+    """
+    book_dir = Path(book_dir)
+    cfg = read_book_config(book_dir)
+    tables, figures = float_entries(book_dir, cfg)
+    pages = {
+        QUARTO_LISTS[0]: _list_page(cfg.lot_title, tables, cfg, cfg.tbl_title),
+        QUARTO_LISTS[1]: _list_page(cfg.lof_title, figures, cfg, cfg.fig_title),
+    }
+    for name, text in pages.items():
+        (book_dir / name).write_text(text, encoding="utf-8")
+    path = book_dir / "_quarto.yml"
+    original = path.read_text(encoding="utf-8")
+    conf = yaml.safe_load(original) or {}
+    book = conf.setdefault("book", {})
+    chapters = [c for c in book.get("chapters") or [] if c not in QUARTO_LISTS]
+    book["chapters"] = chapters[:1] + list(QUARTO_LISTS) + chapters[1:]
+    project = conf.setdefault("project", {})
+    if project.get("render"):
+        rendered = [c for c in project["render"] if c not in QUARTO_LISTS]
+        project["render"] = rendered + list(QUARTO_LISTS)
+    header = "".join(line + "\n" for line in original.splitlines() if line.startswith("#"))
+    path.write_text(
+        header + yaml.safe_dump(conf, sort_keys=False, allow_unicode=True, width=100),
+        encoding="utf-8",
+    )
+    return original
+
+
 def render_quarto(book_dir: Path, out_html: Path, out_pdf: Path, *, quarto: str = "quarto") -> None:
     """Run Quarto; copy the PDF to ``out_pdf``, make ``out_html`` open the HTML book.
 
@@ -385,9 +492,19 @@ def render_quarto(book_dir: Path, out_html: Path, out_pdf: Path, *, quarto: str 
     site = book_dir / QUARTO_SITE
     if site.exists():
         shutil.rmtree(site)
-    proc = subprocess.run(
-        quarto_command(book_dir, quarto), cwd=book_dir, capture_output=True, text=True, check=False
-    )
+    original_yml = write_quarto_lists(book_dir)
+    try:
+        proc = subprocess.run(
+            quarto_command(book_dir, quarto),
+            cwd=book_dir,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    finally:
+        (book_dir / "_quarto.yml").write_text(original_yml, encoding="utf-8")
+        for name in QUARTO_LISTS:
+            (book_dir / name).unlink(missing_ok=True)
     if proc.returncode != 0:
         tail = "\n".join((proc.stderr or proc.stdout or "").strip().splitlines()[-20:])
         raise BuildError(f"quarto render failed (exit {proc.returncode}):\n{tail}")
