@@ -187,6 +187,102 @@ def test_numbering_bab_and_lampiran(all_pages):
     assert not re.search(r"Tabel [5-9]\.\d", text)  # Lampiran tables are never "Tabel 5.1"
 
 
+_CAPTION_OF = """id => {
+    const e = document.getElementById(id);
+    if (!e) return null;
+    const c = e.querySelector('figcaption, caption') || e;
+    return c.textContent.replace(/\\s+/g, ' ').trim();
+}"""
+
+
+def _list_links(browser, renderer: str, page, name: str) -> tuple[list[dict], str]:
+    """The links of the Daftar Tabel / Daftar Gambar list, and the URL of the list."""
+    if renderer == "builtin":
+        container = f"#daftar-{name}"
+        url = page.url.split("#")[0]
+    else:
+        # a page of the book, reachable from the sidebar
+        hrefs = page.evaluate(
+            "[...document.querySelectorAll('#quarto-sidebar a.sidebar-link')].map(a => a.href)"
+        )
+        found = [h for h in hrefs if h.split("#")[0].endswith(f"/daftar-{name}.html")]
+        assert found, f"no Daftar {name.title()} page in the sidebar"
+        container, url = "#quarto-document-content", found[0].split("#")[0]
+    p, _ = _open(browser, url)
+    links = p.evaluate(
+        f"""[...document.querySelectorAll('{container} li a')].map(a => ({{
+              text: a.textContent.replace(/\\s+/g, ' ').trim(), href: a.href }}))"""
+    )
+    title = p.inner_text(f"{container} h1")
+    p.close()
+    assert " ".join(title.split()).lower() == f"daftar {name}", title  # CSS may upper-case it
+    return links, url
+
+
+@pytest.mark.parametrize(
+    "name,kind,word", [("tabel", "tables", "Tabel"), ("gambar", "figures", "Gambar")]
+)
+def test_daftar_tabel_and_gambar_link_to_every_caption(
+    browser, loaded, all_pages, name, kind, word
+):
+    """Daftar Tabel / Daftar Gambar: every table/figure once, in order, each entry a
+    live link to it whose number is the one its caption shows."""
+    renderer, _, page, _ = loaded
+    links, _ = _list_links(browser, renderer, page, name)
+    _, pages = all_pages
+    ids = [i for info in pages for i in info[kind] if i]
+    assert [link["href"].split("#")[-1] for link in links] == ids
+    by_page: dict[str, list[dict]] = {}
+    for link in links:
+        assert re.match(rf"{word}\s(\d+(\.\d+)?|L\.\d+)(\.|$)", link["text"]), link
+        by_page.setdefault(link["href"].split("#")[0], []).append(link)
+    for url, entries in by_page.items():
+        p, _ = _open(browser, url)
+        for link in entries:
+            caption = p.evaluate(_CAPTION_OF, link["href"].split("#")[-1])
+            assert caption is not None, f"{link['href']} does not resolve"
+            number = re.match(rf"{word}\s\S+?(?=\.?(\s|$))", link["text"]).group(0)
+            assert caption.replace("\xa0", " ").startswith(number.replace("\xa0", " ") + "."), (
+                link,
+                caption[:80],
+            )
+        p.close()
+
+
+def test_lampiran_headings_carry_no_chapter_number(all_pages, browser):
+    """Sections of the Lampiran are unnumbered, never "4.1" after BAB IV (both renderers)."""
+    _, pages = all_pages
+    found = False
+    for info in pages:
+        p, _ = _open(browser, info["url"])
+        heads = p.evaluate(
+            """[...document.querySelectorAll('main h1, main h2, main h3, main h4, main h5')]
+               .map(h => ({level: +h.tagName[1], text: h.textContent.replace(/\\s+/g, ' ').trim(),
+                           numbered: !!h.querySelector('.header-section-number, .chapter-number, .nomor-bab')}))"""
+        )
+        p.close()
+        start = next(
+            (
+                i
+                for i, h in enumerate(heads)
+                if h["level"] == 1 and h["text"].startswith("Lampiran")
+            ),
+            None,
+        )
+        if start is None:
+            continue
+        found = True
+        inside = []
+        for h in heads[start:]:
+            if h["level"] == 1 and h is not heads[start] and not h["text"].startswith("Lampiran"):
+                break
+            inside.append(h)
+        assert len(inside) > 1, inside
+        numbered = [h for h in inside if h["numbered"] or re.match(r"\d+(\.\d+)+\s", h["text"])]
+        assert numbered == [], numbered
+    assert found, "no Lampiran chapter found"
+
+
 def test_file_navigation_works(browser, loaded):
     """Zipped and e-mailed: every link works from the disk, without a server."""
     renderer, _, page, _ = loaded

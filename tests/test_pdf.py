@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pypdf
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -97,6 +98,73 @@ def test_key_figures_cover_and_indonesian_labels(pages):
     for needed in ("Kata Pengantar", "NIP", "Tabel 3.1.", "Gambar 3.2.", "Tabel L.1."):
         assert needed in text, needed
     assert not re.search(r"Tabel [5-9]\.\d", text)
+
+
+ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
+_H_RE = re.compile(r"^(#{1,6}) (.*?)\s*(?:\{([^}]*)\})?\s*$")
+
+
+def _chapters(book: Path) -> list[dict]:
+    """The chapters of the stitched book: title, numbered, titles of its sections."""
+    conf = yaml.safe_load((book / "_quarto.yml").read_text(encoding="utf-8"))
+    out: list[dict] = []
+    for name in conf["book"]["chapters"]:
+        for line in (book / name).read_text(encoding="utf-8").splitlines():
+            m = _H_RE.match(line)
+            if not m:
+                continue
+            title = re.sub(r"\\(.)", r"\1", m.group(2))
+            attrs = (m.group(3) or "").split()
+            if len(m.group(1)) == 1:
+                numbered = ".unnumbered" not in attrs and "-" not in attrs
+                out.append({"title": title, "numbered": numbered, "sections": []})
+            elif out:
+                out[-1]["sections"].append(title)
+    return out
+
+
+def _lines(page: str) -> list[str]:
+    return [norm(x).strip() for x in page.splitlines() if x.strip()]
+
+
+def test_chapters_are_bab_in_roman_numerals(pages, report_2017):
+    """Chapter headings read "BAB III Akuntabilitas Kinerja" (never "3. Akuntabilitas ...")."""
+    numbered = [c["title"] for c in _chapters(report_2017[1] / "book") if c["numbered"]]
+    assert len(numbered) >= 2
+    lines = [line for page in pages for line in _lines(page)]
+    for n, title in enumerate(numbered, start=1):
+        head = re.compile(rf"BAB {ROMAN[n - 1]} {re.escape(title)}", re.I)
+        assert any(head.fullmatch(line) for line in lines), f"no heading BAB {ROMAN[n - 1]} {title}"
+        arabic = re.compile(rf"(Bab )?{n}\.? {re.escape(title)}")
+        assert not [line for line in lines if arabic.fullmatch(line)], title
+
+
+def test_lampiran_pages_carry_no_chapter_number(pages, report_2017):
+    """The Lampiran follows BAB IV but carries none of its numbers: no "4.1 ..."
+    section, no "Bab 4. Lampiran" running head."""
+    chapters = _chapters(report_2017[1] / "book")
+    lampiran = next(c for c in chapters if c["title"].lower().startswith("lampiran"))
+    assert not lampiran["numbered"] and lampiran["sections"]
+    last = sum(c["numbered"] for c in chapters)
+    _, end = _list_range(pages)
+    start = next(
+        i
+        for i in range(end, len(pages))
+        if _lines(pages[i])[:1] == [lampiran["title"]]
+        or _lines(pages[i])[:1] == [lampiran["title"].upper()]
+    )
+    lines = [line for page in pages[start:] for line in _lines(page)]
+    text = " ".join(lines)
+    bad = []
+    for title in lampiran["sections"]:
+        assert title in text, title
+        numbered = re.compile(rf"\d+(\.\d+)*\.? {re.escape(title)}( \d+)?")
+        bad += [line for line in lines if numbered.fullmatch(line)]
+    chapter = re.compile(
+        rf"\bBab ({last}|{ROMAN[last - 1]})\.? {re.escape(lampiran['title'])}", re.I
+    )
+    bad += [line for line in lines if chapter.search(line)]
+    assert bad == [], bad
 
 
 def test_body_pages_have_page_numbers(pages):
