@@ -211,6 +211,9 @@ def test_html_chapters_signature_and_no_code(page, rendered):
     assert "BAB I Pendahuluan" in page.joined  # (split() also splits at nbsp)
     assert "BAB II Akuntabilitas Kinerja" in page.joined
     assert "1.1 Latar Belakang" in page.joined and "2.1.1 Indikator IKU-1" in page.joined
+    # a section of the (unnumbered) Lampiran is never numbered, even without {.unnumbered}
+    assert "Dokumen Pendukung" in page.joined
+    assert not re.search(r"\d Dokumen Pendukung", page.joined)
     raw = rendered["html"].read_text(encoding="utf-8")
     assert '<div class="tanda-tangan">' in raw
     for code in ("import pandas", "report.", "stdout yang", "print("):
@@ -472,6 +475,32 @@ def test_environment_can_force_the_builtin_renderer(stitched, tmp_path, monkeypa
     assert used == "builtin"
 
 
+def test_quarto_lists_are_added_for_the_render_only(stitched, tmp_path):
+    book = _copy_book(stitched, tmp_path)
+    before = (book / "_quarto.yml").read_text(encoding="utf-8")
+    tables, figures = render.float_entries(book, render.read_book_config(book))
+    assert [(e.id, e.page, e.number) for e in tables] == [
+        ("tbl-data-uji", "01-bab1.html", None),
+        ("tbl-ikm", "02-bab3.html", None),
+        ("tbl-capaian-lebar", "02-bab3.html", None),
+        ("tbl-dokumen", "03-lampiran.html", "L.1"),
+    ]
+    assert [e.id for e in figures] == ["fig-tren", "fig-ikm"]
+    assert tables[0].caption and "{" not in tables[0].caption
+
+    original = render.write_quarto_lists(book)
+    assert original == before
+    conf = yaml.safe_load((book / "_quarto.yml").read_text(encoding="utf-8"))
+    chapters = conf["book"]["chapters"]
+    assert chapters[:3] == ["index.md", "daftar-tabel.md", "daftar-gambar.md"]
+    assert set(render.QUARTO_LISTS) <= set(conf["project"]["render"])
+    lot = (book / "daftar-tabel.md").read_text(encoding="utf-8")
+    assert lot.startswith("# Daftar Tabel {.unnumbered .lkjip-daftar}")
+    assert "- [@tbl-data-uji]. " in lot  # Quarto numbers it and links to its page
+    assert "- [Tabel\u00a0L.1](03-lampiran.html#tbl-dokumen). Daftar dokumen pendukung" in lot
+    assert "- [@fig-tren]. " in (book / "daftar-gambar.md").read_text(encoding="utf-8")
+
+
 # --------------------------------------------------------------------------- real Quarto
 
 
@@ -517,11 +546,36 @@ def test_real_quarto_renders_the_book(quarto_twice):
     assert '<div id="tbl-dokumen" class="tabel-lampiran' in pages["03-lampiran.html"]
     assert 'type="module"' not in pages["index.html"]  # works from file://
     assert (site / "search.json").is_file()
-    text = " ".join(_norm(PdfReader(str(out / "lkjip-2017.pdf")).pages[i].extract_text() or "")
-                    for i in range(len(PdfReader(str(out / "lkjip-2017.pdf")).pages)))  # fmt: skip
+    # Daftar Tabel / Daftar Gambar pages, in the sidebar, linking to each float's page
+    assert 'href="./daftar-tabel.html"' in pages["index.html"]
+    assert 'href="./daftar-gambar.html"' in pages["index.html"]
+    lot = " ".join(pages["daftar-tabel.html"].split())
+    assert re.search(r'href="(\./)?01-bab1\.html#tbl-data-uji"[^>]*>Tabel&nbsp;(<span>)?1\.1', lot)
+    assert '<a href="03-lampiran.html#tbl-dokumen">Tabel&nbsp;L.1</a>' in lot
+    assert re.search(r'href="(\./)?02-bab3\.html#fig-ikm"', pages["daftar-gambar.html"])
+    # ... added for the render only: the book stays as stitched (the built-in renderer
+    # reads the same _quarto.yml)
+    conf = yaml.safe_load((out / "book" / "_quarto.yml").read_text(encoding="utf-8"))
+    assert not set(render.QUARTO_LISTS) & set(conf["book"]["chapters"])
+    assert not any((out / "book" / name).exists() for name in render.QUARTO_LISTS)
+    # a Lampiran section without {.unnumbered} is not numbered "2.1" after BAB II
+    lampiran = " ".join(re.sub(r"<[^>]+>", " ", pages["03-lampiran.html"]).split())
+    assert "Dokumen Pendukung" in lampiran
+    assert not re.search(r"\d Dokumen Pendukung", lampiran)
+    reader = PdfReader(str(out / "lkjip-2017.pdf"))
+    lines = [
+        _norm(line).strip() for p in reader.pages for line in (p.extract_text() or "").splitlines()
+    ]
+    text = " ".join(lines)
     for label in ("Tabel 1.1.", "Tabel 2.2.", "Gambar 1.1.", "Tabel L.1.", "Daftar Tabel"):
         assert label in text, label
     assert not re.search(r"\b(Chapter|Table|Figure|Author|Published)\b", text)
+    # PDF: chapters "BAB I", "BAB II" as in the built-in renderer; the Lampiran
+    # section unnumbered; the HTML-only list pages are not chapters of the PDF
+    assert "BAB I Pendahuluan" in lines and "BAB II Akuntabilitas Kinerja" in lines
+    assert not re.search(r"\d Dokumen Pendukung", text) and "Dokumen Pendukung" in text
+    assert not re.search(r"\bBab 2\.? Lampiran", text)
+    assert text.count("Daftar dokumen pendukung") == 2  # in Daftar Tabel and its caption only
 
 
 @requires_quarto

@@ -7,9 +7,13 @@ its Markdown chapters, see :mod:`lkjip_helpers.build.stitch`):
   one is skipped with the reason printed): ``quarto render <book> --no-execute``
   renders the HTML book and the Typst PDF with Quarto's own crossref (lang
   ``id``, ``Tabel``/``Gambar``, chapters numbered, nothing executed);
-  ``book/filters/lkjip-quarto.lua`` numbers Lampiran tables ``Tabel L.n`` and
-  writes the PDF's Daftar Tabel/Gambar, and the chapter numbers of the HTML
-  pages are written ``BAB III`` afterwards (:func:`roman_chapter_numbers`).
+  ``book/filters/lkjip-quarto.lua`` numbers Lampiran tables ``Tabel L.n``,
+  leaves the sections of unnumbered chapters unnumbered, writes the PDF's
+  Daftar Tabel/Gambar and its ``BAB III`` chapter headings
+  (``book/templates/lkjip-bab.typ``); the chapter numbers of the HTML pages are
+  written ``BAB III`` afterwards (:func:`roman_chapter_numbers`). The HTML book
+  gets a Daftar Tabel and a Daftar Gambar page (:func:`write_quarto_lists`,
+  for the Quarto run only).
   Quarto's HTML book is a small website in ``<book>/_book``; ``out_html``
   becomes a page that forwards to its ``index.html`` by a relative link (the
   site is copied next to ``out_html`` when the book folder is elsewhere).
