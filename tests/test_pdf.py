@@ -132,9 +132,14 @@ def test_chapters_are_bab_in_roman_numerals(pages, report_2017):
     numbered = [c["title"] for c in _chapters(report_2017[1] / "book") if c["numbered"]]
     assert len(numbered) >= 2
     lines = [line for page in pages for line in _lines(page)]
+    toc_start = next(
+        i for i, t in enumerate(pages) if norm(t).strip().upper().startswith("DAFTAR ISI")
+    )
+    toc = [line for page in pages[toc_start : _list_range(pages)[0]] for line in _lines(page)]
     for n, title in enumerate(numbered, start=1):
         head = re.compile(rf"BAB {ROMAN[n - 1]} {re.escape(title)}", re.I)
         assert any(head.fullmatch(line) for line in lines), f"no heading BAB {ROMAN[n - 1]} {title}"
+        assert any(head.match(line) for line in toc), f"Daftar Isi lacks BAB {ROMAN[n - 1]}"
         arabic = re.compile(rf"(Bab )?{n}\.? {re.escape(title)}")
         assert not [line for line in lines if arabic.fullmatch(line)], title
 
