@@ -31,9 +31,17 @@ its Markdown chapters, see :mod:`lkjip_helpers.build.stitch`):
   ``Tabel 3.1``) is done once by ``book/filters/lkjip-nomor.lua`` for both
   outputs, so HTML and PDF agree; it follows Quarto's rules (per-chapter
   numbers, ``crossref`` titles and ``title-delim`` from ``_quarto.yml``). Tables
-  of unnumbered chapters are numbered without chapter (``Tabel 1``), those of
-  Lampiran chapters ``Tabel L.1``; Quarto does not support cross references in
-  unnumbered chapters at all.
+  of an unnumbered chapter carry its initials (``Tabel IE.1`` in the Ikhtisar
+  Eksekutif), those of Lampiran chapters ``Tabel L.1`` (under Quarto,
+  ``lkjip-quarto.lua`` numbers them alike; :func:`table_numbers` gives the same
+  numbers from the stitched book).
+
+Tables in both renderers: column widths computed from content by
+``laporan/display.column_widths`` (the ``tbl-colwidths`` attribute of each
+table); in the PDF, the Typst style ``templates/lkjip-gaya.typ`` keeps a
+caption with its table, repeats the header row on each page and never breaks a
+table with fewer than three body rows on a page (a table of up to eight rows
+does not break).
 
 Reproducibility: with ``SOURCE_DATE_EPOCH`` set, two renders of the same book are
 byte-identical (HTML and PDF: the epoch becomes the PDF's creation date). Without
