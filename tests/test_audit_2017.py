@@ -95,3 +95,20 @@ def test_counts_agree(audit):
     assert len(lt.tabel_audit(audit)) == n["temuan"]
     assert len(lt.tabel_penyajian(audit)) == n["penyajian"]
     assert 0 < n["material"] < n["temuan"] < n["tempat"]
+
+
+def test_every_published_table_of_a_finding_has_its_place_in_this_report(audit):
+    """Each finding can name this report's table: every published table the audit
+    names is mapped (params/2017.yaml tabel_terbitan)."""
+    import re
+
+    from lkjip_helpers.data.audit import tabel_laporan
+    from lkjip_helpers.indikator.params import load_params
+
+    peta = load_params(2017).tahun.tabel_terbitan
+    named = {f"Tabel {n}" for p in audit["tabel"] for n in re.findall(r"Tabel (\d+\.\d+)", p)}
+    assert named and named <= set(peta), sorted(named - set(peta))
+    # the gap analysis printed as Tabel 3.5 is this report's gap table; a reprint
+    # (Tabel 3.21 of Tabel 3.10) is folded into the table of the first printing
+    assert tabel_laporan(["Tabel 3.5"], peta) == ["tbl-iku-1-pendukung-3"]
+    assert tabel_laporan(["Tabel 3.21"], peta) == tabel_laporan(["Tabel 3.10"], peta)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from lkjip_helpers.data.audit import Finding, findings_frame, summary_counts
+from lkjip_helpers.data.audit import Finding, findings_frame, summary_counts, tabel_laporan
 from lkjip_helpers.laporan import tables as lt
 
 
@@ -81,6 +81,33 @@ def test_appendix_has_one_entry_per_finding():
     assert "tertukar" in tukar and "23 dan 24" in tukar
     assert plain(table["Tempat"].iloc[0]) == "Tabel 9.9 LKjIP terbitan"
     assert plain(table["Tempat"].iloc[2]) == "LKjIP terbitan, Bab III a"
+
+
+def test_each_finding_names_this_reports_table_as_a_live_reference():
+    audit = audit_frame()
+    peta = {"Tabel 9.9": ("tbl-contoh",), "Tabel 3.7": ("tbl-a", "tbl-b")}
+    table = lt.tabel_audit(audit, peta)
+    tempat = table["Tempat"].iloc[0]
+    # the number is the renderer's (a cross-reference), never typed
+    assert plain(tempat) == "Tabel 9.9 LKjIP terbitan; di laporan ini @tbl-contoh"
+    assert str(tempat).endswith("; di laporan ini @tbl-contoh")
+    # a page of prose that names no table has no report table
+    assert plain(table["Tempat"].iloc[2]) == "LKjIP terbitan, Bab III a"
+    # without the mapping the published place alone
+    assert plain(lt.tabel_audit(audit)["Tempat"].iloc[0]) == "Tabel 9.9 LKjIP terbitan"
+
+
+def test_report_tables_of_a_place():
+    peta = {"Tabel 3.7": ("tbl-a",), "Tabel 3.30": ("tbl-x", "tbl-y"), "Tabel 3.3": ("tbl-a",)}
+    assert tabel_laporan(["Tabel 3.7"], peta) == ["tbl-a"]
+    # a prose place names the table it stands by; each label once, in order
+    assert tabel_laporan(["Bab III (narasi setelah Tabel 3.30)", "Tabel 3.3"], peta) == [
+        "tbl-x",
+        "tbl-y",
+        "tbl-a",
+    ]
+    # "Tabel 3.3" is not "Tabel 3.30"; an unmapped or prose-only place gives none
+    assert tabel_laporan(["Tabel 3.31", "Bab I 1.4.3 (narasi)"], peta) == []
 
 
 def test_presentation_remarks_are_listed_apart():

@@ -14,6 +14,7 @@ and the filters with the real Quarto and checks that the HTML is reproducible.
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import time
 from html.parser import HTMLParser
@@ -625,3 +626,44 @@ def test_classic_quarto_script(tmp_path):
     assert rewritten == f'<script src="{render.CLASSIC_JS}" defer></script>'
     (lib / "quarto.js").write_text('import { x } from "./other.js";\n')
     assert render.classic_quarto_script(tmp_path) is None  # unknown shape: left alone
+
+
+def test_table_numbers_follow_the_numbering_of_the_filters(tmp_path):
+    """table_numbers gives each table the number lkjip-nomor.lua prints."""
+    from lkjip_helpers.build.render import table_numbers
+
+    chapters = {
+        "index.md": "# Kata Pengantar {.unnumbered}\n\nteks\n\n"
+        "# Ikhtisar Eksekutif {#sec-ie .unnumbered}\n\n| a |\n|---|\n| 1 |\n\n"
+        ": Ringkasan {#tbl-ie-1}\n\n| a |\n|---|\n| 1 |\n\n: Anggaran {#tbl-ie-2}\n",
+        "01.md": "# Pendahuluan {#sec-bab1}\n\n| a |\n|---|\n| 1 |\n\n: Satu {#tbl-satu}\n\n"
+        "```\n: bukan {#tbl-kode}\n```\n",
+        "02.md": '# Hasil\n\n| a |\n|---|\n| 1 |\n\n: Dua {#tbl-dua tbl-colwidths="[10]"}\n\n'
+        "| a |\n|---|\n| 1 |\n\n: Tiga {#tbl-tiga}\n",
+        "03.md": "# Lampiran {.unnumbered}\n\n| a |\n|---|\n| 1 |\n\n: Formulir {#tbl-l1}\n",
+        "04.md": "# Lampiran Data {.unnumbered}\n\n| a |\n|---|\n| 1 |\n\n: Data {#tbl-l2}\n",
+    }
+    for name, text in chapters.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    (tmp_path / "_quarto.yml").write_text(
+        "book:\n  chapters: [index.md, 01.md, 02.md, 03.md, 04.md]\n", encoding="utf-8"
+    )
+    assert table_numbers(tmp_path) == {
+        "tbl-ie-1": "Tabel IE.1",
+        "tbl-ie-2": "Tabel IE.2",
+        "tbl-satu": "Tabel 1.1",
+        "tbl-dua": "Tabel 2.1",
+        "tbl-tiga": "Tabel 2.2",
+        "tbl-l1": "Tabel L.1",
+        "tbl-l2": "Tabel L.2",
+    }
+    # and the built-in renderer prints those numbers (HTML of the same book)
+    for asset in ("filters", "templates"):
+        shutil.copytree(ROOT / "book" / asset, tmp_path / asset)
+    shutil.copy(ROOT / "book" / "lkjip.css", tmp_path)
+    cfg = render.read_book_config(tmp_path)
+    html = render._run_pandoc(
+        render.pandoc_command(tmp_path, "html", cfg, render.normalise_meta(META)), tmp_path, "HTML"
+    )
+    for label, number in table_numbers(tmp_path).items():
+        assert re.search(rf'id="{label}".*?{number.replace(" ", ".")}\.', html, re.S), label

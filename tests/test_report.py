@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 
 import matplotlib
 
@@ -15,6 +16,8 @@ import pypandoc  # noqa: E402
 import pytest  # noqa: E402
 
 from lkjip_helpers.laporan import display as report  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -81,6 +84,9 @@ def _df():
     )
 
 
+_CELLS = [["1", "<script>alert(1)</script>", "1.234,56"], ["2", "a | b", "76%"]]
+
+
 def test_table_markdown_is_a_pipe_table_with_caption_and_label():
     md = report.table_markdown(_df(), "Judul *tabel*", "uji")
     lines = md.splitlines()
@@ -91,9 +97,70 @@ def test_table_markdown_is_a_pipe_table_with_caption_and_label():
     assert seps[0].endswith(":") and not seps[0].startswith(":")
     assert seps[1].startswith(":") and not seps[1].endswith(":")
     assert seps[2].endswith(":")
-    assert lines[-1] == ": Judul \\*tabel\\* {#tbl-uji}"
+    widths = report.column_widths(["No", "Uraian", "Nilai"], _CELLS)
+    colwidths = ",".join(f"{w:g}" for w in widths)
+    assert lines[-1] == f': Judul \\*tabel\\* {{#tbl-uji tbl-colwidths="[{colwidths}]"}}'
     assert "\\<script\\>" in md
     assert "a \\| b" in md
+
+
+# ------------------------------------------------------------------ column widths
+
+
+def test_column_widths_follow_content():
+    header = ["Uraian", "Jumlah"]
+    short = report.column_widths(header, [["AC", "2"], ["LCD", "4"]])
+    long = report.column_widths(header, [["Ruang pelayanan terpadu satu pintu", "2"]])
+    assert sum(short) < 40, "a table of short content stays narrow"
+    assert long[0] > short[0] and long[1] == short[1], "only the column whose text grew widens"
+
+
+def test_number_columns_are_narrow_and_never_wrap():
+    header = ["Sasaran Strategis", "Indikator Kinerja", "Target Akhir Renstra"]
+    rows = [
+        ["Meningkatnya kualitas SDM aparatur sipil negara " * 3, "Persentase aparatur " * 5, "80"]
+    ]
+    widths = report.column_widths(header, rows)
+    assert sum(widths) <= 100
+    # the long header wraps to its longest word: the column is not half the table
+    assert widths[2] < 12, widths
+    assert widths[2] >= 100 * (report.text_width_em("Renstra", bold=True) + 1) / (
+        439.4 / report.table_font_pt(3)
+    )
+    # the text columns share the rest, the longer text getting more
+    assert widths[0] > widths[1] > widths[2]
+    # a number column holds its longest figure on one line, even in a crowded table
+    crowded = report.column_widths(["Uraian", "Anggaran"], [["kata " * 200, "Rp10.448.237.000,00"]])
+    need = report.text_width_em("Rp10.448.237.000,00") / (439.4 / report.table_font_pt(2)) * 100
+    assert crowded[1] >= need and sum(crowded) <= 100.05
+
+
+def test_text_column_never_narrower_than_its_longest_word():
+    rows = [["PENYELENGGARAAN " + "a " * 300, "1"]]
+    widths = report.column_widths(["Uraian", "Nilai"], rows)
+    capacity = 439.4 / report.table_font_pt(2)
+    assert widths[0] / 100 * capacity >= report.text_width_em("PENYELENGGARAAN")
+
+
+def test_many_columns_use_smaller_type_and_fit():
+    header = [f"Kolom {i}" for i in range(9)]
+    rows = [[f"{i * 1000:,}" for i in range(9)] for _ in range(3)]
+    assert report.table_font_pt(9) < report.table_font_pt(5) < report.table_font_pt(3)
+    assert sum(report.column_widths(header, rows)) <= 100.05
+
+
+def test_widths_reach_the_renderers(tmp_path):
+    """pandoc + the numbering filter turn tbl-colwidths into the Typst columns."""
+    md = report.table_markdown(_df(), "Judul", "uji")
+    widths = report.column_widths(["No", "Uraian", "Nilai"], _CELLS)
+    typ = pypandoc.convert_text(
+        "# Bab\n\n" + md,
+        "typst",
+        format="markdown",
+        extra_args=["--lua-filter", str(ROOT / "book" / "filters" / "lkjip-nomor.lua")],
+    )
+    assert "columns: (" + ", ".join(f"{w:g}%" for w in widths) + ")" in typ
+    assert "tbl-colwidths" not in typ
 
 
 def test_table_markdown_parses_as_table_with_id_and_literal_cells():

@@ -48,3 +48,57 @@ def test_mapped_labels_exist_in_the_built_report(built_2017):
         for lab in (x.strip() for x in row[2].split(",")):
             if lab.startswith("tbl-"):
                 assert lab in labels, row
+
+
+def test_params_mapping_is_the_documented_one():
+    """params/2017.yaml tabel_terbitan (what the audit uses) and this document agree."""
+    from lkjip_helpers.indikator.params import load_params
+
+    peta = load_params(2017).tahun.tabel_terbitan
+    documented = {}
+    for row in _rows():
+        labels = tuple(x.strip() for x in row[2].split(",") if x.strip().startswith("tbl-"))
+        if labels:
+            documented[row[0]] = labels
+    assert peta == documented
+
+
+@pytest.mark.e2e
+def test_audit_names_this_reports_tables_as_the_report_numbers_them(built_2017):
+    """audit.csv's tabel_laporan holds the numbers the rendered report prints for the
+    mapped tables (computed from the book, as the renderer numbers it)."""
+    import html as html_lib
+
+    import pandas as pd
+
+    from lkjip_helpers.build.render import table_numbers
+    from lkjip_helpers.data.audit import tabel_laporan
+    from lkjip_helpers.indikator.params import load_params
+
+    out = built_2017 / "outputs" / "2017"
+    page = html_lib.unescape((out / "lkjip-2017.html").read_text(encoding="utf-8"))
+    page = re.sub(r"\s+", " ", page)  # line breaks and no-break spaces
+    printed = dict(
+        re.findall(
+            r'<table id="(tbl-[\w-]+)"[^>]*> ?<caption><span class="nomor-keterangan">'
+            r"(Tabel\s[\w.]+?)\.</span>",
+            page,
+        )
+    )
+    numbers = table_numbers(out / "book")
+    assert printed and printed == numbers
+    audit = pd.read_csv(out / "audit.csv", dtype=str, keep_default_na=False)
+    peta = load_params(2017).tahun.tabel_terbitan
+    for row in audit.itertuples(index=False):
+        expected = "; ".join(numbers[x] for x in tabel_laporan([row.tabel], peta))
+        assert row.tabel_laporan == expected, row
+    at_table = audit[audit["tabel"].str.startswith("Tabel")]
+    assert (at_table["tabel_laporan"] != "").all()
+    gap = audit[audit["tabel"] == "Tabel 3.5"]["tabel_laporan"]
+    assert set(gap) == {numbers["tbl-iku-1-pendukung-3"]}
+    # the appendix entry shows the same number, as a live cross-reference
+    assert re.search(
+        r"Tabel 3\.5 LKjIP terbitan; di laporan ini <a href=\"#tbl-iku-1-pendukung-3\">"
+        + re.escape(numbers["tbl-iku-1-pendukung-3"]),
+        page,
+    )

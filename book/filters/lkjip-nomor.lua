@@ -11,9 +11,11 @@ text, Typst's own numbering is switched off):
 * section (levels 2..number-depth): "1.1", "1.1.1" (Quarto's section numbers);
 * table with id tbl-x:  caption "Tabel 3.1. Judul" (title, chapter.n, title-delim);
 * figure with id fig-x: caption "Gambar 3.1. Judul"; the image alt text is fig-alt;
-* unnumbered chapters ({.unnumbered}): no number; their tables are "Tabel 1", "Tabel 2"
-  (restarting per chapter), except Lampiran chapters (class .lampiran/.appendix or a
-  title starting with "Lampiran"), whose tables are "Tabel L.1", "Tabel L.2" ...
+* unnumbered chapters ({.unnumbered}): no number; their tables and figures carry the
+  initials of the chapter's title ("Ikhtisar Eksekutif": "Tabel IE.1", "Tabel IE.2"),
+  so they never read as a table of a numbered chapter ("Tabel 1" beside "Tabel 1.1");
+  Lampiran chapters (class .lampiran/.appendix or a title starting with "Lampiran")
+  share one sequence "Tabel L.1", "Tabel L.2" ...
 * @tbl-x / @fig-x / @sec-x become links reading "Tabel 3.1" / "Gambar 3.1" /
   "Bab 3" or "Subbab 3.1"; an unknown label is reported on stderr as
   "LKJIP-UNRESOLVED <label>" (render.py turns it into a BuildError);
@@ -22,6 +24,8 @@ text, Typst's own numbering is switched off):
   lists of links, in Typst as #outline() (with page numbers);
 * HTML: every numbered table and figure gets an anchor link ("#", class jangkar)
   at the end of its caption;
+* tables: the column widths of the attribute tbl-colwidths="[30,12.5,...]" (percent
+  of the text width, as Quarto reads it; written by lkjip_helpers from the content);
 * Typst: page numbers switch from roman (front matter) to arabic at the first
   numbered chapter; wide tables get a smaller font; figures fill the text width.
 
@@ -58,6 +62,21 @@ local function is_lampiran(h)
   return t:match("^lampiran") ~= nil
 end
 
+-- "Ikhtisar Eksekutif" -> "IE": the number prefix of an unnumbered chapter's tables.
+local function initials(h)
+  local out = ""
+  for word in stringify(h.content):gmatch("%S+") do
+    local first = word:match("^%a")
+    if first then
+      out = out .. first:upper()
+    end
+  end
+  if out == "" then
+    return nil
+  end
+  return out
+end
+
 local function raw(text)
   if is_typst() then
     return pandoc.RawBlock("typst", text)
@@ -85,7 +104,8 @@ function Pandoc(doc)
   local toc, lot, lof = {}, {}, {}
   -- A one-chapter preview starts counting where its chapter stands in the book.
   local chapter = tonumber(opt(meta, "lkjip-chapter-offset", "0")) or 0
-  local prefix = nil -- "3", "L" or nil
+  local prefix = nil -- "3", "L", "IE" (initials of an unnumbered chapter) or nil
+  local in_lampiran = false
   local numbered = false -- in a numbered chapter
   local sec = { 0, 0, 0, 0, 0, 0 }
   local count = { tbl = 0, fig = 0 }
@@ -93,7 +113,7 @@ function Pandoc(doc)
 
   local function number_of(kind)
     local c = count
-    if prefix ~= nil and prefix == cfg.lampiran_prefix then
+    if in_lampiran then
       c = lampiran_count
     end
     c[kind] = c[kind] + 1
@@ -136,13 +156,15 @@ function Pandoc(doc)
       sec = { 0, 0, 0, 0, 0, 0 }
       if h.classes:includes("unnumbered") then
         numbered = false
-        if is_lampiran(h) then
+        in_lampiran = is_lampiran(h)
+        if in_lampiran then
           prefix = cfg.lampiran_prefix
         else
-          prefix = nil
+          prefix = initials(h)
         end
       else
         numbered = true
+        in_lampiran = false
         chapter = chapter + 1
         prefix = tostring(chapter)
         local number = pandoc.Span(
@@ -214,6 +236,19 @@ function Pandoc(doc)
     entries[id] = { label = label }
     table.insert(lot, { id = id, label = label, caption = caption_inlines })
     t.caption.long = add_anchor(prepend_caption(t.caption.long, label), id, label)
+    -- Column widths computed from content by lkjip_helpers (laporan/display.py
+    -- column_widths), in percent of the text width: Quarto's tbl-colwidths.
+    local colwidths = t.attributes["tbl-colwidths"]
+    if colwidths ~= nil then
+      t.attributes["tbl-colwidths"] = nil
+      local i = 0
+      for value in colwidths:gmatch("[%d.]+") do
+        i = i + 1
+        if t.colspecs[i] ~= nil then
+          t.colspecs[i] = { t.colspecs[i][1], tonumber(value) / 100 }
+        end
+      end
+    end
     local ncols = #t.colspecs
     local size = nil
     if ncols >= 7 then

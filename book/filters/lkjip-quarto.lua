@@ -4,14 +4,17 @@ renderer (lkjip-nomor.lua) does it. Runs under Quarto only (listed in
 _quarto.yml `filters:`; the built-in renderer does not pass it to pandoc), after
 Quarto has parsed tables and figures into floats and before it numbers them.
 
-* Lampiran tables are numbered "Tabel L.1", "Tabel L.2" ... as in the built-in
-  renderer. Quarto numbers floats of an unnumbered chapter with the number of the
-  chapter before it ("Tabel 4.1") and appendices with letters ("Tabel A.1"), so
-  the floats of a Lampiran chapter (an unnumbered level-1 heading whose title
-  starts with "Lampiran", or with class .lampiran) are taken out of Quarto's
-  crossref: each becomes a plain table with its caption "Tabel L.n. Judul" and
-  its id kept (HTML: the table's id; Typst: an unnumbered figure of kind "lkjip-lampiran"
-  with the label). @tbl-x references to them in the same chapter become links.
+* Tables of unnumbered chapters are numbered as in the built-in renderer:
+  Lampiran tables "Tabel L.1", "Tabel L.2" ... (one sequence), those of another
+  unnumbered chapter with the initials of its title ("Ikhtisar Eksekutif":
+  "Tabel IE.1"). Quarto numbers floats of an unnumbered chapter with the number
+  of the chapter before it ("Tabel 4.1", or "Tabel 1" before the first chapter)
+  and appendices with letters ("Tabel A.1"), so the floats of an unnumbered
+  level-1 heading (a Lampiran: title starting with "Lampiran", or class
+  .lampiran) are taken out of Quarto's crossref: each becomes a plain table with
+  its caption "Tabel L.n. Judul" and its id kept (HTML: the table's id; Typst: an
+  unnumbered figure of kind "lkjip-lampiran" with the label). @tbl-x references to
+  them in the same chapter become links.
 * Typst: Quarto's book template lists `figure.where(kind: table)` in its list of
   tables, but Quarto's floats are of kind "quarto-float-tbl", so its Daftar
   Tabel and Daftar Gambar come out empty. They are switched off in _quarto.yml
@@ -40,11 +43,38 @@ local function lampiran_title(text)
   return pandoc.text.lower(text):match("^lampiran") ~= nil
 end
 
-local function header_is_lampiran(h)
-  if h.classes:includes("lampiran") or h.classes:includes("appendix") then
-    return true
+-- "Ikhtisar Eksekutif" -> "IE" (as filters/lkjip-nomor.lua)
+local function initials(text)
+  local out = ""
+  for word in text:gmatch("%S+") do
+    local first = word:match("^%a")
+    if first then
+      out = out .. first:upper()
+    end
   end
-  return h.classes:includes("unnumbered") and lampiran_title(stringify(h.content))
+  if out == "" then
+    return nil
+  end
+  return out
+end
+
+-- The number prefix of a chapter's tables: "L" (Lampiran), the initials of an
+-- unnumbered chapter's title, or nil (a numbered chapter: Quarto numbers it).
+local function prefix_of(classes, text)
+  if classes:includes("lampiran") or classes:includes("appendix") then
+    return "L"
+  end
+  if not classes:includes("unnumbered") then
+    return nil
+  end
+  if lampiran_title(text) then
+    return "L"
+  end
+  return initials(text)
+end
+
+local function header_prefix(h)
+  return prefix_of(h.classes, stringify(h.content))
 end
 
 local cfg = {
@@ -54,8 +84,8 @@ local cfg = {
   lof_title = "Daftar Gambar",
   number_depth = 3,
 }
-local start_in_lampiran = false -- a chapter page of the HTML book whose title is Lampiran
 local start_unnumbered = false -- a chapter page of the HTML book of an unnumbered chapter
+local start_prefix = nil -- HTML book page: the prefix of the chapter it starts in
 local numbers = {} -- float id -> "L.1"
 
 local function read_meta(meta)
@@ -76,7 +106,10 @@ local function read_meta(meta)
   -- An HTML book page (one chapter): Quarto has moved the chapter's heading out
   -- of the body into the title; read it from the chapter file itself.
   if not is_typst() then
-    start_in_lampiran = meta.title ~= nil and lampiran_title(stringify(meta.title))
+    start_prefix = nil
+    if meta.title ~= nil and lampiran_title(stringify(meta.title)) then
+      start_prefix = "L"
+    end
     local ok, path = pcall(function()
       return quarto.doc.input_file
     end)
@@ -89,8 +122,14 @@ local function read_meta(meta)
             local attrs = title:match("{([^}]*)}%s*$") or ""
             local text = title:gsub("%s*{[^}]*}%s*$", "")
             start_unnumbered = attrs:match("%.unnumbered") ~= nil or attrs:match("^%s*%-%s*$") ~= nil
-            start_in_lampiran = attrs:match("%.lampiran") ~= nil
-              or (start_unnumbered and lampiran_title(text))
+            local classes = pandoc.List({})
+            for class in attrs:gmatch("%.([%w_-]+)") do
+              classes:insert(class)
+            end
+            if start_unnumbered and not classes:includes("unnumbered") then
+              classes:insert("unnumbered")
+            end
+            start_prefix = prefix_of(classes, text)
             break
           end
         end
@@ -116,7 +155,7 @@ local function caption_inlines(float)
   return pandoc.utils.blocks_to_inlines(pandoc.Blocks(cap))
 end
 
--- Pass 1: number the tables of Lampiran chapters, in document order.
+-- Pass 1: number the tables of unnumbered chapters, in document order.
 local count_pass = {
   traverse = "topdown",
   Meta = function(meta)
@@ -124,31 +163,38 @@ local count_pass = {
   end,
 }
 
-local in_lampiran = false
 local in_unnumbered = false
-local count = 0
+local prefix = nil -- prefix of the chapter being walked (nil: a numbered chapter)
+local counts = {} -- prefix -> tables numbered so far
 
 -- Runs between the passes: back to the state at the start of the document.
 local reset = {
   Meta = function()
-    in_lampiran = start_in_lampiran
     in_unnumbered = start_unnumbered
-    count = 0
+    prefix = start_prefix
+    counts = {}
   end,
 }
+
+local function enter_chapter(h)
+  prefix = header_prefix(h)
+  if prefix ~= nil and prefix ~= "L" then
+    counts[prefix] = 0 -- every Lampiran chapter continues one sequence; others restart
+  end
+end
 
 local function number_pass()
   return {
     traverse = "topdown",
     Header = function(h)
       if h.level == 1 then
-        in_lampiran = header_is_lampiran(h)
+        enter_chapter(h)
       end
     end,
     FloatRefTarget = function(float)
-      if in_lampiran and float.type == "Table" and float.identifier:match("^tbl%-") then
-        count = count + 1
-        numbers[float.identifier] = "L." .. count
+      if prefix ~= nil and float.type == "Table" and float.identifier:match("^tbl%-") then
+        counts[prefix] = (counts[prefix] or 0) + 1
+        numbers[float.identifier] = prefix .. "." .. counts[prefix]
       end
     end,
   }
@@ -159,7 +205,7 @@ local function replace_pass()
     traverse = "topdown",
     Header = function(h)
       if h.level == 1 then
-        in_lampiran = header_is_lampiran(h)
+        enter_chapter(h)
         in_unnumbered = h.classes:includes("unnumbered")
       elseif in_unnumbered and not h.classes:includes("unnumbered") then
         h.classes:insert("unnumbered")
@@ -168,7 +214,7 @@ local function replace_pass()
     end,
     FloatRefTarget = function(float)
       local num = numbers[float.identifier]
-      if num == nil or not in_lampiran then
+      if num == nil or prefix == nil then
         return nil
       end
       local label = cfg.tbl_title .. NBSP .. num

@@ -36,26 +36,30 @@ def print_audit_summary(audit: pd.DataFrame, year: int, console: Console | None 
     )
     if n["temuan"] == 0:
         return
+    # tabel_laporan (this report's tables) is written once the report is rendered
+    laporan = "tabel_laporan" in audit.columns
     table = Table(show_lines=False)
-    for col in ("temuan", "tingkat", "tabel", "item", "nilai_publikasi", "nilai_hitung", "tempat"):
+    columns = ["temuan", "tingkat", "tabel", "item", "nilai_publikasi", "nilai_hitung", "tempat"]
+    if laporan:
+        columns.insert(3, "tabel_laporan")
+    for col in columns:
         table.add_column(col, overflow="fold")
     issues = audit[audit["jenis"] != PENYAJIAN]
     for kode, places in issues.groupby("temuan", sort=True):
         first = places.iloc[0]
         tables = ", ".join(dict.fromkeys(str(t) for t in places["tabel"]))
+        values = [
+            kode,
+            first["tingkat"],
+            tables,
+            first["item"],
+            _value(first["nilai_publikasi"]),
+            _value(first["nilai_hitung"]),
+            len(places),
+        ]
+        if laporan:
+            numbers = [n for v in places["tabel_laporan"] for n in _value(v).split("; ") if n]
+            values.insert(3, ", ".join(dict.fromkeys(numbers)))
         # Text() keeps cell content literal: data may contain [brackets] rich would parse.
-        table.add_row(
-            *(
-                Text(str(v))
-                for v in (
-                    kode,
-                    first["tingkat"],
-                    tables,
-                    first["item"],
-                    _value(first["nilai_publikasi"]),
-                    _value(first["nilai_hitung"]),
-                    len(places),
-                )
-            )
-        )
+        table.add_row(*(Text(str(v)) for v in values))
     console.print(table)

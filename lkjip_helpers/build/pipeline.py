@@ -19,14 +19,17 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
+import pandas as pd
+
 from lkjip_helpers.build import cache
 from lkjip_helpers.build.data_step import build_data, processed_is_current
 from lkjip_helpers.build.execute import KernelPool, Timing, execute_notebook
-from lkjip_helpers.build.render import find_quarto, render
+from lkjip_helpers.build.render import find_quarto, render, table_numbers
 from lkjip_helpers.build.stitch import stitch
 from lkjip_helpers.core import config
 from lkjip_helpers.core.exceptions import BuildError, ParamsError
-from lkjip_helpers.data.io import display_path, make_temp_dir, swap_in
+from lkjip_helpers.data.audit import tabel_laporan
+from lkjip_helpers.data.io import display_path, frame_to_csv_bytes, make_temp_dir, swap_in
 from lkjip_helpers.data.tables import AUDIT_TABLE
 from lkjip_helpers.indikator.params import load_params
 from lkjip_helpers.laporan.context import capaian_iku_table, load_susunan, render_meta
@@ -365,6 +368,34 @@ def write_capaian(year: int, staging: Path) -> None:
     )
 
 
+def annotate_audit(year: int, staging: Path) -> None:
+    """``audit.csv``: this report's table beside each published one (``tabel_laporan``).
+
+    The published tables a place names are looked up in ``tabel_terbitan`` of the
+    year's params and numbered as the rendered book numbers them
+    (:func:`lkjip_helpers.build.render.table_numbers`), so the column agrees with
+    the appendix, whose cross-references the renderer resolved.
+    """
+    path = staging / "audit.csv"
+    if not path.exists() or not config.agency_file().exists():
+        return
+    audit = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if "tabel" not in audit.columns or "tabel_laporan" in audit.columns:
+        return
+    peta = load_params(year).tahun.tabel_terbitan
+    numbers = table_numbers(staging / "book")
+    missing = sorted({x for v in peta.values() for x in v} - set(numbers))
+    if missing:
+        raise BuildError(
+            f"{display_path(config.year_params_file(year))}: tabel_terbitan names "
+            f"{', '.join(missing)}, which no table of the report has; known labels: "
+            f"{', '.join(sorted(numbers))}"
+        )
+    column = ["; ".join(numbers[x] for x in tabel_laporan([t], peta)) for t in audit["tabel"]]
+    audit.insert(audit.columns.get_loc("tabel") + 1, "tabel_laporan", column)
+    path.write_bytes(frame_to_csv_bytes(audit))
+
+
 def stitch_and_render(
     year: int, chapters: list[Chapter], nb_dir: Path, staging: Path, meta: dict
 ) -> str:
@@ -432,6 +463,7 @@ def build_report(
             stats.renderer = stitch_and_render(year, chapters, nb_dir, staging, meta)
             if render_key is not None:
                 _render_store(render_key, staging, year, stats.renderer)
+        annotate_audit(year, staging)
         stats.phases["render"] = time.perf_counter() - t0
     total = time.perf_counter() - t_start
     stats.phases["total"] = total

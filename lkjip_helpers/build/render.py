@@ -35,9 +35,17 @@ its Markdown chapters, see :mod:`lkjip_helpers.build.stitch`):
   ``Tabel 3.1``) is done once by ``book/filters/lkjip-nomor.lua`` for both
   outputs, so HTML and PDF agree; it follows Quarto's rules (per-chapter
   numbers, ``crossref`` titles and ``title-delim`` from ``_quarto.yml``). Tables
-  of unnumbered chapters are numbered without chapter (``Tabel 1``), those of
-  Lampiran chapters ``Tabel L.1``; Quarto does not support cross references in
-  unnumbered chapters at all.
+  of an unnumbered chapter carry its initials (``Tabel IE.1`` in the Ikhtisar
+  Eksekutif), those of Lampiran chapters ``Tabel L.1`` (under Quarto,
+  ``lkjip-quarto.lua`` numbers them alike; :func:`table_numbers` gives the same
+  numbers from the stitched book).
+
+Tables in both renderers: column widths computed from content by
+``laporan/display.column_widths`` (the ``tbl-colwidths`` attribute of each
+table); in the PDF, the Typst style ``templates/lkjip-gaya.typ`` keeps a
+caption with its table, repeats the header row on each page and never breaks a
+table with fewer than three body rows on a page (a table of up to eight rows
+does not break).
 
 Reproducibility: with ``SOURCE_DATE_EPOCH`` set, two renders of the same book are
 byte-identical (HTML and PDF: the epoch becomes the PDF's creation date). Without
@@ -168,6 +176,60 @@ def normalise_meta(meta: dict) -> dict[str, str]:
     if str(meta.get("pemerintah") or "").strip():
         out["pemerintah"] = " ".join(str(meta["pemerintah"]).split())
     return out
+
+
+# --------------------------------------------------------------------------- numbers
+
+_H1_RE = re.compile(r"^# (?P<title>.*?)\s*(?:\{(?P<attrs>[^{}]*)\})?\s*$")
+_TBL_CAPTION_RE = re.compile(r"^:\s.*\{#(?P<label>tbl-[A-Za-z0-9_-]+)[\s}]")
+
+
+def _chapter_prefix(title: str, attrs: str) -> str | None:
+    """The number prefix of an unnumbered chapter's tables (as filters/lkjip-nomor.lua)."""
+    classes = set(re.findall(r"\.([\w-]+)", attrs))
+    if {"lampiran", "appendix"} & classes or title.lower().startswith("lampiran"):
+        return "L"
+    return "".join(w[0].upper() for w in title.split() if w[:1].isalpha()) or None
+
+
+def table_numbers(book_dir: str | Path) -> dict[str, str]:
+    """The number of every table of a stitched book: ``{"tbl-x": "Tabel 3.7"}``.
+
+    The numbers both renderers print, by the rules of ``book/filters/lkjip-nomor.lua``
+    (and ``lkjip-quarto.lua``): per numbered chapter ``3.1, 3.2 ...``; in an
+    unnumbered chapter the initials of its title (``IE.1``); Lampiran chapters share
+    one sequence ``L.1, L.2 ...``. For what is written after the render and must
+    agree with the book (the report's table beside each audit finding).
+    """
+    cfg = read_book_config(book_dir)
+    numbers: dict[str, str] = {}
+    chapter, prefix, counts = 0, None, {}
+    for name in cfg.chapters:
+        fenced = False
+        for line in (Path(book_dir) / name).read_text(encoding="utf-8").splitlines():
+            if line.startswith(("```", "~~~")):
+                fenced = not fenced
+            if fenced:
+                continue
+            heading = _H1_RE.match(line)
+            if heading:
+                attrs = heading.group("attrs") or ""
+                if ".unnumbered" in attrs.split():
+                    prefix = _chapter_prefix(heading.group("title"), attrs)
+                else:
+                    chapter += 1
+                    prefix = str(chapter)
+                if prefix != "L":
+                    counts[prefix] = 0
+                continue
+            caption = _TBL_CAPTION_RE.match(line)
+            if caption and prefix is not None:
+                counts[prefix] = counts.get(prefix, 0) + 1
+                numbers[caption.group("label")] = f"{cfg.tbl_title} {prefix}.{counts[prefix]}"
+            elif caption:
+                counts[None] = counts.get(None, 0) + 1
+                numbers[caption.group("label")] = f"{cfg.tbl_title} {counts[None]}"
+    return numbers
 
 
 # --------------------------------------------------------------------------- entry point

@@ -26,7 +26,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
@@ -1083,3 +1083,21 @@ def summary_counts(audit: pd.DataFrame) -> dict[str, int]:
         "material": int(material["temuan"].nunique()),
         "penyajian": int(audit[audit["jenis"] == PENYAJIAN]["temuan"].nunique()),
     }
+
+
+_NOMOR_TERBITAN = re.compile(r"\bTabel\s+(\d+\.\d+)\b")
+
+
+def tabel_laporan(tempat: Iterable[object], peta: Mapping[str, Sequence[str]]) -> list[str]:
+    """Labels of this report's tables that show the published tables named in ``tempat``.
+
+    ``tempat`` are audit places ("Tabel 3.5", "Bab III 3.2.1 a (narasi setelah
+    Tabel 3.7)"); ``peta`` is ``tabel_terbitan`` of the year's params (published
+    number -> labels). Each published table named is looked up, in order, each
+    label once; a place naming no table (a page of prose) gives none.
+    """
+    labels: list[str] = []
+    for place in tempat:
+        for nomor in _NOMOR_TERBITAN.findall(str(place)):
+            labels += [x for x in peta.get(f"Tabel {nomor}", ()) if x not in labels]
+    return labels

@@ -27,6 +27,7 @@ Decisions
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -496,7 +497,24 @@ class YearParams(Skema):
     tahun: Tahun
     laporan: Laporan
     perjanjian_kinerja: PerjanjianKinerja
+    #: Where each table of the published LKjIP of the year is shown in this report:
+    #: "Tabel 3.5" -> labels of this report's tables (docs/tabel_terbitan.md). The
+    #: audit names the report's table beside each published one it finds fault in.
+    tabel_terbitan: dict[str, tuple[str, ...]] = {}
     sumber: str = ""
+
+    @field_validator("tabel_terbitan")
+    @classmethod
+    def _tabel_terbitan(cls, v: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        for nomor, labels in v.items():
+            if not re.fullmatch(r"Tabel \d+\.\d+", nomor):
+                raise ValueError(f"tabel_terbitan: key {nomor!r} is not a table like 'Tabel 3.5'")
+            bad = [x for x in labels if not re.fullmatch(r"tbl-[A-Za-z0-9_-]+", x)]
+            if bad:
+                raise ValueError(
+                    f"tabel_terbitan: {nomor}: {bad} are not table labels like 'tbl-pns-golongan'"
+                )
+        return v
 
     @model_validator(mode="after")
     def _cocok_dengan_agency(self, info: ValidationInfo) -> YearParams:

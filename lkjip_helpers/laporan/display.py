@@ -77,10 +77,14 @@ __all__ = [
 
 #: Resolution of figures embedded in the report (dots per inch).
 FIGURE_DPI = 200
-#: Pipe-table separator dashes per column: bounds of the relative column width.
-_MIN_DASHES = 3
-#: Width of the text column in characters of table type (A4, 15.5 cm at 9.5 pt).
-_TEXT_WIDTH_CHARS = 100
+#: Width of the text column in points (A4 less the margins of the templates: 15.5 cm).
+_TEXT_WIDTH_PT = 439.4
+#: Type size of tables (pt), and (columns from, size) of wider tables.
+_FONT_TABEL = 9.5
+_FONT_SEDANG = (5, 9.0)
+_FONT_LEBAR = (7, 8.0)
+#: Inner padding of a cell, both sides (em): the templates' inset of 4 pt a side.
+_CELL_PADDING_EM = 1.1
 
 _LABEL_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 # A cell that reads as a number (Indonesian or machine form, %, Rp, dash for missing)
@@ -225,31 +229,97 @@ def _header_text(column: object) -> str:
     return escape_markdown(_header_raw(column))
 
 
-def column_widths(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[int]:
-    """Relative column widths (in characters) for the pipe-table separator line.
+def text_width_em(text: str, *, bold: bool = False) -> float:
+    """Estimated printed width of ``text`` in em of its font (Libertinus Serif).
 
-    Pandoc (and Quarto) use the number of dashes per column as relative widths
-    when a line of the table is longer than 72 characters. Each column gets at
-    least its longest word (bold header words count 15% wider) plus padding, so
-    nothing overflows; the rest of the text width goes to the columns with long
-    text, in proportion to how much more they would like.
+    Per character class: capitals are wide, digits half an em, lower case a bit
+    less, spaces and punctuation narrow; bold type is a few percent wider. An
+    estimate on the generous side: a column sized by it is not too narrow.
     """
+    width = 0.0
+    for ch in text:
+        if ch.isupper():
+            width += 0.70
+        elif ch.isdigit():
+            width += 0.52
+        elif ch.isspace() or ch in ".,:;'|!":
+            width += 0.28
+        elif ch.isalpha():
+            width += 0.50
+        else:
+            width += 0.55
+    return width * (1.08 if bold else 1.0)
+
+
+def table_font_pt(columns: int) -> float:
+    """Type size of a table in the PDF by its number of columns (wide tables are set
+    smaller). ``book/filters/lkjip-nomor.lua`` and ``book/lkjip.css`` apply it."""
+    if columns >= _FONT_LEBAR[0]:
+        return _FONT_LEBAR[1]
+    if columns >= _FONT_SEDANG[0]:
+        return _FONT_SEDANG[1]
+    return _FONT_TABEL
+
+
+def column_widths(
+    header: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[bool] | None = None
+) -> list[float]:
+    """Column widths from content, in percent of the text width (sum at most 100).
+
+    Each column is as wide as its longest cell, so a table of short content stays
+    narrow (and centred). A number column (``numeric``, default: every cell reads
+    as a number) never wraps: it is as wide as its longest cell and the longest
+    word of its header. A text column wraps at need, never below its longest word
+    (nor its header's). When the columns do not fit side by side, the number
+    columns keep their width and the text columns share what is left in
+    proportion to how much more they would like; a header alone never widens a
+    column beyond its longest word ("Target Akhir Renstra" over "80" wraps).
+
+    Parameters
+    ----------
+    header : sequence of str
+        Column headers as the reader sees them (bold).
+    rows : sequence of sequences of str
+        Cell texts as the reader sees them (no Markdown escapes).
+    numeric : sequence of bool, optional
+        Which columns hold numbers.
+
+    Returns
+    -------
+    list of float
+        One width per column, percent of the text width, one decimal.
+    """
+    n = len(header)
+    if numeric is None:
+        numeric = [
+            bool(vals) and all(_NUMERIC_RE.match(v) for v in vals)
+            for vals in ([r[j] for r in rows if r[j].strip()] for j in range(n))
+        ]
+    capacity = _TEXT_WIDTH_PT / table_font_pt(n)  # the text width in em of table type
     minimum, wanted = [], []
     for j, head in enumerate(header):
-        cells = [r[j] for r in rows]
-        head_word = max((len(w) for w in head.split()), default=0)
-        cell_word = max((len(w) for c in cells for w in c.split()), default=0)
-        cell_len = max((len(c) for c in cells), default=0)
-        low = max(math.ceil(head_word * 1.15), cell_word) + 2
-        minimum.append(max(_MIN_DASHES, low))
-        wanted.append(max(low, math.ceil(len(head) * 1.15) + 2, cell_len + 2))
-    if sum(wanted) <= _TEXT_WIDTH_CHARS:
-        return wanted
-    spare = _TEXT_WIDTH_CHARS - sum(minimum)
-    extra = [w - m for w, m in zip(wanted, minimum)]
-    if spare <= 0 or sum(extra) == 0:
-        return minimum
-    return [m + round(spare * e / sum(extra)) for m, e in zip(minimum, extra)]
+        cells = [str(r[j]) for r in rows]
+        head_word = max((text_width_em(w, bold=True) for w in str(head).split()), default=0.0)
+        cell_full = max((text_width_em(c) for c in cells), default=0.0)
+        cell_word = max((text_width_em(w) for c in cells for w in c.split()), default=0.0)
+        if numeric[j]:
+            low = high = max(head_word, cell_full)
+        else:
+            low = max(head_word, cell_word)
+            high = max(low, cell_full)
+        minimum.append(low + _CELL_PADDING_EM)
+        wanted.append(high + _CELL_PADDING_EM)
+    if sum(wanted) <= capacity:
+        widths = wanted
+    else:
+        spare = capacity - sum(minimum)
+        extra = [w - m for w, m in zip(wanted, minimum)]
+        if spare <= 0 or sum(extra) == 0:
+            widths = [m * capacity / sum(minimum) for m in minimum]  # shrink all alike
+        else:
+            widths = [m + spare * e / sum(extra) for m, e in zip(minimum, extra)]
+    percent = [math.floor(w / capacity * 1000) / 10 for w in widths]
+    return [max(p, 0.1) for p in percent]
 
 
 def _resolve_alignment(
@@ -331,19 +401,23 @@ def table_markdown(
     widths = column_widths(raw_header, raw_cells)
     seps = []
     for a, w in zip(aligns, widths):
+        dashes = "-" * max(3, round(w / 2))  # for the eye: the widths are in the caption
         if a == "l":
-            seps.append(":" + "-" * w)
+            seps.append(":" + dashes)
         elif a == "r":
-            seps.append("-" * w + ":")
+            seps.append(dashes + ":")
         else:
-            seps.append(":" + "-" * w + ":")
+            seps.append(":" + dashes + ":")
 
     def line(cells: list[str]) -> str:
         return "| " + " | ".join(c if c else " " for c in cells) + " |"
 
     lines = [line(header), "|" + "|".join(seps) + "|"]
     lines += [line(r) for r in body]
-    lines += ["", f": {escape_markdown(caption)} {{#{ident}}}"]
+    # tbl-colwidths: Quarto's table attribute (percent of the text width); the
+    # built-in renderer reads it too (book/filters/lkjip-nomor.lua).
+    colwidths = ",".join(f"{w:g}" for w in widths)
+    lines += ["", f': {escape_markdown(caption)} {{#{ident} tbl-colwidths="[{colwidths}]"}}']
     if items:
         lines += ["", "::: {.catatan-tabel}"]
         lines += ["\\\n".join(escape_markdown(n) for n in items)]

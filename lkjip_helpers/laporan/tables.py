@@ -10,11 +10,12 @@ the published figures differ).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping, Sequence
 
 import pandas as pd
 
 from lkjip_helpers.core.exceptions import CalculationError, MissingDataError, ParamsError
-from lkjip_helpers.data.audit import PENYAJIAN, RULE_LABELS, summary_counts
+from lkjip_helpers.data.audit import PENYAJIAN, RULE_LABELS, summary_counts, tabel_laporan
 from lkjip_helpers.data.catalogue import load_catalogue
 from lkjip_helpers.indikator.anggaran import serapan
 from lkjip_helpers.indikator.capaian import hitung_capaian
@@ -23,7 +24,7 @@ from lkjip_helpers.indikator.scales import get_scale
 from lkjip_helpers.laporan import charts
 from lkjip_helpers.laporan import formatting as fmt
 from lkjip_helpers.laporan.context import Konteks
-from lkjip_helpers.laporan.markdown import gabung
+from lkjip_helpers.laporan.markdown import Markdown, escape_markdown, gabung
 from lkjip_helpers.laporan.sentences import isi
 
 
@@ -547,6 +548,8 @@ def tabel_sumber_realisasi(ctx: Konteks) -> pd.DataFrame:
 def _tempat_terbitan(tabel: object) -> str:
     """'Tabel 3.24' -> 'Tabel 3.24 LKjIP terbitan'; a prose location is prefixed."""
     teks = str(tabel)
+    if "LKjIP terbitan" in teks:  # named so already
+        return teks
     if teks.lower().startswith("tabel"):
         return f"{teks} LKjIP terbitan"
     return f"LKjIP terbitan, {teks}"
@@ -661,8 +664,31 @@ def uraian_temuan(tempat: pd.DataFrame) -> str:
     return gabung(kalimat)
 
 
-def tabel_audit(audit: pd.DataFrame) -> pd.DataFrame:
-    """The inconsistencies for the appendix: one row per finding (not per place)."""
+def tempat_temuan(tempat: Iterable[object], peta: Mapping[str, Sequence[str]]) -> Markdown:
+    """Where a finding is: the published tables or pages, and this report's tables.
+
+    "Tabel 3.5 LKjIP terbitan; di laporan ini Tabel 3.7": the report's number is a
+    live cross-reference (``@tbl-…``), numbered by the renderer, never typed.
+    """
+    places = list(dict.fromkeys(str(t) for t in tempat))
+    teks = kata("; ".join(dict.fromkeys(_tempat_terbitan(t) for t in places)))
+    labels = tabel_laporan(places, peta)
+    if not labels:
+        return Markdown(escape_markdown(teks), teks)
+    refs = ", ".join(f"@{x}" for x in labels)
+    return Markdown(
+        f"{escape_markdown(teks)}; di laporan ini {refs}", f"{teks}; di laporan ini {refs}"
+    )
+
+
+def tabel_audit(
+    audit: pd.DataFrame, peta: Mapping[str, Sequence[str]] | None = None
+) -> pd.DataFrame:
+    """The inconsistencies for the appendix: one row per finding (not per place).
+
+    ``peta``: ``tabel_terbitan`` of the year's params, to name this report's table
+    beside each published one (:func:`tempat_temuan`).
+    """
     temuan = _inkonsistensi(audit)
     rows = []
     for kode, tempat in temuan.groupby("temuan", sort=True):
@@ -670,9 +696,7 @@ def tabel_audit(audit: pd.DataFrame) -> pd.DataFrame:
             {
                 "No": str(kode),
                 "Tingkat": str(tempat["tingkat"].iloc[0]).capitalize(),
-                "Tempat": kata(
-                    "; ".join(dict.fromkeys(_tempat_terbitan(t) for t in tempat["tabel"]))
-                ),
+                "Tempat": tempat_temuan(tempat["tabel"], peta or {}),
                 "Uraian": uraian_temuan(tempat),
             }
         )
