@@ -36,7 +36,9 @@ from pathlib import Path
 import yaml
 
 TAHUN = 2017
-ALASAN_IKU5 = "Survei kepuasan pegawai tidak dilaksanakan pada tahun 2017 karena refocusing anggaran"
+ALASAN_IKU5 = (
+    "Survei kepuasan pegawai tidak dilaksanakan pada tahun 2017 karena refocusing anggaran"
+)
 
 #: (kode, sasaran, nama, satuan, polaritas, target PK, realisasi or None, 2016 realisasi or None)
 IKU = [
@@ -177,7 +179,12 @@ def _prosa(root: Path) -> None:
 def _tabel_terbitan(root: Path) -> None:
     """Drop the example's printed figures about its own IKU (they describe Balikpapan)."""
     raw = root / "data" / "raw" / str(TAHUN)
-    for name in ("capaian_sasaran_1_publikasi.csv", "audit_harapan.yaml"):
+    for name in (
+        "capaian_sasaran_1_publikasi.csv",
+        "perbandingan_capaian_sasaran_1.csv",
+        "perbandingan_capaian_sasaran_2.csv",
+        "audit_harapan.yaml",
+    ):
         (raw / name).unlink(missing_ok=True)
     publikasi = raw / "angka_publikasi.csv"
     if publikasi.exists():

@@ -334,6 +334,7 @@ def bar_chart(
     colors: Sequence[str] | None = None,
     hatches: Sequence[str] | None = None,
     figsize: tuple[float, float] | None = None,
+    label_kosong: str = "",
 ) -> Figure:
     """Grouped (default) or stacked bar chart of one or more series.
 
@@ -356,6 +357,10 @@ def bar_chart(
     annotate_decimals : int, default 0
     colors, hatches : list of str, optional
         Override the per-series colours / hatches.
+    label_kosong : str, default ""
+        With ``annotate``, printed (once, on the first series) where a value is
+        missing (no bar is drawn),
+        e.g. "tidak dapat diukur"; a missing value is never drawn as 0 silently.
 
     Returns
     -------
@@ -394,7 +399,8 @@ def bar_chart(
             else:
                 bars = ax.bar(where, clean, width=width, bottom=base if stacked else None, **kwargs)
             if annotate:
-                texts = [label_of(v) if math.isfinite(v) else "" for v in values]
+                kosong = label_kosong if i == 0 else ""  # once per category
+                texts = [label_of(v) if math.isfinite(v) else kosong for v in values]
                 ax.bar_label(
                     bars,
                     labels=texts,
@@ -440,6 +446,7 @@ def target_vs_realisasi(
     annotate_decimals: int = 2,
     formatter: Callable[[float], str] | None = None,
     figsize: tuple[float, float] | None = None,
+    label_kosong: str = "",
 ) -> Figure:
     """Target and realisasi side by side per category (year or indicator).
 
@@ -456,7 +463,7 @@ def target_vs_realisasi(
     labels : (str, str), default ("Target", "Realisasi")
     annotate : bool, default True
         Print the values on the bars.
-    title, xlabel, ylabel, decimals, suffix, annotate_decimals, formatter, figsize
+    title, xlabel, ylabel, decimals, suffix, annotate_decimals, formatter, figsize, label_kosong
         As in :func:`bar_chart`.
 
     Returns
@@ -479,4 +486,5 @@ def target_vs_realisasi(
         colors=["#E6E6E6", PALETTE[0]],
         hatches=["//", ""],
         figsize=figsize,
+        label_kosong=label_kosong,
     )
