@@ -283,7 +283,10 @@ def tabel_capaian(
             )
         r = _nilai_realisasi(realisasi[iku.kode])
         target = target_for(iku, tahun)
-        if r is None:
+        alasan = getattr(realisasi[iku.kode], "alasan", None)
+        # only a realisasi declared not available (with its reason) is left unmeasured;
+        # a bare missing value stays an error (hitung_capaian says so)
+        if r is None and alasan:
             rows.append(
                 {
                     "kode": iku.kode,
@@ -298,7 +301,7 @@ def tabel_capaian(
                     "skor": pd.NA,
                     "kategori": KATEGORI_TIDAK_TERUKUR,
                     "status": STATUS_TIDAK_TERUKUR,
-                    "keterangan": getattr(realisasi[iku.kode], "alasan", None) or "",
+                    "keterangan": alasan,
                 }
             )
             continue
