@@ -59,16 +59,24 @@ RENSTRA = {
 BATAS = 100.0
 
 
-def capaian_harapan(kode: str) -> tuple[float | None, float | None]:
-    """(raw, capped) capaian of an IKU of this agency, computed by hand from the table."""
+def capaian_tangan(
+    polaritas: str, target: float, realisasi: float, rumus: str = "dua_kali_target"
+) -> float:
+    """The raw capaian written out by hand (independent of the package's code)."""
+    if polaritas == "positif" or rumus == "realisasi_per_target":
+        return realisasi / target * 100
+    if rumus == "dua_kali_target":
+        return (2 * target - realisasi) / target * 100
+    return target / realisasi * 100
+
+
+def capaian_harapan(kode: str, rumus: str = "dua_kali_target") -> tuple[float | None, float | None]:
+    """(raw, capped) capaian of an IKU of this agency in the report year, by hand."""
     row = next(r for r in IKU if r[0] == kode)
     _, _, _, _, polaritas, target, realisasi, _ = row
     if realisasi is None:
         return None, None
-    if polaritas == "positif":
-        mentah = realisasi / target * 100
-    else:  # (2T - R) / T, the agency's rule
-        mentah = (2 * target - realisasi) / target * 100
+    mentah = capaian_tangan(polaritas, target, realisasi, rumus)
     return mentah, min(mentah, BATAS)
 
 
@@ -80,7 +88,7 @@ def _tulis_csv(path: Path, header: list[str], rows: list[list[object]]) -> None:
             w.writerow(["" if v is None else v for v in r])
 
 
-def _agency(root: Path) -> None:
+def _agency(root: Path, rumus: str) -> None:
     path = root / "params" / "agency.yaml"
     agency = yaml.safe_load(path.read_text(encoding="utf-8"))
     agency["instansi"]["nama"] = "Dinas Layanan Sintetis"
@@ -88,7 +96,7 @@ def _agency(root: Path) -> None:
     agency["pengukuran"] = {
         "skala": agency["pengukuran"]["skala"],
         "batas_capaian": BATAS,
-        "rumus_polaritas_negatif": "dua_kali_target",
+        "rumus_polaritas_negatif": rumus,
     }
     agency["iku"] = [
         {
@@ -114,7 +122,7 @@ def _tahun(root: Path) -> None:
     path.write_text(yaml.safe_dump(params, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
-def _realisasi(root: Path) -> None:
+def _realisasi(root: Path, rumus: str) -> None:
     header = [
         "kode_iku",
         "sasaran",
@@ -127,7 +135,7 @@ def _realisasi(root: Path) -> None:
     ]
     rows = []
     for kode, sasaran, nama, _, _, target, realisasi, _ in IKU:
-        mentah, _ = capaian_harapan(kode)
+        mentah, _ = capaian_harapan(kode, rumus)
         rows.append(
             [
                 kode,
@@ -195,12 +203,17 @@ def _tabel_terbitan(root: Path) -> None:
             csv.writer(f).writerows(keep)
 
 
-def tulis_agensi(root: Path) -> Path:
-    """Turn the repository copy at ``root`` into the synthetic agency; returns ``root``."""
+def tulis_agensi(root: Path, rumus: str = "dua_kali_target") -> Path:
+    """Turn the repository copy at ``root`` into the synthetic agency; returns ``root``.
+
+    ``rumus`` is the agency's ``pengukuran.rumus_polaritas_negatif``; the
+    published capaian of ``realisasi_iku`` are written with it (so the audit has
+    nothing to find in them).
+    """
     root = Path(root)
-    _agency(root)
+    _agency(root, rumus)
     _tahun(root)
-    _realisasi(root)
+    _realisasi(root, rumus)
     _katalog(root)
     _prosa(root)
     _tabel_terbitan(root)
