@@ -358,8 +358,8 @@ def bar_chart(
     colors, hatches : list of str, optional
         Override the per-series colours / hatches.
     label_kosong : str, default ""
-        With ``annotate``, printed (once, on the first series) where a value is
-        missing (no bar is drawn),
+        With ``annotate``, printed once, centred on the category, where the first
+        series has no value (no bar is drawn),
         e.g. "tidak dapat diukur"; a missing value is never drawn as 0 silently.
 
     Returns
@@ -399,8 +399,7 @@ def bar_chart(
             else:
                 bars = ax.bar(where, clean, width=width, bottom=base if stacked else None, **kwargs)
             if annotate:
-                kosong = label_kosong if i == 0 else ""  # once per category
-                texts = [label_of(v) if math.isfinite(v) else kosong for v in values]
+                texts = [label_of(v) if math.isfinite(v) else "" for v in values]
                 ax.bar_label(
                     bars,
                     labels=texts,
@@ -411,6 +410,16 @@ def bar_chart(
                 )
             if stacked:
                 base = [b + v for b, v in zip(base, clean)]
+        if annotate and label_kosong:
+            # a missing value is said once, centred on its category, never drawn as 0
+            first = [float(v) for v in df[series[0]].tolist()]
+            for p, v in zip(pos, first):
+                if math.isfinite(v):
+                    continue
+                if horizontal:
+                    ax.text(0, p, f" {label_kosong}", ha="left", va="center", fontsize=8.5)
+                else:
+                    ax.text(p, 0, label_kosong, ha="center", va="bottom", fontsize=8.5)
         if horizontal:
             ax.set_yticks(pos, cats)
             ax.invert_yaxis()
