@@ -21,7 +21,8 @@ IKU-5     positif    70      (none)     not available, with a reason
 
 IKU-1..IKU-3 serve sasaran S1, IKU-4 and IKU-5 sasaran S2. The earlier year
 (2016) has a realisasi for IKU-1 and IKU-4 only, although IKU-2 had a Renstra
-target then: its history shows the year as "data tidak tersedia".
+target then: its history shows the year as "data tidak tersedia". The budget
+line Belanja Tidak Langsung has no realisasi (with a reason, :data:`ALASAN_BTL`).
 
 Use :func:`tulis_agensi` on a fresh copy (see the ``agensi_sintetis`` fixture of
 ``tests/test_sintetis_report.py``); :data:`IKU` and :func:`capaian_harapan` give
@@ -57,6 +58,7 @@ RENSTRA = {
     "IKU-5": {2016: None, 2017: 70, 2018: 72, 2019: 74, 2020: 76, 2021: 78},
 }
 BATAS = 100.0
+ALASAN_BTL = "Laporan realisasi belanja pegawai belum diterima dari BPKAD"
 
 
 def capaian_tangan(
@@ -156,6 +158,22 @@ def _realisasi(root: Path, rumus: str) -> None:
     _tulis_csv(root / "data" / "raw" / str(TAHUN - 1) / "realisasi_iku.csv", header[:-1], lalu)
 
 
+def _anggaran(root: Path) -> None:
+    """Belanja Tidak Langsung without realisasi; the printed total has none either."""
+    path = root / "data" / "raw" / str(TAHUN) / "anggaran_belanja.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    for r in rows:
+        btl = "TIDAK LANGSUNG" in r["uraian"]
+        r["alasan_tidak_tersedia"] = ALASAN_BTL if btl else ""
+        if btl or r["jenis_baris"] == "jumlah":
+            r["realisasi"] = r["persen"] = ""
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+
+
 def _katalog(root: Path) -> None:
     """Let the agency's realisasi table accept its fifth IKU code."""
     path = root / "data" / "raw" / "catalogue.yaml"
@@ -214,6 +232,7 @@ def tulis_agensi(root: Path, rumus: str = "dua_kali_target") -> Path:
     _agency(root, rumus)
     _tahun(root)
     _realisasi(root, rumus)
+    _anggaran(root)
     _katalog(root)
     _prosa(root)
     _tabel_terbitan(root)

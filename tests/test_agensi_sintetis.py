@@ -16,7 +16,15 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from agensi_sintetis import ALASAN_IKU5, IKU, TAHUN, capaian_harapan, capaian_tangan, tulis_agensi
+from agensi_sintetis import (
+    ALASAN_BTL,
+    ALASAN_IKU5,
+    IKU,
+    TAHUN,
+    capaian_harapan,
+    capaian_tangan,
+    tulis_agensi,
+)
 from conftest import ROOT, copy_repo
 
 from lkjip_helpers.core.exceptions import MissingDataError
@@ -244,3 +252,17 @@ def test_empty_realisasi_without_reason_says_how_to_declare_it(sintetis_data):
     df.to_csv(path, index=False)
     with pytest.raises(MissingDataError, match="IKU-5 is empty.*alasan_tidak_tersedia"):
         build_data(TAHUN)
+
+
+def test_budget_line_without_realisasi(buku):
+    bab3 = buku["03-akuntabilitas"]
+    assert re.search(
+        r"\| BELANJA TIDAK LANGSUNG \(BTL\) \|[^|]*\|[^|]*\| data tidak tersedia \| – \|", bab3
+    )
+    assert re.search(r"\| Total \|[^|]*\|[^|]*\| data tidak tersedia \| – \|", bab3)
+    assert f"Realisasi Belanja Tidak Langsung (BTL) tidak tersedia: {ALASAN_BTL}" in bab3
+    assert "realisasi dan serapan totalnya tidak dapat dihitung" in bab3
+    ikhtisar = buku["index"][buku["index"].index("Ikhtisar Eksekutif") :]
+    assert f"realisasinya tidak tersedia: {ALASAN_BTL}" in ikhtisar
+    # the line with data is still computed
+    assert "| BELANJA LANGSUNG (BL) |" in bab3 and "86,04%" in bab3

@@ -20,10 +20,18 @@ from lkjip_helpers.indikator.capaian import capaian_iku, tidak_terukur
 from lkjip_helpers.laporan import formatting as fmt
 from lkjip_helpers.laporan.context import Konteks
 from lkjip_helpers.laporan.markdown import Markdown, gabung
-from lkjip_helpers.laporan.sentences import isi, kalimat_capaian_baris, kalimat_tren, load_templat
+from lkjip_helpers.laporan.sentences import (
+    isi,
+    kalimat_anggaran,
+    kalimat_capaian_baris,
+    kalimat_tren,
+    load_templat,
+)
 from lkjip_helpers.laporan.tables import (
+    TIDAK_TERSEDIA,
     TIDAK_TERUKUR,
     anggaran_sasaran,
+    baris_belanja,
     daftar_kata,
     nama_judul,
     riwayat_iku,
@@ -534,28 +542,65 @@ def tabel_ikhtisar(ctx: Konteks) -> pd.DataFrame:
 
 
 def tabel_ikhtisar_anggaran(ctx: Konteks) -> pd.DataFrame:
-    """The Ikhtisar's budget summary: each kind of spending and the total, recomputed."""
-    df = ctx.t("anggaran_belanja")
-    rinci = df[df["jenis_baris"] == "rincian"]
-    rows = [
-        {
-            "Uraian": nama_judul(r.uraian),
-            "Anggaran": fmt.rupiah(r.pagu_perubahan),
-            "Realisasi": fmt.rupiah(r.realisasi),
-            "Serapan": fmt.persen(serapan(r.realisasi, r.pagu_perubahan)),
+    """The Ikhtisar's budget summary: each kind of spending and the total, recomputed
+    (a line without realisasi: "data tidak tersedia", and no total realisasi)."""
+    rinci = baris_belanja(ctx)
+    lengkap = rinci["realisasi"].notna().all()
+
+    def sel(real, ang) -> dict:
+        ada = not fmt.kosong(real)
+        return {
+            "Anggaran": fmt.rupiah(ang),
+            "Realisasi": fmt.rupiah(real) if ada else TIDAK_TERSEDIA,
+            "Serapan": fmt.persen(serapan(real, ang)) if ada and ang else fmt.KOSONG,
         }
+
+    rows = [
+        {"Uraian": nama_judul(r.uraian), **sel(r.realisasi, r.pagu_perubahan)}
         for r in rinci.itertuples(index=False)
     ]
-    ta, tr = rinci["pagu_perubahan"].sum(), rinci["realisasi"].sum()
-    rows.append(
-        {
-            "Uraian": "Jumlah",
-            "Anggaran": fmt.rupiah(ta),
-            "Realisasi": fmt.rupiah(tr),
-            "Serapan": fmt.persen(serapan(tr, ta)),
-        }
-    )
+    ta = rinci["pagu_perubahan"].sum()
+    rows.append({"Uraian": "Jumlah", **sel(rinci["realisasi"].sum() if lengkap else None, ta)})
     return pd.DataFrame(rows)
+
+
+def kalimat_anggaran_belanja(ctx: Konteks) -> list[str]:
+    """One budget sentence per line of ``anggaran_belanja`` (BTL, BL...); a line
+    without realisasi says so and why."""
+    out = []
+    for r in baris_belanja(ctx).itertuples(index=False):
+        uraian = nama_judul(r.uraian)
+        if fmt.kosong(r.realisasi):
+            out.append(
+                isi(
+                    "anggaran_tidak_tersedia",
+                    {
+                        "uraian": uraian,
+                        "anggaran": fmt.rupiah(r.pagu_perubahan),
+                        "alasan": str(r.alasan_tidak_tersedia).rstrip(".") or TIDAK_TERSEDIA,
+                    },
+                )
+            )
+        else:
+            out.append(kalimat_anggaran(uraian, r.pagu_perubahan, r.realisasi))
+    return out
+
+
+def kalimat_anggaran_total(ctx: Konteks, uraian: str = "Total belanja") -> str:
+    """The total budget sentence; when a line has no realisasi the total is not
+    computed and the sentence names the missing line."""
+    rinci = baris_belanja(ctx)
+    kosong = rinci[rinci["realisasi"].isna()]
+    if len(kosong):
+        return isi(
+            "anggaran_tidak_lengkap",
+            {
+                "uraian": uraian,
+                "anggaran": fmt.rupiah(rinci["pagu_perubahan"].sum()),
+                "daftar": daftar_kata([nama_judul(u) for u in kosong["uraian"]]),
+            },
+        )
+    return kalimat_anggaran(uraian, rinci["pagu_perubahan"].sum(), rinci["realisasi"].sum())
 
 
 def tabel_simpulan(ctx: Konteks) -> pd.DataFrame:

@@ -461,11 +461,51 @@ def tabel_program_pk(ctx: Konteks) -> pd.DataFrame:
     return out
 
 
-def tabel_anggaran_belanja(ctx: Konteks) -> pd.DataFrame:
-    """Tabel 3.31: BTL and BL, pagu murni/perubahan, realisasi, serapan (recomputed)."""
-
+def baris_belanja(ctx: Konteks) -> pd.DataFrame:
+    """The detail lines (BTL, BL...) of ``anggaran_belanja``, with ``alasan_tidak_tersedia``
+    (empty when the line's realisasi is given)."""
     df = ctx.t("anggaran_belanja")
     rinci = df[df["jenis_baris"] == "rincian"]
+    if "alasan_tidak_tersedia" not in rinci.columns:
+        rinci = rinci.assign(alasan_tidak_tersedia="")
+    return rinci.assign(alasan_tidak_tersedia=rinci["alasan_tidak_tersedia"].fillna(""))
+
+
+def catatan_anggaran(ctx: Konteks) -> list[str]:
+    """One note per budget line whose realisasi is not available, with its reason."""
+    return [
+        isi(
+            "catatan_anggaran_tidak_tersedia",
+            {
+                "uraian": nama_judul(r.uraian),
+                "alasan": str(r.alasan_tidak_tersedia).rstrip(".") or TIDAK_TERSEDIA,
+            },
+        )
+        for r in baris_belanja(ctx).itertuples(index=False)
+        if fmt.kosong(r.realisasi)
+    ]
+
+
+def catatan_tabel_anggaran(ctx: Konteks) -> str:
+    """Notes under the budget table: how serapan is computed, and the lines without realisasi."""
+    return gabung([isi("catatan_serapan", {}), *catatan_anggaran(ctx)])
+
+
+def _serapan_sel(realisasi, anggaran) -> str:
+    if fmt.kosong(realisasi) or fmt.kosong(anggaran) or not anggaran:
+        return fmt.KOSONG
+    return fmt.persen(serapan(realisasi, anggaran))
+
+
+def tabel_anggaran_belanja(ctx: Konteks) -> pd.DataFrame:
+    """Tabel 3.31: BTL and BL, pagu murni/perubahan, realisasi, serapan (recomputed).
+
+    A line whose realisasi is not available shows "data tidak tersedia"; the total
+    realisasi and serapan are then not computed (:func:`catatan_anggaran` says why).
+    """
+
+    rinci = baris_belanja(ctx)
+    lengkap = rinci["realisasi"].notna().all()
     rows = []
     for r in rinci.itertuples(index=False):
         rows.append(
@@ -473,20 +513,25 @@ def tabel_anggaran_belanja(ctx: Konteks) -> pd.DataFrame:
                 "Uraian": r.uraian,
                 "Pagu Murni": fmt.rupiah(r.pagu_murni),
                 "Pagu Perubahan": fmt.rupiah(r.pagu_perubahan),
-                "Realisasi": fmt.rupiah(r.realisasi),
-                "Serapan": fmt.persen(serapan(r.realisasi, r.pagu_perubahan)),
+                "Realisasi": _rupiah_sel(r.realisasi),
+                "Serapan": _serapan_sel(r.realisasi, r.pagu_perubahan),
             }
         )
+    total_r = rinci["realisasi"].sum() if lengkap else None
     rows.append(
         {
             "Uraian": "Total",
             "Pagu Murni": fmt.rupiah(rinci["pagu_murni"].sum()),
             "Pagu Perubahan": fmt.rupiah(rinci["pagu_perubahan"].sum()),
-            "Realisasi": fmt.rupiah(rinci["realisasi"].sum()),
-            "Serapan": fmt.persen(serapan(rinci["realisasi"].sum(), rinci["pagu_perubahan"].sum())),
+            "Realisasi": _rupiah_sel(total_r),
+            "Serapan": _serapan_sel(total_r, rinci["pagu_perubahan"].sum()),
         }
     )
     return pd.DataFrame(rows)
+
+
+def _rupiah_sel(nilai) -> str:
+    return TIDAK_TERSEDIA if fmt.kosong(nilai) else fmt.rupiah(nilai)
 
 
 def program_belanja(ctx: Konteks) -> pd.DataFrame:
