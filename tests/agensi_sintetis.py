@@ -202,7 +202,7 @@ def _prosa(root: Path) -> None:
         )
 
 
-def _tabel_terbitan(root: Path) -> None:
+def _tabel_terbitan(root: Path, rumus: str) -> None:
     """Drop the example's printed figures about its own IKU (they describe Balikpapan)."""
     raw = root / "data" / "raw" / str(TAHUN)
     for name in (
@@ -216,9 +216,27 @@ def _tabel_terbitan(root: Path) -> None:
     if publikasi.exists():
         with publikasi.open(encoding="utf-8", newline="") as f:
             rows = list(csv.reader(f))
-        keep = [rows[0]] + [r for r in rows[1:] if "realisasi_iku" not in ",".join(r)]
+        header = rows[0]
+        keep = [r for r in rows[1:] if "realisasi_iku" not in ",".join(r)]
+        keep = [r for r in keep if "anggaran_belanja.realisasi" not in ",".join(r)]
+        # the capaian of the negative IKU-4 quoted in prose, checked with the agency's rule
+        iku4 = 'realisasi_iku.{}[kode_iku == "IKU-4"]'
+        dikutip = dict.fromkeys(header, "")
+        dikutip.update(
+            id="S01",
+            lokasi="Ikhtisar Eksekutif",
+            uraian="Capaian IKU-4",
+            nilai_publikasi=str(round(capaian_harapan("IKU-4", rumus)[0], 2)),
+            satuan="persen",
+            rumus="capaian",
+            a=iku4.format("realisasi"),
+            b=iku4.format("target_publikasi"),
+        )
         with publikasi.open("w", encoding="utf-8", newline="") as f:
-            csv.writer(f).writerows(keep)
+            w = csv.writer(f)
+            w.writerow([*header, "kode_iku"])
+            w.writerows([*r, ""] for r in keep)
+            w.writerow([*(dikutip[h] for h in header), "IKU-4"])
 
 
 def tulis_agensi(root: Path, rumus: str = "dua_kali_target") -> Path:
@@ -235,5 +253,5 @@ def tulis_agensi(root: Path, rumus: str = "dua_kali_target") -> Path:
     _anggaran(root)
     _katalog(root)
     _prosa(root)
-    _tabel_terbitan(root)
+    _tabel_terbitan(root, rumus)
     return root
