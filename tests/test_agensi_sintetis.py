@@ -162,6 +162,9 @@ def test_history_missing_year_and_the_agency_rule(buku):
     assert "turun 1 jam dibandingkan tahun 2016" in iku4
     iku5 = _antara(bab3, f"## {NAMA['IKU-5']}", "Realisasi Anggaran")
     assert "| 2017 | 70 | data tidak tersedia | tidak dapat diukur |" in iku5
+    # its Renstra progress: the targets stay, the progress is not judged
+    assert "menuju target akhir Renstra tahun 2021 sebesar 78 tidak dapat dinilai" in iku5
+    assert "| 2018 | 72 | data tidak tersedia |" in iku5
 
 
 def test_averages_leave_out_the_unmeasured_iku_and_say_so(buku):

@@ -250,16 +250,17 @@ def renstra_progres(ctx: Konteks, kode: str) -> pd.DataFrame:
     Columns ``tahun, target`` for each Renstra year after the report year, plus
     ``kebutuhan``: the change of realisasi needed per remaining year to reach the
     end target from this year's realisasi (signed: positive = must rise). Empty
-    when the report year is the last Renstra year, no end target is set or the
-    IKU cannot be measured this year.
+    when the report year is the last Renstra year or no end target is set;
+    ``kebutuhan`` is empty when the IKU cannot be measured this year.
     """
     iku = ctx.agency.iku_by_kode(kode)
     akhir = ctx.agency.renstra.periode_akhir
     target_akhir = iku.target_renstra.get(akhir)
-    if target_akhir is None or ctx.tahun >= akhir or not terukur_iku(ctx, kode):
+    if target_akhir is None or ctx.tahun >= akhir:
         return pd.DataFrame(columns=["tahun", "target", "kebutuhan"])
     real = float(ctx.capaian.set_index("kode").at[kode, "realisasi"])
     sisa = akhir - ctx.tahun
+    # no realisasi this year: the targets stay, the progress needed is unknown (NaN)
     per_tahun = (float(target_akhir) - real) / sisa
     rows = [
         {"tahun": y, "target": iku.target_renstra.get(y), "kebutuhan": per_tahun}
@@ -274,12 +275,13 @@ def kalimat_renstra_sisa(ctx: Konteks, kode: str) -> str:
     A positive IKU is "setara dengan x% dari target akhir" (its capaian against the
     end target, from :func:`capaian_iku`); a negative one speaks of the reduction
     still needed, never of a percentage of the target. '' when no end target is set
-    or the IKU cannot be measured this year.
+    or when no end target is set; an IKU that cannot be measured this year says
+    that its progress cannot be judged.
     """
     iku = ctx.agency.iku_by_kode(kode)
     akhir = ctx.agency.renstra.periode_akhir
     target_akhir = iku.target_renstra.get(akhir)
-    if target_akhir is None or not terukur_iku(ctx, kode):
+    if target_akhir is None:
         return ""
     real = float(ctx.capaian.set_index("kode").at[kode, "realisasi"])
     nilai = {
@@ -289,6 +291,8 @@ def kalimat_renstra_sisa(ctx: Konteks, kode: str) -> str:
         "tahun_akhir": fmt.tahun(akhir),
         "target_akhir": fmt.nilai_satuan(target_akhir, iku.satuan, ringkas=True),
     }
+    if not terukur_iku(ctx, kode):
+        return isi("renstra_tidak_terukur", nilai)
     if iku.polaritas == "negatif":
         return _renstra_negatif(ctx, iku, real, float(target_akhir), nilai)
     progres = capaian_iku(iku, real, target_akhir, ctx.agency.pengukuran).mentah
@@ -323,11 +327,13 @@ def tabel_renstra_sisa(ctx: Konteks, kode: str) -> pd.DataFrame:
     """Remaining Renstra years: each target and where this year's realisasi stands."""
     iku = ctx.agency.iku_by_kode(kode)
     p = renstra_progres(ctx, kode)
-    real = float(ctx.capaian.set_index("kode").at[kode, "realisasi"]) if len(p) else 0.0
+    real = float(ctx.capaian.set_index("kode").at[kode, "realisasi"])
 
     def posisi(target) -> str:
         if _kosong(target):
             return fmt.KOSONG
+        if _kosong(real):
+            return TIDAK_TERSEDIA
         beda = real - float(target)
         tercapai = beda >= 0 if iku.polaritas != "negatif" else beda <= 0
         if tercapai:
