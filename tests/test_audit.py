@@ -781,3 +781,54 @@ def test_check_on_another_years_columns_does_not_apply():
         checks=[{"rule": "sum_columns", "result": "total_2016", "parts": ["a_2016"]}],
     )
     assert run_audit({"y": t}).empty
+
+
+def test_prose_capaian_uses_the_agency_rule():
+    """A negative IKU's capaian quoted in prose is checked with the agency's rule,
+    not as realisasi / target (which would flag a correct figure)."""
+    rows = [
+        ("83.33", "capaian", "7", "6", "IKU-N"),  # (2 x 6 - 7) / 6 = 83,33%: right
+        ("116.67", "ratio", "7", "6", ""),  # the same quoted as a ratio: 7 / 6
+        ("90", "capaian", "7", "6", "IKU-N"),  # wrong: a finding
+    ]
+    a = raw(
+        "angka_publikasi",
+        {**ANGKA, "kode_iku": {"type": "str", "nullable": True, "required": False}},
+        {
+            "id": [f"A{i}" for i in range(len(rows))],
+            "lokasi": ["Bab III"] * len(rows),
+            "uraian": [f"angka {i}" for i in range(len(rows))],
+            "nilai_publikasi": [r[0] for r in rows],
+            "rumus": [r[1] for r in rows],
+            "a": [r[2] for r in rows],
+            "b": [r[3] for r in rows],
+            "kode_iku": [r[4] for r in rows],
+        },
+        key=["id"],
+    )
+
+    def rule(kode: str, r: float, t: float) -> float:
+        assert kode == "IKU-N"
+        return (2 * t - r) / t * 100
+
+    out = audit.findings_frame(audit.audit_prose_figures(a, {}, rule))
+    assert items(out) == ["angka 2"]
+    assert out.iloc[0].nilai_hitung == pytest.approx(83.333333, abs=1e-5)
+    with pytest.raises(ParamsError, match="needs the agency's IKU definitions"):
+        audit.audit_prose_figures(a, {})
+    no_code = raw(
+        "angka_publikasi",
+        ANGKA,
+        {
+            "id": ["A0"],
+            "lokasi": ["Bab III"],
+            "uraian": ["x"],
+            "nilai_publikasi": ["1"],
+            "rumus": ["capaian"],
+            "a": ["1"],
+            "b": ["1"],
+        },
+        key=["id"],
+    )
+    with pytest.raises(ParamsError, match="needs the IKU code in column kode_iku"):
+        audit.audit_prose_figures(no_code, {}, rule)

@@ -12,7 +12,11 @@ from hypothesis import strategies as st
 
 from lkjip_helpers.core.exceptions import CalculationError
 from lkjip_helpers.indikator.capaian import (
+    KATEGORI_TIDAK_TERUKUR,
     KOLOM_CAPAIAN,
+    STATUS_TERUKUR,
+    STATUS_TIDAK_TERUKUR,
+    capaian_iku,
     hitung_capaian,
     rata_rata_per_sasaran,
     tabel_capaian,
@@ -280,3 +284,75 @@ def test_rata_rata_refuses_non_oriented_negative(params):
 def test_empty_sasaran_table_is_fine():
     df = pd.DataFrame(columns=list(KOLOM_CAPAIAN))
     assert rata_rata_per_sasaran(df, "ordinal_seed").empty
+
+
+def _tidak_tersedia(kode: str) -> HasilRealisasi:
+    return HasilRealisasi(
+        kode_iku=kode,
+        tahun=2017,
+        nilai=None,
+        aturan="input",
+        tabel="realisasi_iku",
+        alasan="Survei tidak dilaksanakan",
+    )
+
+
+def test_tabel_capaian_keeps_an_iku_without_realisasi(params):
+    p = params()
+    df = tabel_capaian(p.agency, p.tahun, {**REALISASI, "IKU-4": _tidak_tersedia("IKU-4")})
+    assert tuple(df.columns) == KOLOM_CAPAIAN
+    row = df.set_index("kode").loc["IKU-4"]
+    assert row["target"] == 76
+    assert pd.isna(row["realisasi"]) and pd.isna(row["capaian"])
+    assert pd.isna(row["capaian_dibatasi"]) and pd.isna(row["skor"])
+    assert row["kategori"] == KATEGORI_TIDAK_TERUKUR
+    assert row["status"] == STATUS_TIDAK_TERUKUR
+    assert row["keterangan"] == "Survei tidak dilaksanakan"
+    assert list(df["status"])[:3] == [STATUS_TERUKUR] * 3
+    assert list(df["skor"])[:3] == [4, 4, 4]
+
+
+def test_rata_rata_leaves_out_an_iku_that_cannot_be_measured(params):
+    p = params()
+    df = tabel_capaian(
+        p.agency,
+        p.tahun,
+        {**REALISASI, "IKU-2": _tidak_tersedia("IKU-2"), "IKU-4": _tidak_tersedia("IKU-4")},
+    )
+    avg = rata_rata_per_sasaran(df, "ordinal_seed").set_index("sasaran")
+    # S1: IKU-1 and IKU-3 only
+    assert avg.at["S1", "jumlah_iku"] == 2
+    r1, r3 = REALISASI["IKU-1"], REALISASI["IKU-3"]
+    assert avg.at["S1", "capaian"] == pytest.approx((r1 / 76 + r3 / 5) * 50)
+    assert avg.at["S1", "tidak_terukur"] == "IKU-2"
+    # S2: nothing to average, said as such
+    assert avg.at["S2", "jumlah_iku"] == 0
+    assert pd.isna(avg.at["S2", "capaian"])
+    assert avg.at["S2", "kategori"] == KATEGORI_TIDAK_TERUKUR
+    assert avg.at["S2", "tidak_terukur"] == "IKU-4"
+
+
+@pytest.mark.parametrize(
+    ("rumus", "expected"),
+    [
+        ("dua_kali_target", (2 * 10 - 8) / 10 * 100),
+        ("target_per_realisasi", 10 / 8 * 100),
+        ("realisasi_per_target", 8 / 10 * 100),
+    ],
+)
+def test_capaian_iku_uses_the_agency_rule(params, rumus, expected):
+    extra = """  - {kode: IKU-5, sasaran: S2, nama: Jumlah kasus, satuan: kasus, polaritas: negatif,
+     realisasi: {cara: input},
+     target_renstra: {2016: 10, 2017: 10, 2018: 10, 2019: 10, 2020: 10, 2021: 10}}
+"""
+    year = YEAR.replace("IKU-4: 76}", "IKU-4: 76, IKU-5: 10}")
+    p = params(rumus=rumus, agency_extra=extra, year=year)
+    iku = p.agency.iku_by_kode("IKU-5")
+    c = capaian_iku(iku, 8, 10, p.agency.pengukuran)
+    assert c.mentah == pytest.approx(expected)
+    # the capaian table gives the same figure: one function decides
+    df = tabel_capaian(p.agency, p.tahun, {**REALISASI, "IKU-5": 8}).set_index("kode")
+    assert df.at["IKU-5", "capaian"] == pytest.approx(expected)
+    # and a positive IKU is realisasi / target whatever the negative rule
+    positif = capaian_iku(p.agency.iku_by_kode("IKU-1"), 83.85, 76, p.agency.pengukuran)
+    assert positif.mentah == pytest.approx(83.85 / 76 * 100)

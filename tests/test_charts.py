@@ -134,3 +134,16 @@ def test_style_context_applies_the_report_font():
     with charts.style():
         assert mpl.rcParams["font.family"] == ["DejaVu Sans"]
         assert mpl.rcParams["font.size"] == 10
+
+
+def test_missing_value_is_annotated_once_not_drawn_as_zero():
+    df = pd.DataFrame({"k": ["A", "B"], "a": [75.0, float("nan")], "b": [75.0, float("nan")]})
+    fig = charts.bar_chart(df, "k", ["a", "b"], annotate=True, label_kosong="tidak dapat diukur")
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.texts].count("tidak dapat diukur") == 1
+    # no bar of height 0 is labelled as a value for the missing category
+    bar_labels = [t.get_text() for t in ax.texts if t.get_text() not in ("tidak dapat diukur",)]
+    assert "0" not in bar_labels
+    # without the option nothing is written for the missing value
+    fig = charts.bar_chart(df, "k", ["a", "b"], annotate=True)
+    assert "tidak dapat diukur" not in [t.get_text() for t in fig.axes[0].texts]

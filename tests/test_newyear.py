@@ -345,3 +345,22 @@ def test_wrong_value_in_a_workbook_names_sheet_row_and_column(mini):
         data_step.build_data(2018)
     assert "sheet 'data', row 7, column 'jumlah_2018': found '-2'" in str(err.value)
     assert "row 3" not in str(err.value)
+
+
+def test_template_offers_an_optional_column_marked_di_templat():
+    spec = spec_of(
+        {
+            "kode_iku": {"type": "str"},
+            "realisasi": {"type": "float", "nullable": True},
+            "alasan_tidak_tersedia": {
+                "type": "str",
+                "nullable": True,
+                "required": False,
+                "di_templat": True,
+            },
+            "catatan": {"type": "str", "nullable": True, "required": False},
+        }
+    )
+    cols = newyear.template_columns(spec, ["kode_iku", "realisasi"], 2017, 2018)
+    # offered although last year's file did not have it; a plain optional one is not
+    assert [c.name for c in cols] == ["kode_iku", "realisasi", "alasan_tidak_tersedia"]

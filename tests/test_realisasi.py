@@ -162,7 +162,10 @@ def test_input_rule_missing_duplicate_empty():
         jalankan_aturan("input", {"realisasi_iku": dup}, 2017, "IKU-1")
     empty = REALISASI_IKU.copy()
     empty.loc[0, "realisasi"] = None
-    with pytest.raises(MissingDataError, match="realisasi of IKU-1 is empty"):
+    # the message says how to declare a realisasi not available
+    with pytest.raises(
+        MissingDataError, match="realisasi of IKU-1 is empty.*'alasan_tidak_tersedia'"
+    ):
         jalankan_aturan("input", {"realisasi_iku": empty}, 2017, "IKU-1")
     by_year = REALISASI_IKU.assign(tahun=2016)
     with pytest.raises(MissingDataError, match="no row for IKU-1 in 2017"):
@@ -194,3 +197,25 @@ def test_hitung_realisasi_follows_params_with_provenance():
     p = realisasi_pembanding(i1, TABLES, 2017)
     assert round(p.nilai, 2) == round(h1.nilai, 2)
     assert realisasi_pembanding(i3, TABLES, 2017) is None
+
+
+def test_input_rule_declared_not_available():
+    table = REALISASI_IKU.assign(alasan_tidak_tersedia=[None] * len(REALISASI_IKU))
+    table.loc[0, "realisasi"] = None
+    table.loc[0, "alasan_tidak_tersedia"] = "  Survei tidak dilaksanakan  "
+    h = jalankan_aturan("input", {"realisasi_iku": table}, 2017, "IKU-1")
+    assert h.nilai is None and not h.tersedia
+    assert h.alasan == "Survei tidak dilaksanakan"
+    assert h.aturan == "input" and h.tabel == "realisasi_iku"
+    # the other rows are untouched
+    assert jalankan_aturan("input", {"realisasi_iku": table}, 2017, "IKU-2").tersedia
+    # a figure and a reason together: which one is meant?
+    both = table.copy()
+    both.loc[0, "realisasi"] = 80.0
+    with pytest.raises(MissingDataError, match="has a realisasi .* and a reason"):
+        jalankan_aturan("input", {"realisasi_iku": both}, 2017, "IKU-1")
+    # a blank reason is no reason
+    blank = table.copy()
+    blank.loc[0, "alasan_tidak_tersedia"] = "   "
+    with pytest.raises(MissingDataError, match="is empty"):
+        jalankan_aturan("input", {"realisasi_iku": blank}, 2017, "IKU-1")

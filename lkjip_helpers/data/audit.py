@@ -823,14 +823,42 @@ FORMULAS = {
 }
 
 
-def audit_prose_figures(angka: RawTable, tables: Mapping[str, RawTable]) -> list[Finding]:
+def _prose_formula(formula: str, row: pd.Series, where: str, capaian: CapaianRule | None):
+    """The function of a prose ``rumus``; ``capaian`` is the IKU capaian of column
+    ``kode_iku`` with the agency's rule (a = realisasi, b = target)."""
+    if formula != "capaian":
+        return FORMULAS[formula]
+    kode = str(row.get("kode_iku", "") or "").strip()
+    if not kode or kode.lower() == "nan":
+        raise ParamsError(f"{where}: rumus capaian needs the IKU code in column kode_iku")
+    if capaian is None:
+        raise ParamsError(
+            f"{where}: rumus capaian needs the agency's IKU definitions (params/agency.yaml)"
+        )
+
+    def rule(r: float, t: float) -> float:
+        try:
+            return capaian(kode, r, t)
+        except KeyError:
+            raise ParamsError(f"{where}: kode_iku {kode!r} is not an IKU of the agency") from None
+
+    return rule
+
+
+def audit_prose_figures(
+    angka: RawTable, tables: Mapping[str, RawTable], capaian: CapaianRule | None = None
+) -> list[Finding]:
     """Compare figures printed in prose with their recomputation from the tables.
+
+    ``rumus: capaian`` recomputes an IKU's capaian (``a`` realisasi, ``b`` target,
+    IKU code in ``kode_iku``) with ``capaian``, the agency's rule: the one the
+    capaian table uses, whatever the IKU's polarity.
 
     Raises
     ------
     ParamsError
         Unknown ``rumus``, an operand that is not ``table.column[query]``, or a
-        formula that cannot run (a denominator of 0).
+        formula that cannot run (a denominator of 0, a capaian without its IKU).
     """
     findings = []
     frame = angka.frame
@@ -838,15 +866,18 @@ def audit_prose_figures(angka: RawTable, tables: Mapping[str, RawTable]) -> list
         row = frame.loc[idx]
         where = f"{angka.spec.name}.csv, row {idx + 2} ({row.get('id', '')})"
         formula = str(row.get("rumus", "value"))
-        if formula not in FORMULAS:
-            raise ParamsError(f"{where}: rumus {formula!r} is not one of {sorted(FORMULAS)}")
+        if formula not in FORMULAS and formula != "capaian":
+            raise ParamsError(
+                f"{where}: rumus {formula!r} is not one of {sorted([*FORMULAS, 'capaian'])}"
+            )
+        fn = _prose_formula(formula, row, where, capaian)
         a = evaluate_operand(row.get("a"), tables)
         b = evaluate_operand(row.get("b"), tables) if "b" in frame.columns else None
         if a is None or (formula != "value" and b is None):
             continue
         args = [a[0], b[0] if b is not None else Interval.exact(0.0)]
         try:
-            recomputed = combine(FORMULAS[formula], *args)
+            recomputed = combine(fn, *args)
         except ZeroDivisionError:
             raise ParamsError(f"{where}: rumus {formula}: the denominator is 0") from None
         published = row.get("nilai_publikasi")
@@ -861,7 +892,11 @@ def audit_prose_figures(angka: RawTable, tables: Mapping[str, RawTable]) -> list
         quotes_capaian = any(".capaian" in str(row.get(k, "")) for k in ("a", "b"))
         material = any(
             _is_material_table(tables[t])
-            and (tables[t].spec.subject == "anggaran" or formula == "ratio" or quotes_capaian)
+            and (
+                tables[t].spec.subject == "anggaran"
+                or formula in ("ratio", "capaian")
+                or quotes_capaian
+            )
             for t in sources
         )
         kalimat = row.get("kalimat") if "kalimat" in frame.columns else None
@@ -1044,7 +1079,7 @@ def audit_places(
             continue
         findings.extend(audit_table(table, tables, year, capaian))
     if prose_table in tables:
-        findings.extend(audit_prose_figures(tables[prose_table], tables))
+        findings.extend(audit_prose_figures(tables[prose_table], tables, capaian))
     return findings
 
 

@@ -49,6 +49,9 @@ class ColumnSpec(Skema):
     max: Bilangan | None = None
     allowed: tuple[str, ...] | None = None
     required: bool = True
+    # an optional column the analyst's Excel template offers anyway (make new-year),
+    # e.g. alasan_tidak_tersedia beside a realisasi that may be missing
+    di_templat: bool = False
     note: TeksOpsional = ""
 
     def __init__(self, *args: str, **data: Any) -> None:

@@ -35,8 +35,15 @@ import pandas as pd
 from lkjip_helpers.core.exceptions import CalculationError
 from lkjip_helpers.core.numbers import is_finite_number
 from lkjip_helpers.indikator.model import ARAH_NEGATIF, ARAH_POSITIF, POLARITAS, RUMUS_NEGATIF
-from lkjip_helpers.indikator.params import AgencyParams, YearParams, target_for
+from lkjip_helpers.indikator.params import AgencyParams, Iku, Pengukuran, YearParams, target_for
 from lkjip_helpers.indikator.scales import Skala, get_scale, kategorikan
+
+#: ``status`` of an IKU whose capaian is computed.
+STATUS_TERUKUR = "terukur"
+#: ``status`` of an IKU whose realisasi is declared not available.
+STATUS_TIDAK_TERUKUR = "tidak_dapat_diukur"
+#: Category (and the words of the report) for an IKU that cannot be measured.
+KATEGORI_TIDAK_TERUKUR = "Tidak dapat diukur"
 
 #: Columns of outputs/<year>/capaian_iku.csv, in order.
 KOLOM_CAPAIAN = (
@@ -51,6 +58,8 @@ KOLOM_CAPAIAN = (
     "capaian_dibatasi",
     "skor",
     "kategori",
+    "status",
+    "keterangan",
 )
 
 
@@ -179,6 +188,37 @@ def hitung_capaian(
     return Capaian(mentah=mentah, dibatasi=dibatasi, arah=arah)
 
 
+def capaian_iku(
+    iku: Iku, realisasi: float | None, target: float | None, pengukuran: Pengukuran
+) -> Capaian:
+    """The capaian of ``iku`` under the agency's rules: the one function every
+    place of the report uses (tables, history, Renstra progress, sentences,
+    charts, audit).
+
+    Parameters
+    ----------
+    iku : Iku
+        Gives the polarity and the code (for messages).
+    realisasi, target : float
+        In the IKU's unit.
+    pengukuran : Pengukuran
+        ``params/agency.yaml`` ``pengukuran``: the negative-polarity formula and
+        the cap.
+
+    Returns
+    -------
+    Capaian
+    """
+    return hitung_capaian(
+        realisasi,
+        target,
+        polaritas=iku.polaritas,
+        rumus_negatif=pengukuran.rumus_polaritas_negatif,
+        batas=pengukuran.batas_capaian,
+        kode=iku.kode,
+    )
+
+
 def _nilai_realisasi(nilai: object) -> object:
     """Accept a number or a realisasi result object with ``.nilai``."""
     return getattr(nilai, "nilai", nilai)
@@ -214,7 +254,10 @@ def tabel_capaian(
         Columns exactly :data:`KOLOM_CAPAIAN`: ``kode, sasaran`` (sasaran code),
         ``indikator`` (IKU name), ``satuan, polaritas, target, realisasi, capaian``
         (raw %), ``capaian_dibatasi`` (capped %), ``skor, kategori`` (from the capped
-        value).
+        value), ``status`` (:data:`STATUS_TERUKUR` or :data:`STATUS_TIDAK_TERUKUR`)
+        and ``keterangan`` (why an IKU cannot be measured, else empty). An IKU whose
+        realisasi is declared not available keeps its row, with empty realisasi,
+        capaian and skor.
 
     Raises
     ------
@@ -240,14 +283,29 @@ def tabel_capaian(
             )
         r = _nilai_realisasi(realisasi[iku.kode])
         target = target_for(iku, tahun)
-        c = hitung_capaian(
-            r,
-            target,
-            polaritas=iku.polaritas,
-            rumus_negatif=ukur.rumus_polaritas_negatif,
-            batas=ukur.batas_capaian,
-            kode=iku.kode,
-        )
+        alasan = getattr(realisasi[iku.kode], "alasan", None)
+        # only a realisasi declared not available (with its reason) is left unmeasured;
+        # a bare missing value stays an error (hitung_capaian says so)
+        if r is None and alasan:
+            rows.append(
+                {
+                    "kode": iku.kode,
+                    "sasaran": iku.sasaran,
+                    "indikator": iku.nama,
+                    "satuan": iku.satuan,
+                    "polaritas": iku.polaritas,
+                    "target": float(target),
+                    "realisasi": float("nan"),
+                    "capaian": float("nan"),
+                    "capaian_dibatasi": float("nan"),
+                    "skor": pd.NA,
+                    "kategori": KATEGORI_TIDAK_TERUKUR,
+                    "status": STATUS_TIDAK_TERUKUR,
+                    "keterangan": alasan,
+                }
+            )
+            continue
+        c = capaian_iku(iku, r, target, ukur)  # type: ignore[arg-type]
         band = kategorikan(c.dibatasi, sk, c.arah)
         rows.append(
             {
@@ -262,10 +320,29 @@ def tabel_capaian(
                 "capaian_dibatasi": c.dibatasi,
                 "skor": int(band.skor),
                 "kategori": band.kategori,
+                "status": STATUS_TERUKUR,
+                "keterangan": "",
             }
         )
     df = pd.DataFrame(rows, columns=list(KOLOM_CAPAIAN))
-    return df.astype({"skor": "int64"}) if len(df) else df
+    if not len(df):
+        return df
+    # a nullable integer keeps the scores whole beside an IKU without a score
+    return df.astype({"skor": "Int64" if df["skor"].isna().any() else "int64"})
+
+
+def terukur(tabel: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a capaian table whose capaian is computed (status terukur)."""
+    if "status" not in tabel.columns:
+        return tabel
+    return tabel[tabel["status"] != STATUS_TIDAK_TERUKUR]
+
+
+def tidak_terukur(tabel: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a capaian table that cannot be measured (realisasi not available)."""
+    if "status" not in tabel.columns:
+        return tabel.iloc[0:0]
+    return tabel[tabel["status"] == STATUS_TIDAK_TERUKUR]
 
 
 def rata_rata_per_sasaran(
@@ -294,18 +371,37 @@ def rata_rata_per_sasaran(
     Returns
     -------
     DataFrame
-        Columns ``sasaran, jumlah_iku, capaian, capaian_dibatasi, skor, kategori``,
-        one row per sasaran in order of first appearance.
+        Columns ``sasaran, jumlah_iku`` (IKU averaged), ``capaian, capaian_dibatasi,
+        skor, kategori`` and ``tidak_terukur`` (codes of the sasaran's IKU left out
+        of the average because they cannot be measured, comma separated), one row
+        per sasaran in order of first appearance. A sasaran none of whose IKU can
+        be measured has an empty average and category :data:`KATEGORI_TIDAK_TERUKUR`.
     """
     sk = get_scale(skala) if isinstance(skala, str) else skala
-    if rumus_negatif == "realisasi_per_target" and (tabel["polaritas"] == "negatif").any():
+    ukur = terukur(tabel)
+    if rumus_negatif == "realisasi_per_target" and (ukur["polaritas"] == "negatif").any():
         raise CalculationError(
             "cannot average capaian per sasaran: negative-polarity IKU are measured as "
             "realisasi / target (a high capaian is bad); use dua_kali_target or "
             "target_per_realisasi for an average."
         )
     out = []
-    for sasaran, grup in tabel.groupby("sasaran", sort=False):
+    for sasaran, semua in tabel.groupby("sasaran", sort=False):
+        lewat = ", ".join(tidak_terukur(semua)["kode"])
+        grup = terukur(semua)
+        if grup.empty:
+            out.append(
+                {
+                    "sasaran": sasaran,
+                    "jumlah_iku": 0,
+                    "capaian": float("nan"),
+                    "capaian_dibatasi": float("nan"),
+                    "skor": pd.NA,
+                    "kategori": KATEGORI_TIDAK_TERUKUR,
+                    "tidak_terukur": lewat,
+                }
+            )
+            continue
         kosong = grup["capaian"].isna() | grup["capaian_dibatasi"].isna()
         if kosong.any():
             raise CalculationError(
@@ -322,8 +418,18 @@ def rata_rata_per_sasaran(
                 "capaian_dibatasi": dibatasi,
                 "skor": int(band.skor),
                 "kategori": band.kategori,
+                "tidak_terukur": lewat,
             }
         )
     return pd.DataFrame(
-        out, columns=["sasaran", "jumlah_iku", "capaian", "capaian_dibatasi", "skor", "kategori"]
+        out,
+        columns=[
+            "sasaran",
+            "jumlah_iku",
+            "capaian",
+            "capaian_dibatasi",
+            "skor",
+            "kategori",
+            "tidak_terukur",
+        ],
     )

@@ -9,7 +9,7 @@ import pandas as pd
 
 from lkjip_helpers.data.audit import CapaianRule, Finding, Interval, decimals_of, differs
 from lkjip_helpers.data.catalogue import load_catalogue
-from lkjip_helpers.indikator.capaian import hitung_capaian, rata_rata_per_sasaran, tabel_capaian
+from lkjip_helpers.indikator.capaian import capaian_iku, rata_rata_per_sasaran, tabel_capaian
 from lkjip_helpers.indikator.params import AgencyParams, Iku, Params, load_params, target_for
 from lkjip_helpers.indikator.realisasi import HasilRealisasi, jalankan_aturan
 
@@ -65,14 +65,7 @@ def aturan_capaian(params: Params) -> CapaianRule:
     agency = params.agency
 
     def rule(kode: str, realisasi: float, target: float) -> float:
-        iku = agency.iku_by_kode(kode)
-        return hitung_capaian(
-            realisasi,
-            target,
-            polaritas=iku.polaritas,
-            rumus_negatif=agency.pengukuran.rumus_polaritas_negatif,
-            kode=kode,
-        ).mentah
+        return capaian_iku(agency.iku_by_kode(kode), realisasi, target, agency.pengukuran).mentah
 
     return rule
 
@@ -134,7 +127,7 @@ def iku_audit(year: int, processed: dict[str, pd.DataFrame]) -> list[Finding]:
                 )
             )
         for what, column, pub, hit, rule in checks:
-            if pub is None or pd.isna(pub) or hit is None:
+            if pub is None or pd.isna(pub) or hit is None or pd.isna(hit):
                 continue
             if differs(pub, Interval.exact(float(hit)), decimals_of(pub)):
                 findings.append(

@@ -13,8 +13,12 @@ provenance (rule, table, the inputs used and, for entered figures, the evidence
 Rules
 -----
 ``input``
-    Table ``realisasi_iku`` (``kode_iku, realisasi, sumber_data``; optional ``tahun``):
-    the figure entered for the IKU.
+    Table ``realisasi_iku`` (``kode_iku, realisasi, sumber_data``; optional ``tahun``
+    and ``alasan_tidak_tersedia``): the figure entered for the IKU. A realisasi that
+    could not be obtained (the survey did not take place) is declared by leaving
+    ``realisasi`` empty and writing why in ``alasan_tidak_tersedia``: the result is
+    then *not available* (``nilai`` None, ``alasan`` the reason), never a guess. An
+    empty realisasi without a reason is an error saying how to declare it.
 ``penurunan_kasus_disiplin``
     Table ``kasus_disiplin`` (``tahun, jumlah_kasus``; optional ``jenis_baris``):
     (cases n-1 - cases n) / cases n-1 x 100 (see :mod:`lkjip_helpers.indikator.disiplin`).
@@ -60,15 +64,36 @@ class HasilRealisasi:
     masukan : mapping
         The inputs the rule used (e.g. ``{"kasus_2016": 21, "kasus_2017": 17}``),
         for the report's explanation and the audit.
+    alasan : str or None
+        Why the realisasi is not available (``nilai`` is then None); None when it is.
     """
 
     kode_iku: str
     tahun: int
-    nilai: float
+    nilai: float | None
     aturan: str
     tabel: str
     bukti: str | None = None
     masukan: Mapping[str, object] = field(default_factory=dict)
+    alasan: str | None = None
+
+    @property
+    def tersedia(self) -> bool:
+        """True when the realisasi is a number (not declared unavailable)."""
+        return self.nilai is not None
+
+
+class RealisasiTidakTersedia(Exception):
+    """Raised by a rule when the data declares the realisasi not available.
+
+    Not an error: :func:`jalankan_aturan` turns it into a :class:`HasilRealisasi`
+    with ``nilai`` None and the reason.
+    """
+
+    def __init__(self, alasan: str, bukti: str | None = None):
+        super().__init__(alasan)
+        self.alasan = alasan
+        self.bukti = bukti
 
 
 # A rule receives the table, the year, the IKU code and its options and returns
@@ -154,6 +179,7 @@ def _input(
     kolom_nilai: str = "realisasi",
     kolom_sumber: str = "sumber_data",
     kolom_tahun: str = "tahun",
+    kolom_alasan: str = "alasan_tidak_tersedia",
 ) -> tuple[float, str | None, dict]:
     konteks = f"rule 'input' for {kode_iku}"
     _kolom(df, [kolom_kode, kolom_nilai], nama_tabel, konteks)
@@ -170,13 +196,30 @@ def _input(
             f"table {nama_tabel!r} has {len(rows)} rows for {kode_iku}; keep exactly one."
         )
     nilai = pd.to_numeric(rows[kolom_nilai], errors="coerce").iloc[0]
+    bukti = _teks(rows, kolom_sumber)
+    alasan = _teks(rows, kolom_alasan)
     if not is_finite_number(nilai):
-        raise MissingDataError(f"table {nama_tabel!r}: realisasi of {kode_iku} is empty.")
-    bukti = None
-    if kolom_sumber in rows.columns:
-        v = rows[kolom_sumber].iloc[0]
-        bukti = None if pd.isna(v) or not str(v).strip() else str(v).strip()
+        if alasan is not None:
+            raise RealisasiTidakTersedia(alasan, bukti)
+        raise MissingDataError(
+            f"table {nama_tabel!r}: realisasi of {kode_iku} is empty. Enter it, or, if it "
+            f"could not be obtained, declare it not available: leave realisasi empty and "
+            f"write the reason in column {kolom_alasan!r} (e.g. 'survei tidak dilaksanakan')."
+        )
+    if alasan is not None:
+        raise MissingDataError(
+            f"table {nama_tabel!r}: {kode_iku} has a realisasi ({nilai:g}) and a reason it is "
+            f"not available ({kolom_alasan}: {alasan!r}); keep one of them."
+        )
     return float(nilai), bukti, {kolom_nilai: float(nilai)}
+
+
+def _teks(rows: pd.DataFrame, kolom: str) -> str | None:
+    """The stripped text of ``kolom`` in the first row, None when absent or blank."""
+    if kolom not in rows.columns:
+        return None
+    v = rows[kolom].iloc[0]
+    return None if pd.isna(v) or not str(v).strip() else str(v).strip()
 
 
 def _kasus(
@@ -292,6 +335,8 @@ def jalankan_aturan(
     Returns
     -------
     HasilRealisasi
+        With ``nilai`` None and ``alasan`` set when the data declares the
+        realisasi not available.
 
     Raises
     ------
@@ -318,7 +363,18 @@ def jalankan_aturan(
             f"{kode_iku}: rule {nama!r} has no option(s) {', '.join(asing)}; "
             f"options: {', '.join(parameter_aturan(nama))}."
         )
-    nilai, bukti, masukan = a.fungsi(tabel[nt], tahun, kode_iku, nt, **opsi)
+    try:
+        nilai, bukti, masukan = a.fungsi(tabel[nt], tahun, kode_iku, nt, **opsi)
+    except RealisasiTidakTersedia as kosong:
+        return HasilRealisasi(
+            kode_iku=kode_iku,
+            tahun=tahun,
+            nilai=None,
+            aturan=nama,
+            tabel=nt,
+            bukti=kosong.bukti,
+            alasan=kosong.alasan,
+        )
     return HasilRealisasi(
         kode_iku=kode_iku,
         tahun=tahun,

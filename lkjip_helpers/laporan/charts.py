@@ -334,6 +334,7 @@ def bar_chart(
     colors: Sequence[str] | None = None,
     hatches: Sequence[str] | None = None,
     figsize: tuple[float, float] | None = None,
+    label_kosong: str = "",
 ) -> Figure:
     """Grouped (default) or stacked bar chart of one or more series.
 
@@ -356,6 +357,10 @@ def bar_chart(
     annotate_decimals : int, default 0
     colors, hatches : list of str, optional
         Override the per-series colours / hatches.
+    label_kosong : str, default ""
+        With ``annotate``, printed once, centred on the category, where the first
+        series has no value (no bar is drawn),
+        e.g. "tidak dapat diukur"; a missing value is never drawn as 0 silently.
 
     Returns
     -------
@@ -405,6 +410,16 @@ def bar_chart(
                 )
             if stacked:
                 base = [b + v for b, v in zip(base, clean)]
+        if annotate and label_kosong:
+            # a missing value is said once, centred on its category, never drawn as 0
+            first = [float(v) for v in df[series[0]].tolist()]
+            for p, v in zip(pos, first):
+                if math.isfinite(v):
+                    continue
+                if horizontal:
+                    ax.text(0, p, f" {label_kosong}", ha="left", va="center", fontsize=8.5)
+                else:
+                    ax.text(p, 0, label_kosong, ha="center", va="bottom", fontsize=8.5)
         if horizontal:
             ax.set_yticks(pos, cats)
             ax.invert_yaxis()
@@ -440,6 +455,7 @@ def target_vs_realisasi(
     annotate_decimals: int = 2,
     formatter: Callable[[float], str] | None = None,
     figsize: tuple[float, float] | None = None,
+    label_kosong: str = "",
 ) -> Figure:
     """Target and realisasi side by side per category (year or indicator).
 
@@ -456,7 +472,7 @@ def target_vs_realisasi(
     labels : (str, str), default ("Target", "Realisasi")
     annotate : bool, default True
         Print the values on the bars.
-    title, xlabel, ylabel, decimals, suffix, annotate_decimals, formatter, figsize
+    title, xlabel, ylabel, decimals, suffix, annotate_decimals, formatter, figsize, label_kosong
         As in :func:`bar_chart`.
 
     Returns
@@ -479,4 +495,5 @@ def target_vs_realisasi(
         colors=["#E6E6E6", PALETTE[0]],
         hatches=["//", ""],
         figsize=figsize,
+        label_kosong=label_kosong,
     )

@@ -104,6 +104,24 @@ def persen(nilai: Real | Decimal | None, desimal: int = DESIMAL, ringkas: bool =
     return angka(nilai, desimal, ringkas) + "%"
 
 
+def capaian(
+    mentah: Real | Decimal | None,
+    dibatasi: Real | Decimal | None = None,
+    desimal: int = DESIMAL,
+) -> str:
+    """A capaian with its capped value next to it when the cap changed it.
+
+    ``capaian(120, 100)`` -> ``120,00% (dibatasi 100,00%)``; ``capaian(75, 75)`` and
+    ``capaian(75)`` -> ``75,00%``. The two are compared as printed, so a cap that
+    does not change the printed figure is not repeated.
+    """
+    teks = persen(mentah, desimal)
+    if kosong(dibatasi) or kosong(mentah):
+        return teks
+    batas = persen(dibatasi, desimal)
+    return teks if batas == teks else f"{teks} (dibatasi {batas})"
+
+
 def rupiah(nilai: Real | Decimal | None, desimal: int = DESIMAL) -> str:
     """Format an amount of money: ``Rp5.462.124.731,00`` (or ``Rp5.462.124.731``).
 

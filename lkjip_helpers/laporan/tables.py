@@ -18,7 +18,12 @@ from lkjip_helpers.core.exceptions import CalculationError, MissingDataError, Pa
 from lkjip_helpers.data.audit import PENYAJIAN, RULE_LABELS, summary_counts, tabel_laporan
 from lkjip_helpers.data.catalogue import load_catalogue
 from lkjip_helpers.indikator.anggaran import serapan
-from lkjip_helpers.indikator.capaian import hitung_capaian
+from lkjip_helpers.indikator.capaian import (
+    KATEGORI_TIDAK_TERUKUR,
+    STATUS_TIDAK_TERUKUR,
+    capaian_iku,
+    tidak_terukur,
+)
 from lkjip_helpers.indikator.pengukuran import hitung_realisasi
 from lkjip_helpers.indikator.scales import get_scale
 from lkjip_helpers.laporan import charts
@@ -26,6 +31,30 @@ from lkjip_helpers.laporan import formatting as fmt
 from lkjip_helpers.laporan.context import Konteks
 from lkjip_helpers.laporan.markdown import Markdown, escape_markdown, gabung
 from lkjip_helpers.laporan.sentences import isi
+
+#: Printed instead of a realisasi (or any figure) the data declares not available.
+TIDAK_TERSEDIA = "data tidak tersedia"
+#: Printed instead of the capaian of an IKU that cannot be measured.
+TIDAK_TERUKUR = KATEGORI_TIDAK_TERUKUR.lower()
+
+
+def sel_realisasi(nilai: object, satuan: str, ringkas: bool = False) -> str:
+    """A realisasi cell: the figure in its unit, or "data tidak tersedia"."""
+    teks = fmt.nilai_satuan(nilai, satuan, ringkas=ringkas)  # type: ignore[arg-type]
+    return TIDAK_TERSEDIA if teks == fmt.KOSONG else teks
+
+
+def sel_capaian(mentah: object, dibatasi: object = None) -> str:
+    """A capaian cell: raw, with the capped value beside it when the cap changed it;
+    "tidak dapat diukur" when there is no capaian."""
+    teks = fmt.capaian(mentah, dibatasi)  # type: ignore[arg-type]
+    return TIDAK_TERUKUR if teks == fmt.KOSONG else teks
+
+
+def terukur_iku(ctx: Konteks, kode: str) -> bool:
+    """True when the IKU's capaian of the report year is computed (realisasi available)."""
+    b = ctx.capaian.set_index("kode").loc[kode]
+    return b.get("status") != STATUS_TIDAK_TERUKUR
 
 
 def tabel_komposisi(
@@ -207,7 +236,11 @@ def selisih_jumlah(frame: pd.DataFrame, nilai: str = "jumlah") -> list[dict]:
 
 def tabel_capaian(ctx: Konteks) -> pd.DataFrame:
     """Tabel 3.1: IKU per sasaran with target, realisasi, capaian and category,
-    followed by the sasaran averages (raw and capped)."""
+    followed by the sasaran averages (raw and capped).
+
+    Each IKU's capaian shows its capped value beside the raw one when the cap
+    changed it; an IKU whose realisasi is not available stays in the table as
+    "tidak dapat diukur" (:func:`catatan_capaian` says why)."""
     rows = []
     a = ctx.agency
     for s in a.sasaran:
@@ -218,14 +251,19 @@ def tabel_capaian(ctx: Konteks) -> pd.DataFrame:
                     "Sasaran Strategis": s.teks if i == 0 else "",
                     "Indikator Kinerja": r.indikator,
                     "Target": fmt.nilai_satuan(r.target, r.satuan, ringkas=True),
-                    "Realisasi": fmt.nilai_satuan(r.realisasi, r.satuan),
-                    "Capaian": fmt.persen(r.capaian),
+                    "Realisasi": sel_realisasi(r.realisasi, r.satuan),
+                    "Capaian": sel_capaian(r.capaian, r.capaian_dibatasi),
                     "Kategori": r.kategori,
                 }
             )
         avg = ctx.sasaran[ctx.sasaran["sasaran"] == s.kode]
         if len(avg):
             r = avg.iloc[0]
+            rata = (
+                TIDAK_TERUKUR
+                if fmt.kosong(r["capaian"])
+                else f"{fmt.persen(r['capaian'])} ({fmt.persen(r['capaian_dibatasi'])})"
+            )
             rows.append(
                 {
                     "Sasaran Strategis": "",
@@ -234,11 +272,108 @@ def tabel_capaian(ctx: Konteks) -> pd.DataFrame:
                     else "Rata-rata capaian sasaran",
                     "Target": "",
                     "Realisasi": "",
-                    "Capaian": f"{fmt.persen(r['capaian'])} ({fmt.persen(r['capaian_dibatasi'])})",
+                    "Capaian": rata,
                     "Kategori": str(r["kategori"]),
                 }
             )
     return pd.DataFrame(rows)
+
+
+def rumus_capaian(ctx: Konteks) -> str:
+    """The capaian formulas in use: positive, and negative when the year has a
+    negative-polarity IKU (the agency's ``rumus_polaritas_negatif``)."""
+    ada_negatif = any(i.polaritas == "negatif" for i in ctx.agency.iku_aktif(ctx.tahun))
+    teks = isi("catatan_capaian", {})
+    if ada_negatif:
+        teks = gabung(
+            [teks, isi(f"rumus_negatif_{ctx.agency.pengukuran.rumus_polaritas_negatif}", {})]
+        )
+    return teks
+
+
+def catatan_tidak_terukur(ctx: Konteks) -> list[str]:
+    """One note per IKU that cannot be measured (its reason), and the sasaran
+    averages that leave it out."""
+    out = []
+    for r in tidak_terukur(ctx.capaian).itertuples(index=False):
+        out.append(
+            isi(
+                "catatan_tidak_terukur",
+                {"nama": r.indikator, "alasan": str(r.keterangan or "").rstrip(".")},
+            )
+        )
+    for r in ctx.sasaran.itertuples(index=False):
+        kode = [k for k in str(getattr(r, "tidak_terukur", "") or "").split(", ") if k]
+        if kode:
+            out.append(
+                isi(
+                    "catatan_rata_tanpa",
+                    {
+                        "sasaran": ctx.agency.sasaran_by_kode(r.sasaran).teks,
+                        "indikator": daftar_kata(
+                            [f'"{ctx.agency.iku_by_kode(k).nama}"' for k in kode]
+                        ),
+                    },
+                )
+            )
+    return out
+
+
+def catatan_capaian(ctx: Konteks) -> str:
+    """Notes under the capaian table: the formulas in use, what cannot be measured and why."""
+    return gabung([rumus_capaian(ctx), *catatan_tidak_terukur(ctx)])
+
+
+def daftar_kata(kata: list[str]) -> str:
+    """'a', 'a dan b', 'a, b dan c'."""
+    if len(kata) <= 1:
+        return "".join(kata)
+    return f"{', '.join(kata[:-1])} dan {kata[-1]}"
+
+
+def metode_negatif(ctx: Konteks, metode) -> str:
+    """The method text for negative-polarity IKU, the one the agency's rule uses
+    ('' when the year has no negative IKU). ``metode`` is the ``Seksi`` of
+    ``params/teks/metode_pengukuran.md``."""
+    if not any(i.polaritas == "negatif" for i in ctx.agency.iku_aktif(ctx.tahun)):
+        return ""
+    rumus = ctx.agency.pengukuran.rumus_polaritas_negatif
+    judul = (
+        "Progres negatif, skala terbalik"
+        if rumus == "realisasi_per_target"
+        else "Progres negatif, rumus berorientasi"
+    )
+    return gabung([metode[judul], isi(f"rumus_negatif_{rumus}", {})])
+
+
+def grafik_capaian(ctx: Konteks):
+    """The capaian chart of Bab III: raw capaian per IKU, the capped value beside it
+    when a cap applies, and an IKU that cannot be measured annotated as such.
+
+    Returns ``(figure, alt text)``.
+    """
+    df = ctx.capaian.assign(capaian_persen=ctx.capaian["capaian"])
+    ys, labels = ["capaian_persen"], ["Capaian"]
+    if ctx.agency.pengukuran.batas_capaian is not None:
+        df = df.assign(capaian_batas=ctx.capaian["capaian_dibatasi"])
+        ys, labels = [*ys, "capaian_batas"], [*labels, "Capaian dibatasi"]
+    fig = charts.bar_chart(
+        df,
+        "kode",
+        ys,
+        labels=labels,
+        ylabel="%",
+        annotate=True,
+        annotate_decimals=2,
+        label_kosong=TIDAK_TERUKUR,
+    )
+    alt = "Diagram batang capaian setiap IKU dalam persen terhadap targetnya"
+    if len(ys) > 1:
+        alt += ", di samping capaian yang dibatasi"
+    lewat = list(tidak_terukur(ctx.capaian)["kode"])
+    if lewat:
+        alt += f"; {', '.join(lewat)} {TIDAK_TERUKUR}"
+    return fig, alt + "."
 
 
 def tabel_renstra(ctx: Konteks) -> pd.DataFrame:
@@ -327,11 +462,51 @@ def tabel_program_pk(ctx: Konteks) -> pd.DataFrame:
     return out
 
 
-def tabel_anggaran_belanja(ctx: Konteks) -> pd.DataFrame:
-    """Tabel 3.31: BTL and BL, pagu murni/perubahan, realisasi, serapan (recomputed)."""
-
+def baris_belanja(ctx: Konteks) -> pd.DataFrame:
+    """The detail lines (BTL, BL...) of ``anggaran_belanja``, with ``alasan_tidak_tersedia``
+    (empty when the line's realisasi is given)."""
     df = ctx.t("anggaran_belanja")
     rinci = df[df["jenis_baris"] == "rincian"]
+    if "alasan_tidak_tersedia" not in rinci.columns:
+        rinci = rinci.assign(alasan_tidak_tersedia="")
+    return rinci.assign(alasan_tidak_tersedia=rinci["alasan_tidak_tersedia"].fillna(""))
+
+
+def catatan_anggaran(ctx: Konteks) -> list[str]:
+    """One note per budget line whose realisasi is not available, with its reason."""
+    return [
+        isi(
+            "catatan_anggaran_tidak_tersedia",
+            {
+                "uraian": nama_judul(r.uraian),
+                "alasan": str(r.alasan_tidak_tersedia).rstrip(".") or TIDAK_TERSEDIA,
+            },
+        )
+        for r in baris_belanja(ctx).itertuples(index=False)
+        if fmt.kosong(r.realisasi)
+    ]
+
+
+def catatan_tabel_anggaran(ctx: Konteks) -> str:
+    """Notes under the budget table: how serapan is computed, and the lines without realisasi."""
+    return gabung([isi("catatan_serapan", {}), *catatan_anggaran(ctx)])
+
+
+def _serapan_sel(realisasi, anggaran) -> str:
+    if fmt.kosong(realisasi) or fmt.kosong(anggaran) or not anggaran:
+        return fmt.KOSONG
+    return fmt.persen(serapan(realisasi, anggaran))
+
+
+def tabel_anggaran_belanja(ctx: Konteks) -> pd.DataFrame:
+    """Tabel 3.31: BTL and BL, pagu murni/perubahan, realisasi, serapan (recomputed).
+
+    A line whose realisasi is not available shows "data tidak tersedia"; the total
+    realisasi and serapan are then not computed (:func:`catatan_anggaran` says why).
+    """
+
+    rinci = baris_belanja(ctx)
+    lengkap = rinci["realisasi"].notna().all()
     rows = []
     for r in rinci.itertuples(index=False):
         rows.append(
@@ -339,20 +514,25 @@ def tabel_anggaran_belanja(ctx: Konteks) -> pd.DataFrame:
                 "Uraian": r.uraian,
                 "Pagu Murni": fmt.rupiah(r.pagu_murni),
                 "Pagu Perubahan": fmt.rupiah(r.pagu_perubahan),
-                "Realisasi": fmt.rupiah(r.realisasi),
-                "Serapan": fmt.persen(serapan(r.realisasi, r.pagu_perubahan)),
+                "Realisasi": _rupiah_sel(r.realisasi),
+                "Serapan": _serapan_sel(r.realisasi, r.pagu_perubahan),
             }
         )
+    total_r = rinci["realisasi"].sum() if lengkap else None
     rows.append(
         {
             "Uraian": "Total",
             "Pagu Murni": fmt.rupiah(rinci["pagu_murni"].sum()),
             "Pagu Perubahan": fmt.rupiah(rinci["pagu_perubahan"].sum()),
-            "Realisasi": fmt.rupiah(rinci["realisasi"].sum()),
-            "Serapan": fmt.persen(serapan(rinci["realisasi"].sum(), rinci["pagu_perubahan"].sum())),
+            "Realisasi": _rupiah_sel(total_r),
+            "Serapan": _serapan_sel(total_r, rinci["pagu_perubahan"].sum()),
         }
     )
     return pd.DataFrame(rows)
+
+
+def _rupiah_sel(nilai) -> str:
+    return TIDAK_TERSEDIA if fmt.kosong(nilai) else fmt.rupiah(nilai)
 
 
 def program_belanja(ctx: Konteks) -> pd.DataFrame:
@@ -439,29 +619,41 @@ def tabel_anggaran_sasaran(ctx: Konteks) -> pd.DataFrame:
 
 
 def riwayat_iku(ctx: Konteks, kode: str) -> pd.DataFrame:
-    """Target, realisasi and capaian of one IKU over the years with data
-    (each year's realisasi from that year's own processed data)."""
+    """Target, realisasi and capaian of one IKU over the years
+    (each year's realisasi from that year's own processed data).
+
+    Columns ``tahun, target, realisasi, capaian, capaian_dibatasi, keterangan``;
+    the last row is the report year. A Renstra year before the report year in
+    which the IKU had a target but no realisasi in the data (no folder, no row,
+    or a realisasi declared not available) is a row with empty realisasi and
+    capaian and the reason in ``keterangan``: comparisons skip it, the history
+    table shows it. Capaian come from :func:`capaian_iku` (the agency's rules).
+    """
 
     iku = ctx.agency.iku_by_kode(kode)
+    ukur = ctx.agency.pengukuran
     rows = []
     for year, tables in sorted(ctx.riwayat.items()):
         tab = tables.get("realisasi_iku")
         if tab is None:
             continue
         hit = tab[tab["kode_iku"] == kode]
-        if hit.empty or pd.isna(hit.iloc[0]["realisasi"]):
+        if hit.empty:
             continue
         target = hit.iloc[0]["target_publikasi"]
         if pd.isna(target):
             target = iku.target_renstra.get(year)
+        if pd.isna(hit.iloc[0]["realisasi"]):
+            alasan = hit.iloc[0].get("alasan_tidak_tersedia")
+            rows.append(_tahun_kosong(year, target, alasan))
+            continue
         real = float(hit.iloc[0]["realisasi"])
-        cap = (
-            hitung_capaian(real, float(target), polaritas=iku.polaritas, kode=kode).mentah
-            if target
-            else None
-        )
-        rows.append({"tahun": year, "target": target, "realisasi": real, "capaian": cap})
+        rows.append(_baris_riwayat(iku, year, target, real, ukur))
     rows += _riwayat_hitung(ctx, iku, {int(r["tahun"]) for r in rows})
+    ada = {int(r["tahun"]) for r in rows}
+    for year in range(ctx.agency.renstra.periode_awal, ctx.tahun):
+        if year not in ada and iku.target_renstra.get(year) is not None:
+            rows.append(_tahun_kosong(year, iku.target_renstra.get(year)))
     rows.sort(key=lambda r: r["tahun"])
     now = ctx.capaian.set_index("kode").loc[kode]
     rows.append(
@@ -470,9 +662,41 @@ def riwayat_iku(ctx: Konteks, kode: str) -> pd.DataFrame:
             "target": now["target"],
             "realisasi": now["realisasi"],
             "capaian": now["capaian"],
+            "capaian_dibatasi": now["capaian_dibatasi"],
+            "keterangan": str(now.get("keterangan", "") or ""),
         }
     )
     return pd.DataFrame(rows)
+
+
+def _baris_riwayat(iku, year: int, target, real: float, ukur) -> dict:
+    c = capaian_iku(iku, real, float(target), ukur) if target else None
+    return {
+        "tahun": year,
+        "target": target,
+        "realisasi": real,
+        "capaian": c.mentah if c else None,
+        "capaian_dibatasi": c.dibatasi if c else None,
+        "keterangan": "",
+    }
+
+
+def _tahun_kosong(year: int, target, alasan: object = None) -> dict:
+    teks = "" if alasan is None or pd.isna(alasan) else str(alasan).strip()
+    return {
+        "tahun": year,
+        "target": target,
+        "realisasi": float("nan"),
+        "capaian": float("nan"),
+        "capaian_dibatasi": float("nan"),
+        "keterangan": teks or TIDAK_TERSEDIA,
+    }
+
+
+def riwayat_terukur(ctx: Konteks, kode: str) -> pd.DataFrame:
+    """The earlier years of :func:`riwayat_iku` that have a realisasi (for comparisons)."""
+    r = riwayat_iku(ctx, kode).iloc[:-1]
+    return r[r["realisasi"].notna()]
 
 
 def _riwayat_hitung(ctx: Konteks, iku, sudah: set[int]) -> list[dict]:
@@ -497,30 +721,35 @@ def _riwayat_hitung(ctx: Konteks, iku, sudah: set[int]) -> list[dict]:
             real = hitung_realisasi(iku, ctx.tabel, y).nilai
         except (MissingDataError, CalculationError):
             continue  # the first year of the history has no year before it
-        target = iku.target_renstra.get(y)
-        cap = (
-            hitung_capaian(real, float(target), polaritas=iku.polaritas, kode=iku.kode).mentah
-            if target
-            else None
-        )
-        rows.append({"tahun": y, "target": target, "realisasi": real, "capaian": cap})
+        if real is None:
+            continue
+        rows.append(_baris_riwayat(iku, y, iku.target_renstra.get(y), real, ctx.agency.pengukuran))
     return rows
 
 
 def tabel_riwayat_iku(ctx: Konteks, kode: str) -> pd.DataFrame:
     """Target, realisasi and capaian of one IKU for every year with data.
 
-    The Renstra end target is not repeated on every row: the remaining Renstra
-    years are a table of their own (``analisis.tabel_renstra_sisa``).
+    A year without realisasi shows "data tidak tersedia" and "tidak dapat diukur"
+    (the reason of the report year is said by the capaian sentence). The Renstra end target is not repeated on
+    every row: the remaining Renstra years are a table of their own
+    (``analisis.tabel_renstra_sisa``).
     """
     iku = ctx.agency.iku_by_kode(kode)
     df = riwayat_iku(ctx, kode)
+    realisasi = [sel_realisasi(v, iku.satuan) for v in df["realisasi"]]
     return pd.DataFrame(
         {
             "Tahun": [fmt.tahun(t) for t in df["tahun"]],
             "Target": [fmt.nilai_satuan(v, iku.satuan, ringkas=True) for v in df["target"]],
-            "Realisasi": [fmt.nilai_satuan(v, iku.satuan) for v in df["realisasi"]],
-            "Capaian": [fmt.persen(v) for v in df["capaian"]],
+            "Realisasi": realisasi,
+            # no realisasi: cannot be measured; a realisasi without a target: no capaian
+            "Capaian": [
+                TIDAK_TERUKUR if fmt.kosong(r) else fmt.capaian(v, b)
+                for v, b, r in zip(
+                    df["capaian"], df["capaian_dibatasi"], df["realisasi"], strict=True
+                )
+            ],
         }
     )
 
@@ -530,7 +759,9 @@ def tabel_sumber_realisasi(ctx: Konteks) -> pd.DataFrame:
     rows = []
     for kode, h in ctx.realisasi.items():
         iku = ctx.agency.iku_by_kode(kode)
-        if h.aturan == "input":
+        if not h.tersedia:
+            asal = f"Tidak tersedia: {h.alasan}"
+        elif h.aturan == "input":
             asal = f"Angka yang dilaporkan; bukti: {bukti_terbitan(h.bukti) or 'tidak disebutkan'}"
         else:
             asal = f"Dihitung menurut rumus dari data {judul_data(h.tabel)} ({uraian_masukan(h.masukan)})"
@@ -538,7 +769,7 @@ def tabel_sumber_realisasi(ctx: Konteks) -> pd.DataFrame:
             {
                 "Kode": kode,
                 "Indikator": iku.nama,
-                "Realisasi": fmt.nilai_satuan(h.nilai, iku.satuan),
+                "Realisasi": sel_realisasi(h.nilai, iku.satuan),
                 "Asal data": asal,
             }
         )
@@ -730,12 +961,25 @@ def tabel_penyajian(audit: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def tabel_skala(ctx: Konteks) -> pd.DataFrame:
-    """The category scale of params (score, range, category)."""
+def tabel_skala(ctx: Konteks, terbalik: bool = False) -> pd.DataFrame:
+    """The category scale of params (score, range, category).
+
+    ``terbalik``: the mirrored bands that categorise a negative IKU measured as
+    realisasi / target; empty unless the agency uses that formula and the year
+    has a negative IKU.
+    """
 
     sk = get_scale(ctx.agency.pengukuran.skala)
+    bands = sk.positif
+    if terbalik:
+        dipakai = ctx.agency.pengukuran.rumus_polaritas_negatif == "realisasi_per_target" and any(
+            i.polaritas == "negatif" for i in ctx.agency.iku_aktif(ctx.tahun)
+        )
+        if not dipakai or sk.negatif is None:
+            return pd.DataFrame(columns=["Skor", "Rentang Capaian (%)", "Kategori"])
+        bands = sk.negatif
     rows = []
-    for band in sk.positif:
+    for band in bands:
         lo = fmt.angka(band.dari, 2, ringkas=True) if band.dari is not None else None
         hi = fmt.angka(band.sampai, 2, ringkas=True) if band.sampai is not None else None
         if lo and hi:
@@ -773,6 +1017,8 @@ def kalimat_sumber(ctx: Konteks, kode: str) -> str:
     """Where this IKU's realisasi comes from, in one sentence."""
 
     h = ctx.realisasi[kode]
+    if not h.tersedia:
+        return isi("sumber_tidak_tersedia", {"alasan": str(h.alasan).rstrip(".")})
     if h.aturan == "input":
         return isi("sumber_input", {"bukti": bukti_terbitan(h.bukti) or fmt.KOSONG})
     iku = ctx.agency.iku_by_kode(kode)

@@ -217,7 +217,7 @@ def template_columns(
             role = "tahun_lalu"
         add(TemplateColumn(name, c, new, name in previous, role))
     for c in spec.columns:
-        if not c.required:
+        if not c.required and not c.di_templat:
             continue
         if c.is_pattern and c.name not in years_by_pattern:
             add(TemplateColumn(_instantiate(c, year), c, year, False, "tahun_baru"))
