@@ -78,3 +78,23 @@ def test_audit_summary_prints_data_text_literally(capsys):
 def test_audit_summary_without_findings(capsys):
     print_audit_summary(pd.DataFrame(columns=AUDIT_COLUMNS), 2017)
     assert "no inconsistencies found" in capsys.readouterr().out
+
+
+def test_audit_summary_names_this_reports_tables_once_rendered(capsys):
+    """After the render audit.csv has tabel_laporan; the summary shows it per finding."""
+    from rich.console import Console
+
+    from lkjip_helpers.data.audit import Finding, findings_frame
+
+    audit = findings_frame(
+        [
+            Finding("Tabel 3.5", "a", 1.0, 2.0, -1.0, "sum_rows", "t", cell=("t", 0, "n")),
+            Finding("Tabel 3.5", "a", 1.0, 3.0, -2.0, "sum_rows", "t", cell=("t", 0, "n")),
+        ]
+    )
+    print_audit_summary(audit, 2017, Console(width=200, highlight=False))
+    assert "tabel_laporan" not in capsys.readouterr().out
+    audit.insert(audit.columns.get_loc("tabel") + 1, "tabel_laporan", ["Tabel 3.7", "Tabel 3.7"])
+    print_audit_summary(audit, 2017, Console(width=200, highlight=False))
+    out = capsys.readouterr().out
+    assert "tabel_laporan" in out and out.count("Tabel 3.7") == 1

@@ -136,3 +136,20 @@ def test_empty_audit():
 def plain(text):
     """What the reader reads: a Markdown text without its escapes."""
     return getattr(text, "plain", text)
+
+
+def test_published_tables_are_named_once_whatever_their_number():
+    """'Tabel 3.24' is not read as 'Tabel 3.2' followed by '4'; each table of a place
+    is named as the published report's, once."""
+    assert lt.kata("Tabel 3.24 LKjIP terbitan; Tabel 3.21") == (
+        "Tabel 3.24 LKjIP terbitan; Tabel 3.21 LKjIP terbitan"
+    )
+    assert lt.bukti_terbitan("lihat Tabel 3.5.") == "lihat Tabel 3.5 LKjIP terbitan."
+    table = lt.tabel_audit(
+        findings_frame([place("JUMLAH: n", 42.0, 32.0, rule="sum_rows", kolom="n")]).assign(
+            tabel="Tabel 3.3 (2015), Tabel 3.4 (2016)"
+        )
+    )
+    tempat = plain(table["Tempat"].iloc[0])
+    assert tempat == "Tabel 3.3 LKjIP terbitan (2015), Tabel 3.4 LKjIP terbitan (2016)"
+    assert "terbitan LKjIP" not in plain(table["Uraian"].iloc[0])

@@ -777,12 +777,17 @@ def tabel_sumber_realisasi(ctx: Konteks) -> pd.DataFrame:
 
 
 def _tempat_terbitan(tabel: object) -> str:
-    """'Tabel 3.24' -> 'Tabel 3.24 LKjIP terbitan'; a prose location is prefixed."""
+    """'Tabel 3.24' -> 'Tabel 3.24 LKjIP terbitan'; a prose location is prefixed.
+
+    Each table number of a place is named as the published report's, once:
+    "Tabel 3.3 (2015), Tabel 3.4 (2016)" -> "Tabel 3.3 LKjIP terbitan (2015),
+    Tabel 3.4 LKjIP terbitan (2016)".
+    """
     teks = str(tabel)
+    if teks.lower().startswith("tabel"):
+        return bukti_terbitan(teks)
     if "LKjIP terbitan" in teks:  # named so already
         return teks
-    if teks.lower().startswith("tabel"):
-        return f"{teks} LKjIP terbitan"
     return f"LKjIP terbitan, {teks}"
 
 
@@ -1028,7 +1033,7 @@ def kalimat_sumber(ctx: Konteks, kode: str) -> str:
     )
 
 
-_TABEL_TERBITAN = re.compile(r"\b(Tabel|Gambar)\s+(\d+\.\d+)(?!\s+LKjIP)")
+_TABEL_TERBITAN = re.compile(r"\b(Tabel|Gambar)\s+(\d+\.\d+)(?!\d|\.\d|\s+LKjIP)")
 _KOLOM_TAHUN = re.compile(r"^(?P<stub>[a-z_]+?)_(?P<tahun>\d{4})$")
 
 
