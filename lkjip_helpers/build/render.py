@@ -192,6 +192,12 @@ def _chapter_prefix(title: str, attrs: str) -> str | None:
     return "".join(w[0].upper() for w in title.split() if w[:1].isalpha()) or None
 
 
+def _numbered_by_filter(attrs: str) -> bool:
+    """Whether a chapter's tables are numbered by the filters, not by chapter number."""
+    classes = set(attrs.split())
+    return bool({".unnumbered", "-", ".lampiran", ".appendix"} & classes)
+
+
 def table_numbers(book_dir: str | Path) -> dict[str, str]:
     """The number of every table of a stitched book: ``{"tbl-x": "Tabel 3.7"}``.
 
@@ -214,7 +220,7 @@ def table_numbers(book_dir: str | Path) -> dict[str, str]:
             heading = _H1_RE.match(line)
             if heading:
                 attrs = heading.group("attrs") or ""
-                if ".unnumbered" in attrs.split():
+                if _numbered_by_filter(attrs):
                     prefix = _chapter_prefix(heading.group("title"), attrs)
                 else:
                     chapter += 1
@@ -460,32 +466,26 @@ def float_entries(book_dir: Path, cfg: BookConfig) -> tuple[list[ListEntry], lis
 
     Read from the stitched Markdown (``: caption {#tbl-x}`` and
     ``![caption](file){#fig-x}``, as :mod:`lkjip_helpers.laporan.display` writes
-    them). Tables of Lampiran chapters get their number ``L.n`` here, by the rule
-    of ``filters/lkjip-quarto.lua`` (an unnumbered level-1 heading whose title
-    starts with "Lampiran", or class ``.lampiran``/``.appendix``), since Quarto's
-    crossref does not know them.
+    them). Tables of unnumbered and Lampiran chapters get their number here
+    (``IE.1``, ``L.1``: :func:`table_numbers`, the rule of
+    ``filters/lkjip-quarto.lua``), since Quarto's crossref does not know them.
     """
     tables: list[ListEntry] = []
     figures: list[ListEntry] = []
-    lampiran_count = 0
+    numbers = table_numbers(book_dir)
     for chapter in cfg.chapters:
         page = Path(chapter).with_suffix(".html").name
-        in_lampiran = False
+        by_filter = False
         for line in (Path(book_dir) / chapter).read_text(encoding="utf-8").splitlines():
             h1 = _H1_LINE_RE.match(line)
             if h1:
-                attrs = (h1.group("attrs") or "").split()
-                unnumbered = ".unnumbered" in attrs or "-" in attrs
-                in_lampiran = bool({".lampiran", ".appendix"} & set(attrs)) or (
-                    unnumbered and h1.group("title").lower().startswith("lampiran")
-                )
+                by_filter = _numbered_by_filter(h1.group("attrs") or "")
                 continue
             table = _TABLE_CAPTION_RE.match(line)
             if table:
                 number = None
-                if in_lampiran:
-                    lampiran_count += 1
-                    number = f"L.{lampiran_count}"
+                if by_filter and table.group("id") in numbers:
+                    number = numbers[table.group("id")].removeprefix(f"{cfg.tbl_title} ")
                 tables.append(ListEntry(table.group("id"), table.group("caption"), page, number))
             for figure in _FIGURE_RE.finditer(line):
                 figures.append(ListEntry(figure.group("id"), figure.group("caption"), page))
