@@ -26,6 +26,7 @@ from pathlib import Path
 
 from lkjip_helpers.core import config, reads
 from lkjip_helpers.core.exceptions import BuildError
+from lkjip_helpers.laporan.context import SNAPSHOT_ENV
 
 KERNEL_NAME = "python3"
 # Imported in a throwaway namespace before the notebook runs: they land in
@@ -74,10 +75,11 @@ class Timing:
     reads: list | None = None
 
 
-def _start_kernel(warm: bool):
+def _start_kernel(warm: bool, context_file: Path | None = None):
     """A started kernel (used once), with the seconds its start-up and warm-up took.
 
-    The kernel records its reads into ``km.lkjip_reads_file`` (a fresh file).
+    The kernel records its reads into ``km.lkjip_reads_file`` (a fresh file) and
+    loads the build's snapshot of the report context from ``context_file``.
     """
     # lazy: papermill and jupyter_client are heavy and only needed to run notebooks
     from jupyter_client.manager import KernelManager
@@ -89,6 +91,8 @@ def _start_kernel(warm: bool):
     km.lkjip_reads_file = Path(reads_file)
     env = kernel_env()
     env[reads.ENV_VAR] = reads_file
+    if context_file is not None:
+        env[SNAPSHOT_ENV] = str(context_file)
     # The kernel's own start-up chatter (e.g. its TCP transport warning) is not build output.
     km.start_kernel(
         env=env,
@@ -127,8 +131,9 @@ def _discard(km) -> None:
 class KernelPool:
     """Start up to ``size`` warm kernels ahead of need; each is used once."""
 
-    def __init__(self, size: int, total: int, warm: bool = True):
+    def __init__(self, size: int, total: int, warm: bool = True, context_file: Path | None = None):
         self._queue: queue.Queue = queue.Queue()
+        self._context_file = context_file
         self._remaining = total
         self._lock = threading.Lock()
         self._warm = warm
@@ -144,7 +149,7 @@ class KernelPool:
 
         def work():
             try:
-                self._queue.put(_start_kernel(self._warm))
+                self._queue.put(_start_kernel(self._warm, self._context_file))
             except Exception as exc:  # handed to the consumer, which retries
                 self._queue.put(exc)
 
