@@ -30,6 +30,7 @@ the parent's job, and this module is also imported by the build to start it.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import json
 import os
@@ -56,10 +57,31 @@ WARM_MODULES = (
 
 
 def warm_up() -> None:
-    """Import :data:`WARM_MODULES` (matplotlib on Agg, as in every kernel of the build)."""
+    """Import :data:`WARM_MODULES` (matplotlib on Agg, as in every kernel of the build),
+    then draw one throw-away figure in the report's style.
+
+    The drawing loads the report's font and fills matplotlib's font and text
+    caches once, for every kernel, instead of once per kernel (about a tenth of a
+    second each). It uses a bare ``Figure``, never pyplot: no figure number is
+    taken, nothing of pyplot's state changes, and the caches only memoise what
+    any drawing computes the same way.
+    """
     os.environ.setdefault("MPLBACKEND", "Agg")
     for name in WARM_MODULES:
         importlib.import_module(name)
+    import io
+
+    from matplotlib.figure import Figure
+
+    from lkjip_helpers.laporan import charts
+
+    with charts.style():
+        fig = Figure(figsize=charts.FIGSIZE)
+        ax = fig.subplots()
+        ax.bar(["a", "b"], [1.0, 2.0], label="0123456789,%")
+        ax.set_title("Judul")
+        ax.legend()
+        fig.savefig(io.BytesIO(), format="png", dpi=100)
 
 
 def _child(request: dict) -> None:
@@ -96,6 +118,11 @@ def serve(stdin=None, stdout=None) -> None:
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
     warm_up()
+    # What the parent imported is never collected: kept out of the garbage collector's
+    # sight, its memory pages stay shared with the kernels instead of being copied into
+    # each one when a collection walks them.
+    gc.collect()
+    gc.freeze()
     # Children are reaped by the system: the parent never waits for a kernel.
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
     stdout.write(json.dumps({"ready": os.getpid()}) + "\n")
