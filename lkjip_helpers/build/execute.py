@@ -152,6 +152,11 @@ class ForkServer:
             self._proc.stdout.close()
 
 
+def start_fork_server() -> ForkServer | None:
+    """Start the kernels' warm parent now (None where processes cannot fork)."""
+    return ForkServer() if hasattr(os, "fork") else None
+
+
 class _ForkedProcess:
     """A forked kernel seen as the ``Popen`` a provisioner expects (it is not our child)."""
 
@@ -273,8 +278,10 @@ def _discard(km) -> None:
 class KernelPool:
     """Start up to ``size`` warm kernels ahead of need; each is used once.
 
-    ``fork``: kernels are forked from one warm parent (:class:`ForkServer`);
-    if it fails, the pool falls back to kernels started the usual way.
+    ``fork``: kernels are forked from one warm parent (:class:`ForkServer`),
+    ``server`` if given (started earlier, to warm while the build does other
+    work; the pool closes it); if it fails, the pool falls back to kernels
+    started the usual way.
     """
 
     def __init__(
@@ -284,10 +291,13 @@ class KernelPool:
         warm: bool = True,
         context_file: Path | None = None,
         fork: bool = True,
+        server: ForkServer | None = None,
     ):
         self._queue: queue.Queue = queue.Queue()
         self._context_file = context_file
-        self._server = ForkServer() if (fork and warm and hasattr(os, "fork") and total) else None
+        if server is None and fork and warm and total:
+            server = start_fork_server()
+        self._server = server
         #: How the pool's kernels were started: "fork" or "spawn" (set by each start).
         self.mode = "fork" if self._server is not None else "spawn"
         self._remaining = total

@@ -21,7 +21,13 @@ from pathlib import Path
 
 from lkjip_helpers.build import cache
 from lkjip_helpers.build.data_step import build_data, processed_is_current
-from lkjip_helpers.build.execute import KernelPool, Timing, execute_notebook
+from lkjip_helpers.build.execute import (
+    ForkServer,
+    KernelPool,
+    Timing,
+    execute_notebook,
+    start_fork_server,
+)
 from lkjip_helpers.build.render import render
 from lkjip_helpers.build.snapshot import context_snapshot
 from lkjip_helpers.build.stitch import stitch
@@ -172,17 +178,39 @@ def take_from_cache(
 
 
 def start_pool(
-    todo: list, jobs_count: int | None, context_file: Path | None = None
+    todo: list,
+    jobs_count: int | None,
+    context_file: Path | None = None,
+    server: ForkServer | None = None,
 ) -> tuple[KernelPool | None, int]:
     """Start warming kernels for ``todo`` (None when there is nothing to run).
 
     ``context_file``: the build's snapshot of the report context, loaded by the
     notebooks instead of computing it (:mod:`lkjip_helpers.build.snapshot`).
+    ``server``: the kernels' warm parent, if already started (the pool closes it).
     """
     if not todo:
+        if server is not None:
+            server.close()
         return None, 0
     workers = max(1, min(jobs_count or os.cpu_count() or 1, len(todo)))
-    return KernelPool(size=workers, total=len(todo), context_file=context_file), workers
+    pool = KernelPool(size=workers, total=len(todo), context_file=context_file, server=server)
+    return pool, workers
+
+
+def _context_and_pool(
+    year: int, todo: list, jobs_count: int | None, fingerprints: cache.Fingerprints
+):
+    """The context snapshot and the kernel pool, the kernels' parent warming meanwhile."""
+    server = start_fork_server() if todo else None
+    try:
+        snap = context_snapshot(year, fingerprints)
+    except BaseException:
+        if server is not None:
+            server.close()
+        raise
+    pool, workers = start_pool(todo, jobs_count, snap.path, server)
+    return snap, pool, workers
 
 
 def run_jobs(
@@ -259,10 +287,12 @@ def execute_jobs(
         stats=stats,
         fingerprints=fingerprints,
     )
-    context_file = None
     if todo and "year" in todo[0][0].parameters:
-        context_file = context_snapshot(todo[0][0].parameters["year"], fingerprints).path
-    pool, workers = start_pool(todo, jobs_count, context_file)
+        _, pool, workers = _context_and_pool(
+            todo[0][0].parameters["year"], todo, jobs_count, fingerprints
+        )
+    else:
+        pool, workers = start_pool(todo, jobs_count)
     if pool is not None:
         run_jobs(todo, out_dir, pool, workers, progress=progress, stats=stats)
     return stats
@@ -425,10 +455,9 @@ def build_report(
         )  # fmt: skip
         # The report context, once for the whole build: capaian_iku.csv and every notebook.
         t1 = time.perf_counter()
-        snap = context_snapshot(year, fingerprints)
+        snap, pool, workers = _context_and_pool(year, todo, jobs, fingerprints)
         stats.phases["context"] = time.perf_counter() - t1
         stats.context_cached = snap.cached
-        pool, workers = start_pool(todo, jobs, snap.path)
         try:
             write_capaian(year, staging, snap.konteks)
         except BaseException:
