@@ -103,6 +103,10 @@ def _child(request: dict) -> None:
         if sys.path and sys.path[0] in ("", os.getcwd()):
             del sys.path[0]
         sys.argv = argv
+        # The build package's process-wide setting (lkjip_helpers/build/__init__.py) is
+        # the parent's, not a kernel's: a notebook imports what a fresh kernel would.
+        if "rfc3987_syntax" in sys.modules and sys.modules["rfc3987_syntax"] is None:
+            del sys.modules["rfc3987_syntax"]
         from ipykernel import kernelapp
 
         kernelapp.launch_new_instance(argv=argv[1:])
