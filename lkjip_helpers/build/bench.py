@@ -150,7 +150,7 @@ class PeakMemory:
     measured build reports its own. Linux only; elsewhere the result is empty.
     """
 
-    def __init__(self, interval: float = 0.1):
+    def __init__(self, interval: float = 0.2):
         self.interval = interval
         self.peaks: dict[int, tuple[str, int]] = {}  # pid -> (kind, kB)
         self._stop = threading.Event()
