@@ -207,7 +207,12 @@ def _tiny(target):
 
 def test_peak_memory_sees_each_process_of_a_build():
     """The sampler reports the peak of this process and of the processes it starts."""
-    code = "import time; x = bytearray(80 * 1024 * 1024); x[::4096] = b'1' * len(x[::4096]); time.sleep(0.6)"
+    code = (
+        "import time; x = bytearray(80 * 1024 * 1024); x[::4096] = b'1' * len(x[::4096])\n"
+        "t = time.process_time()\n"
+        "while time.process_time() - t < 0.3: pass\n"
+        "time.sleep(0.4)"
+    )
     with bench.PeakMemory(interval=0.05) as mem:
         subprocess.run([sys.executable, "-c", code], check=True)
     summary = mem.summary()
@@ -216,6 +221,7 @@ def test_peak_memory_sees_each_process_of_a_build():
     assert summary["build"]["processes"] == 1 and summary["build"]["peak_mb"] > 10
     child = Path(sys.executable).name
     assert summary[child]["peak_mb"] >= 80
+    assert summary[child]["cpu_s"] >= 0.25
 
 
 def test_measure_records_memory_per_build():
@@ -230,12 +236,14 @@ def test_measure_records_memory_per_build():
             return None
 
         def summary(self):
-            return {"build": {"peak_mb": 120.0, "processes": 1}}
+            return {"build": {"peak_mb": 120.0, "processes": 1, "cpu_s": 3.0}}
 
     raw = bench.measure(build, prepare, 1, clock=clock, memory=FakeMemory)
     assert raw["clean"][0]["memory"]["build"]["peak_mb"] == 120.0
     s = bench.summarize(raw)
     assert s["peak_memory_mb"]["clean"] == {"build": 120.0}
+    assert s["cpu_seconds_median"]["clean"] == 3.0
+    assert s["cpu_ratios"]["clean/naive"] == 1.0
     assert "peak memory per process" in bench.format_table(s)
 
 

@@ -110,7 +110,11 @@ def _proc_status(pid: int) -> dict[str, str]:
     return out
 
 
-def _children() -> dict[int, list[int]]:
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _children(cpu: dict[int, int] | None = None) -> dict[int, list[int]]:
+    """Process id -> its children; fills ``cpu`` with each process's CPU ticks so far."""
     kids: dict[int, list[int]] = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
@@ -121,8 +125,10 @@ def _children() -> dict[int, list[int]]:
         except OSError:
             continue
         # the command name (2nd field) may hold spaces: fields after its ')'
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        kids.setdefault(ppid, []).append(int(entry.name))
+        fields = stat.rsplit(")", 1)[1].split()
+        kids.setdefault(int(fields[1]), []).append(int(entry.name))
+        if cpu is not None:
+            cpu[int(entry.name)] = int(fields[11]) + int(fields[12])  # utime + stime
     return kids
 
 
@@ -142,17 +148,22 @@ def _kind(pid: int, ppid: int, kinds: dict[int, str]) -> str:
 
 
 class PeakMemory:
-    """Peak resident memory of this process and of every process it starts, by kind.
+    """Peak resident memory and CPU time of this process and of every process it starts.
 
     The kernel records each process's own peak (``VmHWM``); a thread samples the
     process tree every ``interval`` seconds so short-lived kernels are seen. The
     peak of this process is reset on entry (``/proc/self/clear_refs``), so each
-    measured build reports its own. Linux only; elsewhere the result is empty.
+    measured build reports its own. CPU-seconds (user + system, this process's
+    counted from entry; a process's last ``interval`` may be missed) tell what a
+    build costs when the machine is shared and wall times mostly measure the
+    load. Linux only; elsewhere the result is empty.
     """
 
     def __init__(self, interval: float = 0.2):
         self.interval = interval
         self.peaks: dict[int, tuple[str, int]] = {}  # pid -> (kind, kB)
+        self.cpu: dict[int, int] = {}  # pid -> CPU ticks seen
+        self._cpu_at_entry = 0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.available = Path("/proc/self/status").exists()
@@ -161,7 +172,8 @@ class PeakMemory:
         me = os.getpid()
         kinds = {me: "build"}
         todo = [(me, 0)]
-        tree = _children()
+        ticks: dict[int, int] = {}
+        tree = _children(ticks)
         while todo:
             pid, ppid = todo.pop()
             try:
@@ -172,6 +184,7 @@ class PeakMemory:
             kinds[pid] = kind
             old = self.peaks.get(pid, (kind, 0))[1]
             self.peaks[pid] = (kind, max(old, kb))
+            self.cpu[pid] = max(self.cpu.get(pid, 0), ticks.get(pid, 0))
             todo.extend((child, pid) for child in tree.get(pid, ()))
 
     def _run(self) -> None:
@@ -183,6 +196,10 @@ class PeakMemory:
         if self.available:
             with contextlib.suppress(OSError):
                 Path("/proc/self/clear_refs").write_text("5")  # reset this process's peak
+            ticks: dict[int, int] = {}
+            with contextlib.suppress(OSError, ValueError):
+                _children(ticks)
+            self._cpu_at_entry = ticks.get(os.getpid(), 0)
             self._thread = threading.Thread(target=self._run, daemon=True)
             self._thread.start()
         return self
@@ -197,10 +214,13 @@ class PeakMemory:
     def summary(self) -> dict:
         """Per kind of process: the largest peak (MB) and how many processes there were."""
         out: dict[str, dict] = {}
-        for kind, kb in self.peaks.values():
-            entry = out.setdefault(kind, {"peak_mb": 0.0, "processes": 0})
+        me = os.getpid()
+        for pid, (kind, kb) in self.peaks.items():
+            entry = out.setdefault(kind, {"peak_mb": 0.0, "processes": 0, "cpu_s": 0.0})
             entry["peak_mb"] = max(entry["peak_mb"], round(kb / 1024, 1))
             entry["processes"] += 1
+            ticks = self.cpu.get(pid, 0) - (self._cpu_at_entry if pid == me else 0)
+            entry["cpu_s"] = round(entry["cpu_s"] + max(ticks, 0) / _TICKS, 2)
         return out
 
 
@@ -282,6 +302,18 @@ def summarize(raw: dict[str, list[dict]], machine: dict | None = None) -> dict:
                 "target": target,
                 "met": value is not None and value <= target,
             }
+    cpu = {}
+    for s, runs in raw.items():
+        totals = [
+            sum(k.get("cpu_s", 0.0) for k in r["memory"].values()) for r in runs if r.get("memory")
+        ]
+        if totals:
+            cpu[s] = _median(totals)
+    cpu_ratios = {
+        name: cpu[num] / cpu[den]
+        for name, (num, den, _) in TARGETS.items()
+        if cpu.get(num) is not None and cpu.get(den)
+    }
     memory = {}
     for s, runs in raw.items():
         kinds = sorted({k for r in runs for k in (r.get("memory") or {})})
@@ -301,6 +333,9 @@ def summarize(raw: dict[str, list[dict]], machine: dict | None = None) -> dict:
         "phases_median": phases,
         "notebooks_median": notebooks,
         "peak_memory_mb": memory,
+        # CPU-seconds of every process of a build (informative: the targets are on wall time)
+        "cpu_seconds_median": cpu,
+        "cpu_ratios": cpu_ratios,
         "raw": raw,
     }
 
@@ -329,6 +364,16 @@ def format_table(summary: dict) -> str:
         lines.append(
             f"{name:<12} {v:>7}  target <= {r['target']:.1f} s {'met' if r['met'] else 'NOT met'}"
         )
+    cpu = summary.get("cpu_seconds_median") or {}
+    if cpu:
+        lines.append("")
+        lines.append(
+            "CPU-seconds, all processes: "
+            + ", ".join(f"{s} {v:.1f}" for s, v in cpu.items() if v is not None)
+        )
+        ratios = summary.get("cpu_ratios") or {}
+        if ratios:
+            lines.append("CPU ratios: " + ", ".join(f"{n} {v:.3f}" for n, v in ratios.items()))
     memory = summary.get("peak_memory_mb") or {}
     if memory:
         lines.append("")
