@@ -164,13 +164,15 @@ class PeakMemory:
         self.peaks: dict[int, tuple[str, int]] = {}  # pid -> (kind, kB)
         self.cpu: dict[int, int] = {}  # pid -> CPU ticks seen
         self._cpu_at_entry = 0
+        # pid -> kind, decided when first seen alive (an exiting process shows no command)
+        self.kinds: dict[int, str] = {os.getpid(): "build"}
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.available = Path("/proc/self/status").exists()
 
     def _sample(self) -> None:
         me = os.getpid()
-        kinds = {me: "build"}
+        kinds = self.kinds
         todo = [(me, 0)]
         ticks: dict[int, int] = {}
         tree = _children(ticks)
@@ -181,7 +183,8 @@ class PeakMemory:
             except (OSError, ValueError):
                 continue
             kind = kinds.get(pid) or _kind(pid, ppid, kinds)
-            kinds[pid] = kind
+            if kind != "?":
+                kinds[pid] = kind
             old = self.peaks.get(pid, (kind, 0))[1]
             self.peaks[pid] = (kind, max(old, kb))
             self.cpu[pid] = max(self.cpu.get(pid, 0), ticks.get(pid, 0))
