@@ -219,6 +219,8 @@ class PeakMemory:
         out: dict[str, dict] = {}
         me = os.getpid()
         for pid, (kind, kb) in self.peaks.items():
+            if not kb:
+                continue  # seen only while exiting: nothing measured
             entry = out.setdefault(kind, {"peak_mb": 0.0, "processes": 0, "cpu_s": 0.0})
             entry["peak_mb"] = max(entry["peak_mb"], round(kb / 1024, 1))
             entry["processes"] += 1
