@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import ast
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from lkjip_helpers.build import execute
+from lkjip_helpers.core import config
 from lkjip_helpers.core.exceptions import BuildError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "exec"
@@ -72,3 +77,107 @@ def test_kernel_environment_points_at_the_project(monkeypatch, tmp_path):
     assert env["LKJIP_ROOT"] == str(tmp_path)
     assert env["PYTHONPATH"].split(":")[0] == str(tmp_path)
     assert env["MPLBACKEND"] == "Agg"
+
+
+def _plain_papermill(source: Path, output: Path, parameters: dict) -> None:
+    """The reference: papermill starting its own kernel, in the build's kernel environment."""
+    import papermill as pm
+
+    saved = dict(os.environ)
+    os.environ.update(execute.kernel_env())
+    try:
+        pm.execute_notebook(
+            str(source), str(output), parameters=parameters, kernel_name=execute.KERNEL_NAME,
+            cwd=str(config.project_root()), progress_bar=False,
+        )  # fmt: skip
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def comparable(path: Path) -> dict:
+    """An executed notebook without what differs between two identical runs:
+    timestamps and durations (papermill's and the kernel's), execution counts, and
+    the random id papermill gives the cell it injects the parameters in."""
+    nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    nb["metadata"].pop("papermill", None)
+    for cell in nb["cells"]:
+        if "injected-parameters" in cell["metadata"].get("tags", []):
+            cell.pop("id", None)
+        cell.pop("execution_count", None)
+        cell["metadata"].pop("execution", None)
+        cell["metadata"].pop("papermill", None)
+        for out in cell.get("outputs", []):
+            out.pop("execution_count", None)
+    return nb
+
+
+def _fast(source: Path, output: Path, parameters: dict) -> str:
+    pool = execute.KernelPool(size=1, total=1)
+    try:
+        execute.execute_notebook(source, output, parameters, pool)
+    finally:
+        pool.close()
+    return pool.mode
+
+
+def test_forked_kernel_outputs_equal_a_plain_papermill_run(tmp_path):
+    """Parameters, streams, tables, figures, the namespace, the backend, pyplot's figure
+    numbers: a kernel forked from the warm parent gives exactly a fresh kernel's outputs."""
+    source = FIXTURES / "equivalence.ipynb"
+    _plain_papermill(source, tmp_path / "plain.ipynb", {"year": 2031})
+    assert _fast(source, tmp_path / "fast.ipynb", {"year": 2031}) == "fork"
+    plain, fast = comparable(tmp_path / "plain.ipynb"), comparable(tmp_path / "fast.ipynb")
+    outputs = [o for c in fast["cells"] for o in c["outputs"]]
+    text = json.dumps(outputs)
+    assert "tahun 2031" in text and "image/png" in text and "tbl-uji" in text
+    assert fast == plain
+
+
+def test_the_warm_parent_imports_without_reading_the_project(tmp_path):
+    """The kernels' parent imports modules only: a project file it read would not be
+    recorded in the kernels (their recorder starts after the fork)."""
+    code = (
+        "from lkjip_helpers.core import reads\n"
+        "reads.start()\n"
+        "from lkjip_helpers.build import forkserver\n"
+        "forkserver.warm_up()\n"
+        "print(reads.stop())\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=execute.kernel_env(), cwd=config.project_root(),
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    # (an editable install's metadata, read by entry-point lookups, is no report input)
+    read = [e for e in ast.literal_eval(out.strip()) if ".egg-info/" not in e[1]]
+    assert read == []
+
+
+def test_without_the_warm_parent_kernels_start_the_usual_way(tmp_path, monkeypatch):
+    def broken(*args, **kwargs):
+        raise execute.ForkServerError("kernel fork server ended (exit 1)")
+
+    monkeypatch.setattr(execute.ForkServer, "fork", broken)
+    pool = execute.KernelPool(size=1, total=1)
+    try:
+        execute.execute_notebook(
+            FIXTURES / "namespace.ipynb", tmp_path / "out.ipynb", {"year": 2020}, pool
+        )
+    finally:
+        pool.close()
+    assert pool.mode == "spawn"
+
+
+@pytest.mark.e2e
+def test_a_chapter_from_the_build_equals_a_plain_papermill_run(built_2017, monkeypatch, tmp_path):
+    """A report chapter as the build ran it (forked kernel, the build's snapshot of the
+    context) has the outputs of plain papermill computing everything in a fresh kernel."""
+    monkeypatch.setenv("LKJIP_ROOT", str(built_2017))
+    name = "03_akuntabilitas"
+    built = built_2017 / "outputs" / "2017" / "notebooks" / f"{name}.ipynb"
+    _plain_papermill(
+        built_2017 / "notebooks" / f"{name}.ipynb", tmp_path / "plain.ipynb", {"year": 2017}
+    )
+    fast, plain = comparable(built), comparable(tmp_path / "plain.ipynb")
+    assert "image/png" in json.dumps(fast) and "tbl-capaian-iku" in json.dumps(fast)
+    assert fast == plain

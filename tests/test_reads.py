@@ -124,3 +124,31 @@ def test_folder_opened_to_remove_it_is_not_a_read(root):
     with reads.recording() as got:
         shutil.rmtree(root / "data" / "old")
     assert got == []
+
+
+def test_capture_lists_what_a_block_read_even_if_read_before(root):
+    agency = root / "params" / "agency.yaml"
+    table = root / "data" / "processed" / "2017" / "t.csv"
+    with reads.capture() as off:
+        agency.read_text(encoding="utf-8")
+    assert off == []  # nothing is captured while nothing records
+    with reads.recording() as got:
+        agency.read_text(encoding="utf-8")
+        with reads.capture() as part:
+            agency.read_text(encoding="utf-8")  # read before: still a read of the part
+            reads.record(table)
+        agency.read_text(encoding="utf-8")
+    assert _paths(part) == {("file", "params/agency.yaml"), ("file", "data/processed/2017/t.csv")}
+    assert _paths(got) == _paths(part)
+
+
+def test_replay_notes_the_fingerprints_of_then(root):
+    agency = root / "params" / "agency.yaml"
+    with reads.recording() as first:
+        agency.read_text(encoding="utf-8")
+    agency.write_text("a: 2\n", encoding="utf-8")  # changed since the result was computed
+    reads.replay(first)  # not recording: nothing happens
+    with reads.recording() as got:
+        reads.replay(first)
+    assert got == first  # the old fingerprint: a cache lookup now sees the change
+    assert reads.current(got) != got

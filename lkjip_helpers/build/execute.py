@@ -3,10 +3,13 @@
 Each notebook runs in a kernel of its own that is shut down afterwards, so every
 notebook starts from an empty namespace (reproducibility first). What a naive
 build pays per notebook besides the notebook's own work is the kernel start-up
-and the import of pandas, matplotlib and the helpers. :class:`KernelPool` starts
-kernels ahead of need and pre-imports those modules *silently* (no name enters the
-user namespace, no execution count is used), overlapping that cost with the
-execution of other notebooks.
+and the import of pandas, matplotlib and the helpers. :class:`KernelPool` pays
+it once per build: its kernels are forked from a parent process that has
+already imported all of it (:mod:`lkjip_helpers.build.forkserver`), so each
+kernel starts in a fraction of a second with those modules in ``sys.modules``
+and nothing in its namespace. Where forking is not available (or the parent
+fails), kernels are started the usual way and pre-import the same modules
+*silently* (no name enters the user namespace, no execution count is used).
 
 Each kernel records which project files its notebook reads (see
 :mod:`lkjip_helpers.core.reads`): the build gives it a reads file of its own in
@@ -15,17 +18,22 @@ its environment, and the kernel starts the recorder before the notebook runs.
 
 from __future__ import annotations
 
+import json
 import os
 import queue
+import signal
 import subprocess
+import sys
 import tempfile
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lkjip_helpers.core import config, reads
 from lkjip_helpers.core.exceptions import BuildError
+from lkjip_helpers.laporan.context import SNAPSHOT_ENV
 
 KERNEL_NAME = "python3"
 # Imported in a throwaway namespace before the notebook runs: they land in
@@ -74,21 +82,164 @@ class Timing:
     reads: list | None = None
 
 
-def _start_kernel(warm: bool):
+class ForkServerError(RuntimeError):
+    """The warm parent of the kernels could not start or fork."""
+
+
+class ForkServer:
+    """The build's warm parent of kernels (:mod:`lkjip_helpers.build.forkserver`).
+
+    Started at once, warm in the background; :meth:`fork` waits until it is.
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.pid: int | None = None
+        self._proc = subprocess.Popen(
+            [sys.executable, "-m", "lkjip_helpers.build.forkserver"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=kernel_env(),
+            cwd=str(config.project_root()),
+            text=True,
+            start_new_session=True,
+        )
+
+    def _reply(self) -> dict:
+        line = self._proc.stdout.readline()
+        if not line:
+            raise ForkServerError(f"kernel fork server ended (exit {self._proc.poll()})")
+        return json.loads(line)
+
+    def ready(self) -> int:
+        """Wait until the parent is warm; its pid."""
+        with self._lock:
+            return self._ready()
+
+    def _ready(self) -> int:
+        if self.pid is None:
+            try:
+                self.pid = int(self._reply()["ready"])
+            except (OSError, ValueError, KeyError) as exc:
+                raise ForkServerError(f"kernel fork server: {type(exc).__name__}: {exc}") from exc
+        return self.pid
+
+    def fork(self, argv: list[str], env: dict, cwd: str) -> int:
+        """Fork a kernel running ``argv`` (ipykernel's command line); its pid."""
+        with self._lock:
+            env = {**env, "JPY_PARENT_PID": str(self._ready())}
+            try:
+                request = {"argv": argv, "env": env, "cwd": cwd}
+                self._proc.stdin.write(json.dumps(request) + "\n")
+                self._proc.stdin.flush()
+                reply = self._reply()
+            except (OSError, ValueError) as exc:
+                raise ForkServerError(f"kernel fork server: {type(exc).__name__}: {exc}") from exc
+        if "pid" not in reply:
+            raise ForkServerError(f"kernel fork server: {reply.get('error', reply)}")
+        return int(reply["pid"])
+
+    def close(self) -> None:
+        """End the parent (kernels still running notice and exit)."""
+        try:
+            self._proc.stdin.close()
+            self._proc.wait(timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            self._proc.kill()
+            self._proc.wait()
+        finally:
+            self._proc.stdout.close()
+
+
+def start_fork_server() -> ForkServer | None:
+    """Start the kernels' warm parent now (None where processes cannot fork)."""
+    return ForkServer() if hasattr(os, "fork") else None
+
+
+class _ForkedProcess:
+    """A forked kernel seen as the ``Popen`` a provisioner expects (it is not our child)."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int):
+        self.pid = pid
+
+    def poll(self) -> int | None:
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return 0  # gone (reaped by its parent, which alone knows the exit code)
+        except PermissionError:
+            return None
+        return None
+
+    def wait(self, timeout: float | None = None) -> int:
+        end = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if end is not None and time.monotonic() > end:
+                raise subprocess.TimeoutExpired(str(self.pid), timeout)
+            time.sleep(0.02)
+        return 0
+
+    def send_signal(self, signum: int) -> None:
+        try:
+            os.kill(self.pid, signum)
+        except ProcessLookupError:
+            pass
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+
+def _fork_provisioner(server: ForkServer, km):
+    """A jupyter_client provisioner that forks ``km``'s kernel from ``server``."""
+    # lazy: jupyter_client is heavy and only needed to run notebooks
+    from jupyter_client.provisioning import LocalProvisioner
+
+    class ForkProvisioner(LocalProvisioner):
+        async def launch_kernel(self, cmd: list[str], **kwargs):
+            if list(cmd[1:3]) != ["-m", "ipykernel_launcher"]:
+                return await super().launch_kernel(cmd, **kwargs)  # another kind of kernel
+            import ipykernel_launcher  # lazy: only for the path `python -m` would give
+
+            env = dict(kwargs.get("env") or os.environ)
+            cwd = str(kwargs.get("cwd") or os.getcwd())
+            # ipykernel exits when its parent does: that parent is the fork server.
+            pid = server.fork([ipykernel_launcher.__file__, *cmd[3:]], env, cwd)
+            self.process = _ForkedProcess(pid)
+            self.pid = self.pgid = pid  # the child called setsid()
+            self.cwd = cwd
+            return self.connection_info
+
+    km.kernel_id = km.kernel_id or str(uuid.uuid4())
+    return ForkProvisioner(kernel_id=km.kernel_id, kernel_spec=km.kernel_spec, parent=km)
+
+
+def _start_kernel(warm: bool, context_file: Path | None = None, server: ForkServer | None = None):
     """A started kernel (used once), with the seconds its start-up and warm-up took.
 
-    The kernel records its reads into ``km.lkjip_reads_file`` (a fresh file).
+    The kernel records its reads into ``km.lkjip_reads_file`` (a fresh file) and
+    loads the build's snapshot of the report context from ``context_file``. With
+    a ``server`` it is forked from that warm parent (no warm-up needed).
     """
     # lazy: papermill and jupyter_client are heavy and only needed to run notebooks
     from jupyter_client.manager import KernelManager
 
     t0 = time.perf_counter()
     km = KernelManager(kernel_name=KERNEL_NAME)
+    if server is not None:
+        km.provisioner = _fork_provisioner(server, km)
     fd, reads_file = tempfile.mkstemp(prefix="lkjip-reads-", suffix=".jsonl")
     os.close(fd)
     km.lkjip_reads_file = Path(reads_file)
     env = kernel_env()
     env[reads.ENV_VAR] = reads_file
+    if context_file is not None:
+        env[SNAPSHOT_ENV] = str(context_file)
     # The kernel's own start-up chatter (e.g. its TCP transport warning) is not build output.
     km.start_kernel(
         env=env,
@@ -101,7 +252,7 @@ def _start_kernel(warm: bool):
     try:
         kc.wait_for_ready(timeout=60)
         t1 = time.perf_counter()
-        if warm:
+        if warm and server is None:
             kc.execute_interactive(WARM_UP_CODE, silent=True, store_history=False, timeout=120)
         kc.execute_interactive(RECORD_CODE, silent=True, store_history=False, timeout=60)
         t2 = time.perf_counter()
@@ -125,10 +276,30 @@ def _discard(km) -> None:
 
 
 class KernelPool:
-    """Start up to ``size`` warm kernels ahead of need; each is used once."""
+    """Start up to ``size`` warm kernels ahead of need; each is used once.
 
-    def __init__(self, size: int, total: int, warm: bool = True):
+    ``fork``: kernels are forked from one warm parent (:class:`ForkServer`),
+    ``server`` if given (started earlier, to warm while the build does other
+    work; the pool closes it); if it fails, the pool falls back to kernels
+    started the usual way.
+    """
+
+    def __init__(
+        self,
+        size: int,
+        total: int,
+        warm: bool = True,
+        context_file: Path | None = None,
+        fork: bool = True,
+        server: ForkServer | None = None,
+    ):
         self._queue: queue.Queue = queue.Queue()
+        self._context_file = context_file
+        if server is None and fork and warm and total:
+            server = start_fork_server()
+        self._server = server
+        #: How the pool's kernels were started: "fork" or "spawn" (set by each start).
+        self.mode = "fork" if self._server is not None else "spawn"
         self._remaining = total
         self._lock = threading.Lock()
         self._warm = warm
@@ -144,13 +315,22 @@ class KernelPool:
 
         def work():
             try:
-                self._queue.put(_start_kernel(self._warm))
+                self._queue.put(self._start())
             except Exception as exc:  # handed to the consumer, which retries
                 self._queue.put(exc)
 
         t = threading.Thread(target=work, daemon=True)
         t.start()
         self._threads.append(t)
+
+    def _start(self):
+        server = self._server
+        if server is not None:
+            try:
+                return _start_kernel(self._warm, self._context_file, server)
+            except ForkServerError:
+                self._server, self.mode = None, "spawn"  # start the usual way from now on
+        return _start_kernel(self._warm, self._context_file)
 
     def acquire(self):
         item = self._queue.get()
@@ -166,6 +346,9 @@ class KernelPool:
             item = self._queue.get_nowait()
             if not isinstance(item, Exception):
                 _discard(item[0])
+        server, self._server = self._server, None
+        if server is not None:
+            server.close()
 
 
 def _is_retryable(exc: BaseException) -> bool:

@@ -23,8 +23,15 @@ import pandas as pd
 
 from lkjip_helpers.build import cache
 from lkjip_helpers.build.data_step import build_data, processed_is_current
-from lkjip_helpers.build.execute import KernelPool, Timing, execute_notebook
+from lkjip_helpers.build.execute import (
+    ForkServer,
+    KernelPool,
+    Timing,
+    execute_notebook,
+    start_fork_server,
+)
 from lkjip_helpers.build.render import find_quarto, render, table_numbers
+from lkjip_helpers.build.snapshot import context_snapshot
 from lkjip_helpers.build.stitch import stitch
 from lkjip_helpers.core import config
 from lkjip_helpers.core.exceptions import BuildError, ParamsError
@@ -32,7 +39,7 @@ from lkjip_helpers.data.audit import tabel_laporan
 from lkjip_helpers.data.io import display_path, frame_to_csv_bytes, make_temp_dir, swap_in
 from lkjip_helpers.data.tables import AUDIT_TABLE
 from lkjip_helpers.indikator.params import load_params
-from lkjip_helpers.laporan.context import capaian_iku_table, load_susunan, render_meta
+from lkjip_helpers.laporan.context import Konteks, capaian_iku_table, load_susunan, render_meta
 
 
 @dataclass
@@ -70,6 +77,7 @@ class BuildStats:
     # notebook name -> the project files it read (core.reads entries), run or cached
     reads: dict[str, list] = field(default_factory=dict)
     render_cached: bool = False  # book + HTML + PDF taken from the render cache
+    context_cached: bool = False  # the report context's snapshot taken from .cache/context/
 
 
 def plan_build(year: int) -> list[Chapter]:
@@ -146,6 +154,7 @@ def take_from_cache(
     use_cache: bool = True,
     progress: Progress | None = None,
     stats: BuildStats | None = None,
+    fingerprints: cache.Fingerprints | None = None,
 ) -> list[tuple[NotebookJob, str]]:
     """Copy cached notebooks into ``out_dir``; return the (job, code key) pairs left to run.
 
@@ -155,7 +164,7 @@ def take_from_cache(
     stats = stats if stats is not None else BuildStats()
     progress = progress or Progress(len(jobs), enabled=False)
     out_dir.mkdir(parents=True, exist_ok=True)
-    fingerprints = cache.Fingerprints()
+    fingerprints = fingerprints or cache.Fingerprints()
     todo = []
     for job in jobs:
         code = job.code_key()
@@ -171,12 +180,40 @@ def take_from_cache(
     return todo
 
 
-def start_pool(todo: list, jobs_count: int | None) -> tuple[KernelPool | None, int]:
-    """Start warming kernels for ``todo`` (None when there is nothing to run)."""
+def start_pool(
+    todo: list,
+    jobs_count: int | None,
+    context_file: Path | None = None,
+    server: ForkServer | None = None,
+) -> tuple[KernelPool | None, int]:
+    """Start warming kernels for ``todo`` (None when there is nothing to run).
+
+    ``context_file``: the build's snapshot of the report context, loaded by the
+    notebooks instead of computing it (:mod:`lkjip_helpers.build.snapshot`).
+    ``server``: the kernels' warm parent, if already started (the pool closes it).
+    """
     if not todo:
+        if server is not None:
+            server.close()
         return None, 0
     workers = max(1, min(jobs_count or os.cpu_count() or 1, len(todo)))
-    return KernelPool(size=workers, total=len(todo)), workers
+    pool = KernelPool(size=workers, total=len(todo), context_file=context_file, server=server)
+    return pool, workers
+
+
+def _context_and_pool(
+    year: int, todo: list, jobs_count: int | None, fingerprints: cache.Fingerprints
+):
+    """The context snapshot and the kernel pool, the kernels' parent warming meanwhile."""
+    server = start_fork_server() if todo else None
+    try:
+        snap = context_snapshot(year, fingerprints)
+    except BaseException:
+        if server is not None:
+            server.close()
+        raise
+    pool, workers = start_pool(todo, jobs_count, snap.path, server)
+    return snap, pool, workers
 
 
 def run_jobs(
@@ -244,8 +281,21 @@ def execute_jobs(
     """Execute (or take from cache) every job into ``out_dir/<name>.ipynb``."""
     stats = stats if stats is not None else BuildStats()
     progress = progress or Progress(len(jobs), enabled=False)
-    todo = take_from_cache(jobs, out_dir, use_cache=use_cache, progress=progress, stats=stats)
-    pool, workers = start_pool(todo, jobs_count)
+    fingerprints = cache.Fingerprints()
+    todo = take_from_cache(
+        jobs,
+        out_dir,
+        use_cache=use_cache,
+        progress=progress,
+        stats=stats,
+        fingerprints=fingerprints,
+    )
+    if todo and "year" in todo[0][0].parameters:
+        _, pool, workers = _context_and_pool(
+            todo[0][0].parameters["year"], todo, jobs_count, fingerprints
+        )
+    else:
+        pool, workers = start_pool(todo, jobs_count)
     if pool is not None:
         run_jobs(todo, out_dir, pool, workers, progress=progress, stats=stats)
     return stats
@@ -359,10 +409,10 @@ def staging_folder(year: int) -> Iterator[Path]:
         raise
 
 
-def write_capaian(year: int, staging: Path) -> None:
-    """``capaian_iku.csv``: the machine-readable heart of the report."""
+def write_capaian(year: int, staging: Path, ctx: Konteks | None = None) -> None:
+    """``capaian_iku.csv``: the machine-readable heart of the report (from ``ctx`` if given)."""
 
-    capaian = capaian_iku_table(year)
+    capaian = ctx.capaian if ctx is not None else capaian_iku_table(year)
     (staging / "capaian_iku.csv").write_bytes(
         capaian.to_csv(index=False, lineterminator="\n").encode("utf-8")
     )
@@ -437,11 +487,18 @@ def build_report(
         bar = Progress(len(all_jobs), enabled=progress)
         bar.note(f"report {year}: {len(all_jobs)} notebooks")
         nb_dir = staging / "notebooks"
-        todo = take_from_cache(all_jobs, nb_dir, use_cache=use_cache, progress=bar, stats=stats)
-        # Kernels start (and warm up) while the capaian table is computed.
-        pool, workers = start_pool(todo, jobs)
+        fingerprints = cache.Fingerprints()
+        todo = take_from_cache(
+            all_jobs, nb_dir, use_cache=use_cache, progress=bar, stats=stats,
+            fingerprints=fingerprints,
+        )  # fmt: skip
+        # The report context, once for the whole build: capaian_iku.csv and every notebook.
+        t1 = time.perf_counter()
+        snap, pool, workers = _context_and_pool(year, todo, jobs, fingerprints)
+        stats.phases["context"] = time.perf_counter() - t1
+        stats.context_cached = snap.cached
         try:
-            write_capaian(year, staging)
+            write_capaian(year, staging, snap.konteks)
         except BaseException:
             if pool is not None:
                 pool.close()

@@ -52,6 +52,8 @@ class _Recorder:
         self.entries: dict[tuple[str, str], str] = {}
         self.lock = threading.Lock()
         self.busy = threading.local()
+        # Open :func:`capture` blocks: each also gets every entry noted while it is open.
+        self.captures: list[dict[tuple[str, str], str]] = []
 
     def relative(self, path: Path) -> str | None:
         try:
@@ -64,7 +66,10 @@ class _Recorder:
 
     def add(self, kind: str, path: Path, make_fingerprint) -> None:
         rel = self.relative(path)
-        if rel is None or (kind, rel) in self.entries:
+        if rel is None:
+            return
+        if (kind, rel) in self.entries:
+            self._to_captures(kind, rel, self.entries[(kind, rel)])
             return
         # Fingerprinting opens the file itself: not a read of the computation.
         self.busy.on = True
@@ -72,13 +77,21 @@ class _Recorder:
             fp = make_fingerprint()
         finally:
             self.busy.on = False
+        self.put(kind, rel, fp)
+
+    def put(self, kind: str, rel: str, fp: str) -> None:
+        """Note an entry whose fingerprint is known (the first one noted wins)."""
         with self.lock:
-            if (kind, rel) in self.entries:
-                return
-            self.entries[(kind, rel)] = fp
-            if self.sink is not None:
-                with open(self.sink, "a", encoding="utf-8") as fh:
-                    fh.write(json.dumps([kind, rel, fp]) + "\n")
+            if (kind, rel) not in self.entries:
+                self.entries[(kind, rel)] = fp
+                if self.sink is not None:
+                    with open(self.sink, "a", encoding="utf-8") as fh:
+                        fh.write(json.dumps([kind, rel, fp]) + "\n")
+            self._to_captures(kind, rel, self.entries[(kind, rel)])
+
+    def _to_captures(self, kind: str, rel: str, fp: str) -> None:
+        for got in self.captures:
+            got.setdefault((kind, rel), fp)
 
 
 _active: _Recorder | None = None
@@ -198,6 +211,42 @@ def recording() -> Iterator[list[Entry]]:
         yield out
     finally:
         out.extend(stop())
+
+
+@contextlib.contextmanager
+def capture() -> Iterator[list[Entry]]:
+    """The entries noted during a block, while recording goes on (empty when off).
+
+    Entries read before the block are listed too when the block reads them again:
+    a snapshot keeps, per part, what that part was computed from (see
+    :func:`replay`).
+    """
+    out: list[Entry] = []
+    rec = _active
+    if rec is None:
+        yield out
+        return
+    got: dict[tuple[str, str], str] = {}
+    rec.captures.append(got)
+    try:
+        yield out
+    finally:
+        rec.captures.remove(got)
+        out.extend(sorted((k, p, fp) for (k, p), fp in got.items()))
+
+
+def replay(entries) -> None:
+    """Note entries recorded earlier, with their fingerprints of then.
+
+    A computation that uses a result computed elsewhere (the build's snapshot of
+    the report context) read what that result was computed from: the fingerprints
+    are those of the files the result was computed from, not of the files now.
+    """
+    rec = _active
+    if rec is None:
+        return
+    for kind, rel, fp in entries:
+        rec.put(str(kind), str(rel), str(fp))
 
 
 def is_recording() -> bool:

@@ -179,6 +179,12 @@ Tanggal = Annotated[_dt.date | None, BeforeValidator(_tanggal)]
 # ------------------------------------------------------------------ loading
 
 
+#: libyaml's scanner and parser with PyYAML's safe constructor: the same data as
+#: ``yaml.safe_load``, about ten times faster (the catalogue is read by every build
+#: and preview process).
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def read_yaml(path: Path) -> dict:
     """Read a YAML file whose top level is a mapping.
 
@@ -190,10 +196,16 @@ def read_yaml(path: Path) -> dict:
     path = Path(path)
     if not path.exists():
         raise ParamsError(f"{display_path(path)}: file not found.")
+    text = path.read_text(encoding="utf-8")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ParamsError(f"{display_path(path)}: invalid YAML ({exc}).") from None
+        data = yaml.load(text, Loader=_FAST_LOADER)
+    except yaml.YAMLError as fast_error:
+        error = fast_error
+        try:  # the pure-Python parser's message shows the line and a caret
+            yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            error = exc
+        raise ParamsError(f"{display_path(path)}: invalid YAML ({error}).") from None
     if not isinstance(data, dict):
         raise ParamsError(f"{display_path(path)}: expected a mapping at the top level.")
     return data

@@ -206,21 +206,44 @@ class TabelTahun(Mapping):
             reads.record(folder, kind="dir")
             self._names = {p.stem for p in folder.glob("*.csv")}
         self._loaded: dict[str, pd.DataFrame] = {}
+        # What loading each table read (core.reads entries): a table loaded earlier
+        # (a snapshot of the report context) is still a read of whoever asks for it.
+        self._reads: dict[str, list] = {}
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         if name not in self._names:
             raise KeyError(name)
-        if name not in self._loaded:
+        if name in self._loaded:
+            reads.replay(self._reads.get(name, ()))
+            return self._loaded[name]
+        with reads.capture() as got:
             if self.partial:
                 spec = self.catalogue[name]
                 path = find_raw_file(config.raw_dir(self.year), spec.file)
                 reads.record(path)
                 table = validate_table(spec, path, read_raw_table(path))
-                self._loaded[name] = tidy_table(spec, table.frame)
+                frame = tidy_table(spec, table.frame)
             else:
                 reads.record(config.processed_dir(self.year) / f"{name}.csv")
-                self._loaded[name] = load_processed(self.year, [name], self.catalogue)[name]
-        return self._loaded[name]
+                frame = load_processed(self.year, [name], self.catalogue)[name]
+        self._loaded[name] = frame
+        self._reads[name] = got
+        return frame
+
+    def muat_semua(self) -> list[str]:
+        """Load every table now (for a snapshot); the names that failed stay lazy.
+
+        A table that cannot be loaded (e.g. an earlier year's raw table that
+        breaks its schema) is left to fail where a notebook asks for it, with
+        the same error as without a snapshot.
+        """
+        failed = []
+        for name in sorted(self._names):
+            try:
+                self[name]
+            except LkjipError:
+                failed.append(name)
+        return failed
 
     def __iter__(self):
         return iter(sorted(self._names))

@@ -10,6 +10,8 @@ files with formatted values.
 
 from __future__ import annotations
 
+import os
+import pickle
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -317,9 +319,67 @@ def tabel_tahun_lalu(year: int, catalogue=None):
     return TabelTahun(year, partial=True, catalogue=catalogue)
 
 
+#: Set by the build in its kernels: a snapshot of the context computed once per build.
+SNAPSHOT_ENV = "LKJIP_CONTEXT_FILE"
+#: Bump when what a snapshot holds changes in a way its code key cannot see.
+SNAPSHOT_FORMAT = 1
+
+
 @lru_cache(maxsize=4)
 def konteks(year: int) -> Konteks:
-    """Load the context of ``year`` (params, processed data, capaian)."""
+    """The context of ``year`` (params, processed data, capaian).
+
+    Inside a build the context was computed once by the build and handed to
+    every notebook as a snapshot (:data:`SNAPSHOT_ENV`): loading it notes, for
+    the build cache, the reads it was computed from, and each table it holds
+    notes its own file when a notebook asks for it, as a computed context would.
+    """
+    snapshot = dari_snapshot(year)
+    if snapshot is not None:
+        return snapshot
+    return hitung_konteks(year)
+
+
+def snapshot_bytes(ctx: Konteks, base_reads: list) -> bytes:
+    """``ctx`` and the reads computing it took (its tables keep their own), pickled."""
+    payload = {
+        "format": SNAPSHOT_FORMAT,
+        "tahun": ctx.tahun,
+        "reads": [list(e) for e in base_reads],
+        "konteks": ctx,
+    }
+    return pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def baca_snapshot(path: Path) -> dict | None:
+    """The snapshot in ``path``; None when it is missing, damaged or of another format."""
+    try:
+        payload = pickle.loads(Path(path).read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+        return None
+    if not isinstance(payload, dict) or payload.get("format") != SNAPSHOT_FORMAT:
+        return None
+    return payload
+
+
+def dari_snapshot(year: int) -> Konteks | None:
+    """The build's snapshot of ``year`` (None outside a build or for another year).
+
+    Its recorded reads are noted as reads of the caller, with the fingerprints
+    the snapshot was computed from.
+    """
+    path = os.environ.get(SNAPSHOT_ENV)
+    if not path:
+        return None
+    payload = baca_snapshot(Path(path))
+    if payload is None or payload.get("tahun") != year:
+        return None
+    reads.replay(payload["reads"])
+    return payload["konteks"]
+
+
+def hitung_konteks(year: int) -> Konteks:
+    """Compute the context of ``year`` from params and data (what :func:`konteks` caches)."""
 
     params = load_params(year)
     catalogue = load_catalogue()
