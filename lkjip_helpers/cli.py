@@ -11,6 +11,7 @@ import os
 import sys
 import time
 
+from lkjip_helpers.core import config
 from lkjip_helpers.core.config import DEFAULT_YEAR
 from lkjip_helpers.core.exceptions import LkjipError
 
@@ -28,6 +29,13 @@ def _parser() -> argparse.ArgumentParser:
     ]:
         p = sub.add_parser(name, help=help_text)
         p.add_argument("--year", type=int, default=DEFAULT_YEAR)
+        p.add_argument(
+            "--agency",
+            default=None,
+            metavar="PATH",
+            help=f"agency folder (params/, data/raw/; outputs go there too); default: "
+            f"${config.AGENCY_ENV} or the repository root (the shipped example)",
+        )
         if name in ("report", "bench"):
             p.add_argument("--jobs", type=int, default=None, help="parallel notebooks")
         if name == "report":
@@ -62,7 +70,8 @@ def cmd_data(args) -> int:
     result = build_data(args.year)
     print(
         f"data {args.year}: {len(result.processed)} tables validated and written to "
-        f"data/processed/{args.year}/ in {time.perf_counter() - start:.1f} s"
+        f"{config.display_path(config.processed_dir(args.year))}/ in "
+        f"{time.perf_counter() - start:.1f} s"
     )
     _print_audit_summary(result.audit, args.year)
     return 0
@@ -125,9 +134,17 @@ COMMANDS = {
 }
 
 
+#: Commands that read an agency folder (checked before they start).
+AGENCY_COMMANDS = frozenset(COMMANDS)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
+        if getattr(args, "agency", None):
+            config.use_agency(args.agency)
+        elif os.environ.get(config.AGENCY_ENV) and args.command in AGENCY_COMMANDS:
+            config.check_agency()
         return COMMANDS[args.command](args)
     except LkjipError as exc:
         print(f"error: {exc}", file=sys.stderr)

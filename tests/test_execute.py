@@ -72,3 +72,11 @@ def test_kernel_environment_points_at_the_project(monkeypatch, tmp_path):
     assert env["LKJIP_ROOT"] == str(tmp_path)
     assert env["PYTHONPATH"].split(":")[0] == str(tmp_path)
     assert env["MPLBACKEND"] == "Agg"
+
+
+def test_kernels_see_the_agency_of_the_build(monkeypatch, tmp_path):
+    monkeypatch.setenv("LKJIP_ROOT", str(tmp_path / "repo"))
+    monkeypatch.delenv("LKJIP_AGENCY", raising=False)
+    assert execute.kernel_env()["LKJIP_AGENCY"] == str(tmp_path / "repo")
+    monkeypatch.setenv("LKJIP_AGENCY", str(tmp_path / "dinas"))
+    assert execute.kernel_env()["LKJIP_AGENCY"] == str(tmp_path / "dinas")

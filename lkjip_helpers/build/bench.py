@@ -231,13 +231,15 @@ def run_bench(year: int, repeat: int = 3, jobs: int | None = None) -> dict:
     """Measure the four scenarios in a temporary copy; write ``outputs/bench.json``."""
 
     real_root = config.project_root()
-    out_file = real_root / "outputs" / "bench.json"
-    old_root = os.environ.get("LKJIP_ROOT")
+    out_file = config.outputs_dir() / "bench.json"
+    saved = {k: os.environ.get(k) for k in ("LKJIP_ROOT", config.AGENCY_ENV)}
     with tempfile.TemporaryDirectory(prefix="lkjip-bench-") as tmp:
-        root = copy_repo(Path(tmp) / "repo", source=real_root)
+        root = copy_repo(Path(tmp) / "repo", source=real_root, agency=config.agency_root())
         prose_file = root / "params" / "prose" / str(year) / PROSE_CHAPTER
         original = prose_file.read_text(encoding="utf-8")
+        # the copy is repository and agency in one folder
         os.environ["LKJIP_ROOT"] = str(root)
+        os.environ.pop(config.AGENCY_ENV, None)
         try:
 
             def prepare(scenario: str, r: int) -> None:
@@ -257,10 +259,11 @@ def run_bench(year: int, repeat: int = 3, jobs: int | None = None) -> dict:
 
             raw = measure(build, prepare, repeat, log=lambda t: print(t, flush=True))
         finally:
-            if old_root is None:
-                os.environ.pop("LKJIP_ROOT", None)
-            else:
-                os.environ["LKJIP_ROOT"] = old_root
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
             laporan.konteks.cache_clear()
     summary = summarize(raw, machine_info(jobs))
     summary["year"] = year

@@ -10,6 +10,9 @@ Two levels, as the "manifest mode" of ccache or bazel:
    recorded by the kernel (:mod:`lkjip_helpers.core.reads`) with a fingerprint of
    each file's contents as it was read. Known only after the run.
 
+The cache lives in the agency folder (``config.cache_dir``), beside the files its
+manifests name, so two agencies built from one repository never share entries.
+
 ``.cache/notebooks/<code key>/`` holds, per run, ``<inputs digest>.json`` (the
 recorded reads) and ``<inputs digest>.ipynb``. A lookup re-fingerprints the
 files of each recorded manifest as they are now; a hit needs every one to match.
@@ -167,14 +170,16 @@ class Hit:
 class Fingerprints:
     """Current fingerprints of project files, computed once per build (a memo)."""
 
-    def __init__(self, root: Path | None = None):
+    def __init__(self, root: Path | None = None, agency: Path | None = None):
         self.root = root or config.project_root()
+        self.agency = agency or config.agency_root()
         self._memo: dict[tuple[str, str], str] = {}
 
     def __call__(self, kind: str, rel: str) -> str:
         k = (kind, rel)
         if k not in self._memo:
-            self._memo[k] = reads.fingerprint(kind, self.root / rel)
+            path = reads.resolve(rel, self.root, self.agency)
+            self._memo[k] = reads.fingerprint(kind, path)
         return self._memo[k]
 
 

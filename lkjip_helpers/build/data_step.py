@@ -87,11 +87,11 @@ def data_key(year: int) -> str:
     :func:`data_inputs` and the code of the step."""
     h = hashlib.sha256()
     files = data_inputs(year)
-    root = config.project_root()
     for module in module_closure("import lkjip_helpers.build.data_step"):
         files.append(module_file(module))
     for path in files:
-        h.update(str(path.relative_to(root) if path.is_relative_to(root) else path).encode())
+        # relative names: a copied or moved agency folder keeps its processed data current
+        h.update(config.display_path(path).encode())
         h.update(hashlib.sha256(path.read_bytes()).digest() if path.exists() else b"-")
     return h.hexdigest()
 

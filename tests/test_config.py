@@ -1,0 +1,74 @@
+"""Tests of lkjip_helpers.core.config: the project root and the agency folder."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from lkjip_helpers.core import config
+from lkjip_helpers.core.exceptions import ParamsError
+
+
+@pytest.fixture
+def roots(tmp_path, monkeypatch):
+    repo, agency = tmp_path / "repo", tmp_path / "dinas"
+    repo.mkdir()
+    (agency / "params").mkdir(parents=True)
+    (agency / "data" / "raw").mkdir(parents=True)
+    (agency / "params" / "agency.yaml").write_text("nama: x\n", encoding="utf-8")
+    monkeypatch.setenv("LKJIP_ROOT", str(repo))
+    monkeypatch.delenv(config.AGENCY_ENV, raising=False)
+    return repo, agency
+
+
+def test_the_default_agency_is_the_repository(roots):
+    repo, _ = roots
+    assert config.agency_root() == repo
+    assert config.params_dir() == repo / "params"
+    assert config.outputs_dir(2017) == repo / "outputs" / "2017"
+
+
+def test_agency_content_and_builds_live_in_the_agency_folder(roots, monkeypatch):
+    repo, agency = roots
+    monkeypatch.setenv(config.AGENCY_ENV, str(agency))
+    assert config.agency_file() == agency / "params" / "agency.yaml"
+    assert config.prose_dir(2017) == agency / "params" / "prose" / "2017"
+    assert config.raw_dir(2017) == agency / "data" / "raw" / "2017"
+    assert config.catalogue_file() == agency / "data" / "raw" / "catalogue.yaml"
+    assert config.processed_dir(2017) == agency / "data" / "processed" / "2017"
+    assert config.outputs_dir(2017) == agency / "outputs" / "2017"
+    assert config.cache_dir() == agency / ".cache"
+    # code, notebooks and the book template stay in the repository
+    assert config.notebooks_dir() == repo / "notebooks"
+    assert config.book_template_dir() == repo / "book"
+    assert config.display_path(agency / "params" / "2017.yaml") == "params/2017.yaml"
+    assert config.display_path(repo / "notebooks" / "bab1.ipynb") == "notebooks/bab1.ipynb"
+
+
+def test_use_agency_sets_an_absolute_folder_for_child_processes(roots, monkeypatch):
+    _, agency = roots
+    monkeypatch.chdir(agency.parent)
+    assert config.use_agency("dinas") == agency
+    assert os.environ[config.AGENCY_ENV] == str(agency)
+
+
+@pytest.mark.parametrize(
+    ("remove", "message"),
+    [
+        (None, "does not exist"),
+        ("params/agency.yaml", "params/agency.yaml missing"),
+        ("data/raw", "data/raw missing"),
+    ],
+)
+def test_a_folder_that_is_no_agency_is_a_clear_error(roots, monkeypatch, remove, message):
+    repo, agency = roots
+    target = agency if remove else agency.parent / "nowhere"
+    if remove == "params/agency.yaml":
+        (agency / remove).unlink()
+    elif remove:
+        (agency / remove).rmdir()
+    monkeypatch.setenv(config.AGENCY_ENV, str(target))
+    with pytest.raises(ParamsError, match=message) as info:
+        config.check_agency()
+    assert "new-agency --dir" in str(info.value)
