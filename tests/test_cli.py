@@ -133,7 +133,8 @@ def test_report_of_an_agency_folder_outside_the_repository(tmp_path, monkeypatch
         laporan.konteks.cache_clear()
 
 
-def test_a_folder_that_is_no_agency_stops_every_command(tmp_path, capsys):
+def test_a_folder_that_is_no_agency_stops_every_command(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("LKJIP_AGENCY", "")  # main sets it; restored after the test
     for command in (["data"], ["report"], ["preview", "--chapter", "bab1"], ["new-year"]):
         assert main([*command, "--year", "2017", "--agency", str(tmp_path)]) == 2
         err = capsys.readouterr().err

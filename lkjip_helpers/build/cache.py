@@ -38,6 +38,8 @@ from lkjip_helpers.data.io import write_file_atomically
 # Bump when the way notebooks are executed changes in a way the key cannot see.
 CACHE_FORMAT = 2
 PACKAGE = "lkjip_helpers"
+#: Files the package ships beside a module and reads at run time (not imports).
+PACKAGE_DATA = {"lkjip_helpers.data.catalogue": ("katalog_dasar.yaml",)}
 
 
 def module_file(module: str) -> Path | None:
@@ -143,7 +145,11 @@ def code_key(notebook: Path, parameters: dict) -> str:
     _hash_file(h, Path(notebook), "notebook")
     h.update(json.dumps(parameters, sort_keys=True, default=str).encode())
     for module in module_closure(notebook_code(notebook)):
-        _hash_file(h, _module_file(module), module)
+        path = _module_file(module)
+        _hash_file(h, path, module)
+        # Data shipped beside a module is part of its code (the base catalogue).
+        for name in PACKAGE_DATA.get(module, ()):
+            _hash_file(h, path.with_name(name), f"{module}:{name}")
     return h.hexdigest()
 
 

@@ -16,7 +16,7 @@ import pandas as pd
 from lkjip_helpers.build.cache import module_closure, module_file
 from lkjip_helpers.core import config
 from lkjip_helpers.data.audit import run_audit
-from lkjip_helpers.data.catalogue import load_catalogue
+from lkjip_helpers.data.catalogue import BASE_FILE, load_catalogue
 from lkjip_helpers.data.io import frame_to_csv_bytes, write_file_atomically, write_folder_atomically
 from lkjip_helpers.data.tables import (
     AUDIT_TABLE,
@@ -77,7 +77,8 @@ def data_inputs(year: int) -> list[Path]:
     step's actual reads (:mod:`lkjip_helpers.core.reads`) and checks they are here.
     """
     files = sorted(p for p in config.raw_dir(year).rglob("*") if p.is_file())
-    files += [config.catalogue_file(), config.agency_file(), config.year_params_file(year)]
+    files += [config.catalogue_file(), BASE_FILE, config.agency_file()]
+    files += [config.year_params_file(year)]
     files += [config.scales_file(), config.narrative_file()]
     return files
 
