@@ -9,7 +9,7 @@ AGENCY ?=
 AG := $(if $(AGENCY),--agency "$(AGENCY)",)
 
 .DEFAULT_GOAL := help
-.PHONY: help env system-deps data report preview start-page test lint format bench lab new-year clean expected
+.PHONY: help env system-deps data report preview start-page test lint format bench lab new-year new-agency clean expected
 
 ## Show this help
 help:
@@ -55,6 +55,11 @@ start-page: env
 ## Create params and Excel templates for a new YEAR (never overwrites)
 new-year: env
 	$(PY) -m lkjip_helpers new-year --year $(YEAR) $(AG)
+
+## Create a new agency folder: make new-agency DIR=../dinas-x [YEAR=2024] (never overwrites)
+new-agency: env
+	@test -n "$(DIR)" || { echo "usage: make new-agency DIR=path/to/agency [YEAR=...]"; exit 2; }
+	$(PY) -m lkjip_helpers new-agency --dir "$(DIR)" $(if $(filter command line,$(origin YEAR)),--year $(YEAR),)
 
 ## Lint, check formatting and run the whole test suite (what CI runs)
 test: env

@@ -1,4 +1,5 @@
-"""Command line: ``data``, ``report``, ``preview``, ``new-year``, ``bench``, ``start-page``.
+"""Command line: ``data``, ``report``, ``preview``, ``new-year``, ``new-agency``, ``bench``,
+``start-page``.
 
 User errors (:class:`~lkjip_helpers.core.exceptions.LkjipError`) are printed as one
 clear message without a traceback and exit with status 2.
@@ -7,6 +8,7 @@ clear message without a traceback and exit with status 2.
 from __future__ import annotations
 
 import argparse
+import datetime
 import os
 import sys
 import time
@@ -52,6 +54,16 @@ def _parser() -> argparse.ArgumentParser:
             p.add_argument(
                 "--chapter", required=True, help="id (bab3), number (3, III), title or notebook"
             )
+    p = sub.add_parser("new-agency", help="create a new agency folder (params, prose, templates)")
+    p.add_argument(
+        "--dir", required=True, help="the new agency folder (must not exist or be empty)"
+    )
+    p.add_argument(
+        "--year",
+        type=int,
+        default=datetime.date.today().year - 1,
+        help="first report year (default: last year)",
+    )
     return parser
 
 
@@ -116,6 +128,14 @@ def cmd_new_year(args) -> int:
     return 0
 
 
+def cmd_new_agency(args) -> int:
+    # lazy: a subcommand loads only its own machinery, so `--help` stays instant
+    from lkjip_helpers.tahun_baru.agensi_baru import create_new_agency
+
+    create_new_agency(args.dir, args.year)
+    return 0
+
+
 def cmd_bench(args) -> int:
     # lazy: a subcommand loads only its own machinery, so `--help` stays instant
     from lkjip_helpers.build.bench import run_bench
@@ -130,12 +150,13 @@ COMMANDS = {
     "preview": cmd_preview,
     "start-page": cmd_start_page,
     "new-year": cmd_new_year,
+    "new-agency": cmd_new_agency,
     "bench": cmd_bench,
 }
 
 
 #: Commands that read an agency folder (checked before they start).
-AGENCY_COMMANDS = frozenset(COMMANDS)
+AGENCY_COMMANDS = frozenset(COMMANDS) - {"new-agency"}
 
 
 def main(argv: list[str] | None = None) -> int:

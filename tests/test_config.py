@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -72,3 +73,32 @@ def test_a_folder_that_is_no_agency_is_a_clear_error(roots, monkeypatch, remove,
     with pytest.raises(ParamsError, match=message) as info:
         config.check_agency()
     assert "new-agency --dir" in str(info.value)
+
+
+def test_scales_sentences_and_chapters_default_to_the_package(roots, monkeypatch):
+    _, agency = roots
+    monkeypatch.setenv(config.AGENCY_ENV, str(agency))
+    for name, get in [
+        ("narrative.yaml", config.narrative_file),
+        ("scales.yaml", config.scales_file),
+        ("report.yaml", config.report_file),
+    ]:
+        assert get() == config.DEFAULTS_DIR / name
+        (agency / "params" / name).write_text("own: 1\n", encoding="utf-8")
+        assert get() == agency / "params" / name  # the agency's own file wins
+    assert config.params_or_default("agency.yaml") == agency / "params" / "agency.yaml"
+
+
+def test_package_defaults_are_in_step_with_the_example():
+    """An agency without its own files gets every template, scale and chapter the
+    example (and so the code) uses: copy the example's file to lkjip_helpers/bawaan/."""
+    import yaml
+
+    root = Path(__file__).resolve().parent.parent
+
+    def read(path):
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+    for name in config.DEFAULT_PARAMS:
+        example, default = read(root / "params" / name), read(config.DEFAULTS_DIR / name)
+        assert example == default, f"lkjip_helpers/bawaan/{name} differs from params/{name}"

@@ -39,7 +39,11 @@ from lkjip_helpers.data.io import write_file_atomically
 CACHE_FORMAT = 2
 PACKAGE = "lkjip_helpers"
 #: Files the package ships beside a module and reads at run time (not imports).
-PACKAGE_DATA = {"lkjip_helpers.data.catalogue": ("katalog_dasar.yaml",)}
+PACKAGE_DATA = {
+    "lkjip_helpers.data.catalogue": ("katalog_dasar.yaml",),
+    # the default scales, sentence templates and chapters of an agency without its own
+    "lkjip_helpers.core.config": tuple(f"../bawaan/{n}" for n in config.DEFAULT_PARAMS),
+}
 
 
 def module_file(module: str) -> Path | None:
@@ -149,7 +153,7 @@ def code_key(notebook: Path, parameters: dict) -> str:
         _hash_file(h, path, module)
         # Data shipped beside a module is part of its code (the base catalogue).
         for name in PACKAGE_DATA.get(module, ()):
-            _hash_file(h, path.with_name(name), f"{module}:{name}")
+            _hash_file(h, path.parent / name, f"{module}:{name}")
     return h.hexdigest()
 
 

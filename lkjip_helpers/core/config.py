@@ -93,16 +93,29 @@ def year_params_file(year: int) -> Path:
     return params_dir() / f"{year}.yaml"
 
 
+#: Params files an agency may leave out: the package's defaults are used instead.
+DEFAULTS_DIR = Path(__file__).resolve().parents[1] / "bawaan"
+DEFAULT_PARAMS = ("scales.yaml", "narrative.yaml", "report.yaml")
+
+
+def params_or_default(name: str) -> Path:
+    """``params/<name>`` of the agency, else the package's default (:data:`DEFAULTS_DIR`)."""
+    own = params_dir() / name
+    if own.exists() or name not in DEFAULT_PARAMS:
+        return own
+    return DEFAULTS_DIR / name
+
+
 def scales_file() -> Path:
-    return params_dir() / "scales.yaml"
+    return params_or_default("scales.yaml")
 
 
 def narrative_file() -> Path:
-    return params_dir() / "narrative.yaml"
+    return params_or_default("narrative.yaml")
 
 
 def report_file() -> Path:
-    return params_dir() / "report.yaml"
+    return params_or_default("report.yaml")
 
 
 def teks_dir() -> Path:
