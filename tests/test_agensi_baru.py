@@ -55,7 +55,8 @@ def test_never_overwrites(tmp_path):
 
 
 def test_cli_new_agency(tmp_path, monkeypatch, capsys):
-    monkeypatch.delenv(config.AGENCY_ENV, raising=False)
+    monkeypatch.setenv(config.AGENCY_ENV, "")
+    monkeypatch.delenv(config.AGENCY_ENV)
     assert main(["new-agency", "--dir", str(tmp_path / "dinas"), "--year", "2024"]) == 0
     out = capsys.readouterr().out
     assert "make report AGENCY=" in out and "templates" in out

@@ -243,7 +243,8 @@ def test_pdf_cover_front_matter_and_chapters(pdf):
     allt = _norm(" ".join(texts))
     cover = _norm(texts[0])
     assert "Laporan Kinerja Instansi Pemerintah (LKjIP)" in cover  # acronym case kept
-    assert "TAHUN 2017" in cover and "Balikpapan, 28 Februari 2018" in cover
+    # the place and date as params/2017.yaml gives them (the example's: acceptance)
+    assert "TAHUN 2017" in cover and _tempat_tanggal(2017) in cover
     order = [
         "KATA PENGANTAR",
         "DAFTAR ISI",
@@ -569,3 +570,11 @@ def test_classic_quarto_script(tmp_path):
     assert rewritten == f'<script src="{render.CLASSIC_JS}" defer></script>'
     (lib / "quarto.js").write_text('import { x } from "./other.js";\n')
     assert render.classic_quarto_script(tmp_path) is None  # unknown shape: left alone
+
+
+def _tempat_tanggal(year: int) -> str:
+    """'<tempat>, <tanggal>' of the report as the repository's params give them."""
+    from lkjip_helpers.laporan.formatting import tanggal
+
+    params = yaml.safe_load((ROOT / "params" / f"{year}.yaml").read_text(encoding="utf-8"))
+    return f"{params['laporan']['tempat']}, {tanggal(params['laporan']['tanggal'])}"
