@@ -83,7 +83,7 @@ bench: env
 
 ## Open JupyterLab at the project root on the start page (data and start page of YEAR built first)
 lab: data start-page
-	$(PY) -m jupyter lab --ServerApp.root_dir=. \
+	$(if $(AGENCY),LKJIP_AGENCY="$(abspath $(AGENCY))",) $(PY) -m jupyter lab --ServerApp.root_dir=. \
 	  --LabApp.workspaces_dir=.jupyter/workspaces --LabApp.default_url=/lab/workspaces/lkjip \
 	  $(if $(filter 0,$(shell id -u)),--allow-root,)
 

@@ -76,6 +76,21 @@ def test_budget_absorption_per_sasaran(harapan, ctx):
         assert round(out.at[kode, "efisiensi"], 2) == value
 
 
+def test_staff_composition_and_budget_summary(harapan, ctx):
+    keys = {"pns_pendidikan": "pendidikan"}
+    for table, rows in harapan["komposisi_pegawai"].items():
+        label = keys.get(table, table.removeprefix("pns_"))
+        shown = lt.tabel_komposisi(ctx.t(table), label, "Baris", nama_tabel=table)
+        shown = shown.set_index("Baris")
+        for row, cells in rows.items():
+            for column, value in cells.items():
+                assert shown.at[row, column] == value, (table, row, column)
+    summary = analisis.tabel_ikhtisar_anggaran(ctx).set_index("Uraian")
+    for row, cells in harapan["ikhtisar_anggaran"].items():
+        for column, value in cells.items():
+            assert summary.at[row, column] == value, (row, column)
+
+
 @pytest.mark.e2e
 def test_report_prints_the_published_figures_and_cover(harapan, built_2017):
     import html as htmlmod

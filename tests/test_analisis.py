@@ -33,9 +33,10 @@ def test_sasaran_conclusion_with_budget(ctx):
 def test_ikhtisar_tables(ctx):
     iku = analisis.tabel_ikhtisar(ctx)
     assert len(iku) == len(ctx.capaian)
+    # the example's printed budget figures: tests/test_acceptance_angka.py
     ang = analisis.tabel_ikhtisar_anggaran(ctx).set_index("Uraian")
-    assert ang.at["Belanja Langsung (BL)", "Serapan"] == "86,04%"
-    assert ang.at["Jumlah", "Realisasi"] == "Rp9.363.079.369,00"
+    assert {"Belanja Langsung (BL)", "Jumlah"} <= set(ang.index)
+    assert ang.at["Jumlah", "Realisasi"].startswith("Rp")
 
 
 def test_budget_per_iku_from_its_kegiatan(ctx):
