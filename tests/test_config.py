@@ -107,3 +107,14 @@ def test_package_defaults_are_in_step_with_the_example():
     for name in own:
         example, default = read(root / "params" / name), read(config.DEFAULTS_DIR / name)
         assert example == default, f"lkjip_helpers/bawaan/{name} differs from params/{name}"
+
+
+def test_falling_back_to_a_default_is_recorded_as_an_input(roots, monkeypatch):
+    from lkjip_helpers.core import reads
+
+    _, agency = roots
+    monkeypatch.setenv(config.AGENCY_ENV, str(agency))
+    with reads.recording() as got:
+        config.narrative_file()
+    # the agency's own file is absent: adding it later changes the build
+    assert ("file", "@agensi/params/narrative.yaml", "-") in got

@@ -103,6 +103,11 @@ def params_or_default(name: str) -> Path:
     own = params_dir() / name
     if own.exists() or name not in DEFAULT_PARAMS:
         return own
+    # lazy: reads imports this module. The absence of the agency's own file is an
+    # input of what is built from the default: adding the file must rebuild it.
+    from lkjip_helpers.core import reads
+
+    reads.record(own)
     return DEFAULTS_DIR / name
 
 
