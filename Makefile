@@ -4,14 +4,18 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 JOBS ?=
+# Agency folder (params/, data/raw/; its outputs go there too); empty = the shipped example
+AGENCY ?=
+AG := $(if $(AGENCY),--agency "$(AGENCY)",)
 
 .DEFAULT_GOAL := help
-.PHONY: help env system-deps data report preview start-page test lint format bench lab new-year clean expected
+.PHONY: help env system-deps data report preview start-page test lint format bench lab new-year new-agency clean expected
 
 ## Show this help
 help:
 	@awk '/^## /{doc=substr($$0,4); next} /^[a-zA-Z_-]+:/{if(doc){split($$1,t,":"); printf "  make %-12s %s\n", t[1], doc}; doc=""}' $(MAKEFILE_LIST)
-	@echo "  Variables: YEAR=$(YEAR) (report year), JOBS (parallel notebooks, default: cores)"
+	@echo "  Variables: YEAR=$(YEAR) (report year), JOBS (parallel notebooks, default: cores),"
+	@echo "             AGENCY (agency folder, default: the example at the repository root)"
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,26 +35,31 @@ system-deps:
 	  apt-get update -qq && apt-get install -y -qq chromium poppler-utils; \
 	fi
 
-## Validate raw data of YEAR, write data/processed/YEAR and outputs/YEAR/audit.csv
+## Validate raw data of YEAR (of AGENCY), write data/processed/YEAR and outputs/YEAR/audit.csv
 data: env
-	$(PY) -m lkjip_helpers data --year $(YEAR)
+	$(PY) -m lkjip_helpers data --year $(YEAR) $(AG)
 
-## Build the LKjIP of YEAR: outputs/YEAR/lkjip-YEAR.html and .pdf
+## Build the LKjIP of YEAR: outputs/YEAR/lkjip-YEAR.html and .pdf (under AGENCY if given)
 report: env
-	$(PY) -m lkjip_helpers report --year $(YEAR) $(if $(JOBS),--jobs $(JOBS),)
+	$(PY) -m lkjip_helpers report --year $(YEAR) $(AG) $(if $(JOBS),--jobs $(JOBS),)
 
 ## Render one chapter to HTML in seconds: make preview CHAPTER=bab3 (id, 3/III, title or notebook)
 preview: env
 	@test -n "$(CHAPTER)" || { echo "usage: make preview CHAPTER=bab3 [YEAR=$(YEAR)]"; exit 2; }
-	$(PY) -m lkjip_helpers preview --year $(YEAR) --chapter "$(CHAPTER)"
+	$(PY) -m lkjip_helpers preview --year $(YEAR) $(AG) --chapter "$(CHAPTER)"
 
 ## Write the analysts' start page MULAI_DI_SINI.md and the JupyterLab workspace of YEAR
 start-page: env
-	$(PY) -m lkjip_helpers start-page --year $(YEAR)
+	$(PY) -m lkjip_helpers start-page --year $(YEAR) $(AG)
 
 ## Create params and Excel templates for a new YEAR (never overwrites)
 new-year: env
-	$(PY) -m lkjip_helpers new-year --year $(YEAR)
+	$(PY) -m lkjip_helpers new-year --year $(YEAR) $(AG)
+
+## Create a new agency folder: make new-agency DIR=../dinas-x [YEAR=2024] (never overwrites)
+new-agency: env
+	@test -n "$(DIR)" || { echo "usage: make new-agency DIR=path/to/agency [YEAR=...]"; exit 2; }
+	$(PY) -m lkjip_helpers new-agency --dir "$(DIR)" $(if $(filter command line,$(origin YEAR)),--year $(YEAR),)
 
 ## Lint, check formatting and run the whole test suite (what CI runs)
 test: env
@@ -70,14 +79,14 @@ expected: env
 
 ## Benchmark naive vs cached/parallel builds; writes outputs/bench.json
 bench: env
-	$(PY) -m lkjip_helpers bench --year $(YEAR)
+	$(PY) -m lkjip_helpers bench --year $(YEAR) $(AG)
 
 ## Open JupyterLab at the project root on the start page (data and start page of YEAR built first)
 lab: data start-page
-	$(PY) -m jupyter lab --ServerApp.root_dir=. \
+	$(if $(AGENCY),LKJIP_AGENCY="$(abspath $(AGENCY))",) $(PY) -m jupyter lab --ServerApp.root_dir=. \
 	  --LabApp.workspaces_dir=.jupyter/workspaces --LabApp.default_url=/lab/workspaces/lkjip \
 	  $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 ## Remove processed data, outputs and the build cache (raw data is never touched)
 clean:
-	rm -rf data/processed/[0-9]* outputs/[0-9]* outputs/preview outputs/bench.json .cache
+	cd "$(or $(AGENCY),.)" && rm -rf data/processed/[0-9]* outputs/[0-9]* outputs/preview outputs/bench.json .cache

@@ -1,4 +1,5 @@
-"""Command line: ``data``, ``report``, ``preview``, ``new-year``, ``bench``, ``start-page``.
+"""Command line: ``data``, ``report``, ``preview``, ``new-year``, ``new-agency``, ``bench``,
+``start-page``.
 
 User errors (:class:`~lkjip_helpers.core.exceptions.LkjipError`) are printed as one
 clear message without a traceback and exit with status 2.
@@ -7,10 +8,12 @@ clear message without a traceback and exit with status 2.
 from __future__ import annotations
 
 import argparse
+import datetime
 import os
 import sys
 import time
 
+from lkjip_helpers.core import config
 from lkjip_helpers.core.config import DEFAULT_YEAR
 from lkjip_helpers.core.exceptions import LkjipError
 
@@ -28,6 +31,13 @@ def _parser() -> argparse.ArgumentParser:
     ]:
         p = sub.add_parser(name, help=help_text)
         p.add_argument("--year", type=int, default=DEFAULT_YEAR)
+        p.add_argument(
+            "--agency",
+            default=None,
+            metavar="PATH",
+            help=f"agency folder (params/, data/raw/; outputs go there too); default: "
+            f"${config.AGENCY_ENV} or the repository root (the shipped example)",
+        )
         if name in ("report", "bench"):
             p.add_argument("--jobs", type=int, default=None, help="parallel notebooks")
         if name == "report":
@@ -44,6 +54,16 @@ def _parser() -> argparse.ArgumentParser:
             p.add_argument(
                 "--chapter", required=True, help="id (bab3), number (3, III), title or notebook"
             )
+    p = sub.add_parser("new-agency", help="create a new agency folder (params, prose, templates)")
+    p.add_argument(
+        "--dir", required=True, help="the new agency folder (must not exist or be empty)"
+    )
+    p.add_argument(
+        "--year",
+        type=int,
+        default=datetime.date.today().year - 1,
+        help="first report year (default: last year)",
+    )
     return parser
 
 
@@ -62,7 +82,8 @@ def cmd_data(args) -> int:
     result = build_data(args.year)
     print(
         f"data {args.year}: {len(result.processed)} tables validated and written to "
-        f"data/processed/{args.year}/ in {time.perf_counter() - start:.1f} s"
+        f"{config.display_path(config.processed_dir(args.year))}/ in "
+        f"{time.perf_counter() - start:.1f} s"
     )
     _print_audit_summary(result.audit, args.year)
     return 0
@@ -107,6 +128,14 @@ def cmd_new_year(args) -> int:
     return 0
 
 
+def cmd_new_agency(args) -> int:
+    # lazy: a subcommand loads only its own machinery, so `--help` stays instant
+    from lkjip_helpers.tahun_baru.agensi_baru import create_new_agency
+
+    create_new_agency(args.dir, args.year)
+    return 0
+
+
 def cmd_bench(args) -> int:
     # lazy: a subcommand loads only its own machinery, so `--help` stays instant
     from lkjip_helpers.build.bench import run_bench
@@ -121,13 +150,22 @@ COMMANDS = {
     "preview": cmd_preview,
     "start-page": cmd_start_page,
     "new-year": cmd_new_year,
+    "new-agency": cmd_new_agency,
     "bench": cmd_bench,
 }
+
+
+#: Commands that read an agency folder (checked before they start).
+AGENCY_COMMANDS = frozenset(COMMANDS) - {"new-agency"}
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
+        if getattr(args, "agency", None):
+            config.use_agency(args.agency)
+        elif os.environ.get(config.AGENCY_ENV) and args.command in AGENCY_COMMANDS:
+            config.check_agency()
         return COMMANDS[args.command](args)
     except LkjipError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -36,6 +36,19 @@ def builtin_renderer_by_default():
     mp.undo()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def the_example_agency_by_default():
+    """Tests build the example at the repository root unless they name an agency.
+
+    A ``LKJIP_AGENCY`` left in the shell would otherwise point every copy of the
+    repository at that agency's folder.
+    """
+    mp = pytest.MonkeyPatch()
+    mp.delenv("LKJIP_AGENCY", raising=False)
+    yield
+    mp.undo()
+
+
 @pytest.fixture(scope="session")
 def built_2017(tmp_path_factory):
     """The 2017 report built once from a copy of the repo; tests must not modify it.

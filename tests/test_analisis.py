@@ -5,40 +5,41 @@ from __future__ import annotations
 import pytest
 
 from lkjip_helpers.laporan import analisis
+from lkjip_helpers.laporan import formatting as fmt
 
 
 def test_bab_iv_concludes_every_iku(ctx):
-    # acceptance: the published capaian of each IKU with its category
-    expected = {"IKU-1": "110,33%", "IKU-2": "103,54%", "IKU-3": "380,95%", "IKU-4": "113,50%"}
-    for kode, capaian in expected.items():
-        text = _plain_of(analisis.kalimat_simpulan_iku)(ctx, kode)
-        assert capaian in text and "Sangat Baik" in text
-    # the trend against every earlier year with data
-    assert "naik 0,85 poin persentase dibandingkan tahun 2016 (83,00%)" in (
-        _plain_of(analisis.kalimat_simpulan_iku)(ctx, "IKU-1")
-    )
+    # the example's published figures and trend: tests/test_acceptance_angka.py
+    for r in ctx.capaian.itertuples():
+        text = _plain_of(analisis.kalimat_simpulan_iku)(ctx, r.kode)
+        assert fmt.persen(r.capaian) in text and r.kategori in text
 
 
 def test_simpulan_table_has_one_row_per_iku(ctx):
     table = analisis.tabel_simpulan(ctx)
     assert len(table) == len(ctx.capaian)
-    # the capped value beside the raw one (the cap changed every capaian of 2017)
+    # the capped value beside the raw one where the cap changed it
     assert table["Capaian"].tolist() == [
-        f"{c} (dibatasi 100,00%)" for c in ["110,33%", "103,54%", "380,95%", "113,50%"]
+        fmt.capaian(r.capaian, r.capaian_dibatasi) for r in ctx.capaian.itertuples()
     ]
 
 
 def test_sasaran_conclusion_with_budget(ctx):
-    text = _plain_of(analisis.kalimat_simpulan_sasaran)(ctx, "S1")
-    assert "198,27%" in text and "100,00%" in text and "93,24%" in text
+    from lkjip_helpers.laporan import tables as lt
+
+    kode = ctx.agency.sasaran[0].kode
+    text = _plain_of(analisis.kalimat_simpulan_sasaran)(ctx, kode)
+    serapan = lt.anggaran_sasaran(ctx).set_index("sasaran").at[kode, "serapan"]
+    assert fmt.persen(serapan) in text
 
 
 def test_ikhtisar_tables(ctx):
     iku = analisis.tabel_ikhtisar(ctx)
     assert len(iku) == len(ctx.capaian)
+    # the example's printed budget figures: tests/test_acceptance_angka.py
     ang = analisis.tabel_ikhtisar_anggaran(ctx).set_index("Uraian")
-    assert ang.at["Belanja Langsung (BL)", "Serapan"] == "86,04%"
-    assert ang.at["Jumlah", "Realisasi"] == "Rp9.363.079.369,00"
+    assert {"Belanja Langsung (BL)", "Jumlah"} <= set(ang.index)
+    assert ang.at["Jumlah", "Realisasi"].startswith("Rp")
 
 
 def test_budget_per_iku_from_its_kegiatan(ctx):

@@ -183,7 +183,7 @@ def test_run_bench_measures_naive_with_its_own_build(repo_copy, monkeypatch, cap
     monkeypatch.setattr(bench, "build_report", fake_build)
     monkeypatch.setattr(bench, "run_limit", fake_limit)
     monkeypatch.setattr(bench, "preview", fake_preview)
-    monkeypatch.setattr(bench, "copy_repo", lambda target, source=None: _tiny(target))
+    monkeypatch.setattr(bench, "copy_repo", lambda target, source=None, agency=None: _tiny(target))
     summary = bench.run_bench(2017, repeat=1, jobs=2)
     assert calls[0] == ("naive", 2017)
     assert [c[0] for c in calls] == ["naive", "limit", "build", "build", "build", "preview"]

@@ -98,3 +98,64 @@ def test_audit_summary_names_this_reports_tables_once_rendered(capsys):
     print_audit_summary(audit, 2017, Console(width=200, highlight=False))
     out = capsys.readouterr().out
     assert "tabel_laporan" in out and out.count("Tabel 3.7") == 1
+
+
+def _tree_state(folder: Path) -> dict[str, int]:
+    return {
+        p.relative_to(folder).as_posix(): p.stat().st_mtime_ns
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
+
+
+def test_report_of_an_agency_folder_outside_the_repository(tmp_path, monkeypatch, capsys):
+    """--agency: params and data from that folder; processed data, outputs and the
+    build cache under it; the repository (code, notebooks, book) untouched."""
+    import shutil
+
+    from lkjip_helpers.build.workspace import CODE_PARTS, copy_repo
+    from lkjip_helpers.core import config
+    from lkjip_helpers.laporan import context as laporan
+
+    root = Path(__file__).resolve().parent.parent
+    repo = copy_repo(tmp_path / "repo", source=root)
+    for part in ("params", "data"):
+        shutil.rmtree(repo / part)  # the copy of the code holds no agency at all
+    agency = tmp_path / "instansi" / "bkpsdm"
+    shutil.copytree(root / "params", agency / "params")
+    shutil.copytree(root / "data" / "raw", agency / "data" / "raw")
+    before = {part: _tree_state(repo / part) for part in CODE_PARTS}
+    repo_outputs = _tree_state(root / "outputs") if (root / "outputs").exists() else {}
+    monkeypatch.setenv("LKJIP_ROOT", str(repo))
+    monkeypatch.setenv(config.AGENCY_ENV, "")  # restored by monkeypatch after main sets it
+    laporan.konteks.cache_clear()
+    try:
+        assert main(["report", "--year", "2017", "--agency", str(agency), "--progress", "off"]) == 0
+        out = capsys.readouterr().out
+        assert "0 failed" in out
+        for name in ("lkjip-2017.html", "lkjip-2017.pdf", "audit.csv", "capaian_iku.csv"):
+            assert (agency / "outputs" / "2017" / name).exists()
+        assert (agency / "data" / "processed" / "2017" / "realisasi_iku.csv").exists()
+        manifests = list((agency / ".cache" / "notebooks").glob("*/*.json"))
+        assert manifests
+        recorded = manifests[0].read_text(encoding="utf-8")
+        assert '"@agensi/data/processed/2017' in recorded
+        assert not any((repo / "outputs").iterdir()) and not (repo / ".cache").exists()
+        assert {part: _tree_state(repo / part) for part in CODE_PARTS} == before
+        if repo_outputs:
+            assert _tree_state(root / "outputs") == repo_outputs
+
+        # the same agency again: every notebook from its own cache
+        laporan.konteks.cache_clear()
+        assert main(["report", "--year", "2017", "--agency", str(agency), "--progress", "off"]) == 0
+        assert " 0 executed" in capsys.readouterr().out
+    finally:
+        laporan.konteks.cache_clear()
+
+
+def test_a_folder_that_is_no_agency_stops_every_command(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("LKJIP_AGENCY", "")  # main sets it; restored after the test
+    for command in (["data"], ["report"], ["preview", "--chapter", "bab1"], ["new-year"]):
+        assert main([*command, "--year", "2017", "--agency", str(tmp_path)]) == 2
+        err = capsys.readouterr().err
+        assert "is not an agency folder" in err and "params/agency.yaml" in err

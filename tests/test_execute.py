@@ -181,3 +181,11 @@ def test_a_chapter_from_the_build_equals_a_plain_papermill_run(built_2017, monke
     fast, plain = comparable(built), comparable(tmp_path / "plain.ipynb")
     assert "image/png" in json.dumps(fast) and "tbl-capaian-iku" in json.dumps(fast)
     assert fast == plain
+
+
+def test_kernels_see_the_agency_of_the_build(monkeypatch, tmp_path):
+    monkeypatch.setenv("LKJIP_ROOT", str(tmp_path / "repo"))
+    monkeypatch.delenv("LKJIP_AGENCY", raising=False)
+    assert execute.kernel_env()["LKJIP_AGENCY"] == str(tmp_path / "repo")
+    monkeypatch.setenv("LKJIP_AGENCY", str(tmp_path / "dinas"))
+    assert execute.kernel_env()["LKJIP_AGENCY"] == str(tmp_path / "dinas")

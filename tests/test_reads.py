@@ -152,3 +152,42 @@ def test_replay_notes_the_fingerprints_of_then(root):
         reads.replay(first)
     assert got == first  # the old fingerprint: a cache lookup now sees the change
     assert reads.current(got) != got
+
+
+def test_an_agency_folder_elsewhere_is_recorded_under_its_own_prefix(root, tmp_path, monkeypatch):
+    agency = tmp_path / "dinas"
+    (agency / "params").mkdir(parents=True)
+    (agency / "outputs").mkdir()
+    (agency / "params" / "agency.yaml").write_text("b: 1\n", encoding="utf-8")
+    (agency / "outputs" / "x.txt").write_text("o", encoding="utf-8")
+    monkeypatch.setenv("LKJIP_AGENCY", str(agency))
+    with reads.recording() as got:
+        (agency / "params" / "agency.yaml").read_text(encoding="utf-8")
+        (agency / "outputs" / "x.txt").read_text(encoding="utf-8")  # outputs: no input
+        (root / "params" / "agency.yaml").read_text(encoding="utf-8")  # the repository's
+    # the two agency.yaml files never share an entry
+    assert _paths(got) == {("file", "@agensi/params/agency.yaml"), ("file", "params/agency.yaml")}
+    assert reads.resolve("@agensi/params/agency.yaml") == agency / "params" / "agency.yaml"
+    assert reads.resolve("params/agency.yaml") == root / "params" / "agency.yaml"
+    assert reads.current(got) == got
+    (agency / "params" / "agency.yaml").write_text("b: 2\n", encoding="utf-8")
+    assert reads.current(got) != got
+
+
+def test_an_agency_inside_the_repository_owns_its_files(root, monkeypatch):
+    agency = root / "instansi" / "dinas"
+    (agency / "params").mkdir(parents=True)
+    (agency / ".cache").mkdir()
+    (agency / "params" / "agency.yaml").write_text("b: 1\n", encoding="utf-8")
+    (agency / ".cache" / "c.txt").write_text("c", encoding="utf-8")
+    monkeypatch.setenv("LKJIP_AGENCY", str(agency))
+    with reads.recording() as got:
+        (agency / "params" / "agency.yaml").read_text(encoding="utf-8")
+        (agency / ".cache" / "c.txt").read_text(encoding="utf-8")  # its cache: no input
+    assert _paths(got) == {("file", "@agensi/params/agency.yaml")}
+
+
+def test_the_default_agency_is_the_project_with_unprefixed_entries(root, monkeypatch):
+    monkeypatch.delenv("LKJIP_AGENCY", raising=False)
+    assert reads.roots() == [("", root)]
+    assert reads.relative(root / "params" / "agency.yaml") == "params/agency.yaml"

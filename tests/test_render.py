@@ -247,7 +247,8 @@ def test_pdf_cover_front_matter_and_chapters(pdf):
     allt = _norm(" ".join(texts))
     cover = _norm(texts[0])
     assert "Laporan Kinerja Instansi Pemerintah (LKjIP)" in cover  # acronym case kept
-    assert "TAHUN 2017" in cover and "Balikpapan, 28 Februari 2018" in cover
+    # the place and date as params/2017.yaml gives them (the example's: acceptance)
+    assert "TAHUN 2017" in cover and _tempat_tanggal(2017) in cover
     order = [
         "KATA PENGANTAR",
         "DAFTAR ISI",
@@ -667,3 +668,11 @@ def test_table_numbers_follow_the_numbering_of_the_filters(tmp_path):
     )
     for label, number in table_numbers(tmp_path).items():
         assert re.search(rf'id="{label}".*?{number.replace(" ", ".")}\.', html, re.S), label
+
+
+def _tempat_tanggal(year: int) -> str:
+    """'<tempat>, <tanggal>' of the report as the repository's params give them."""
+    from lkjip_helpers.laporan.formatting import tanggal
+
+    params = yaml.safe_load((ROOT / "params" / f"{year}.yaml").read_text(encoding="utf-8"))
+    return f"{params['laporan']['tempat']}, {tanggal(params['laporan']['tanggal'])}"

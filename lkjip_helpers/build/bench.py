@@ -568,17 +568,19 @@ def run_bench(year: int, repeat: int = 3, jobs: int | None = None) -> dict:
     """Measure the scenarios in a temporary copy; write ``outputs/bench.json``."""
 
     real_root = config.project_root()
-    out_file = real_root / "outputs" / "bench.json"
-    old_root = os.environ.get("LKJIP_ROOT")
+    out_file = config.outputs_dir() / "bench.json"
+    saved = {k: os.environ.get(k) for k in ("LKJIP_ROOT", config.AGENCY_ENV)}
     with tempfile.TemporaryDirectory(prefix="lkjip-bench-") as tmp:
-        root = copy_repo(Path(tmp) / "repo", source=real_root)
+        root = copy_repo(Path(tmp) / "repo", source=real_root, agency=config.agency_root())
         prose_dir = root / "params" / "prose" / str(year)
         originals = {
             name: (prose_dir / name).read_text(encoding="utf-8")
             for name in (PROSE_CHAPTER, PREVIEW_PROSE)
             if (prose_dir / name).exists()
         }
+        # the copy is repository and agency in one folder
         os.environ["LKJIP_ROOT"] = str(root)
+        os.environ.pop(config.AGENCY_ENV, None)
         load_before = load_average()
         try:
 
@@ -606,10 +608,11 @@ def run_bench(year: int, repeat: int = 3, jobs: int | None = None) -> dict:
                 build, prepare, repeat, log=lambda t: print(t, flush=True), memory=PeakMemory
             )
         finally:
-            if old_root is None:
-                os.environ.pop("LKJIP_ROOT", None)
-            else:
-                os.environ["LKJIP_ROOT"] = old_root
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
             laporan.konteks.cache_clear()
     summary = summarize(raw, machine_info(jobs, [load_before, load_average()]))
     summary["year"] = year

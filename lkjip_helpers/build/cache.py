@@ -10,6 +10,9 @@ Two levels, as the "manifest mode" of ccache or bazel:
    recorded by the kernel (:mod:`lkjip_helpers.core.reads`) with a fingerprint of
    each file's contents as it was read. Known only after the run.
 
+The cache lives in the agency folder (``config.cache_dir``), beside the files its
+manifests name, so two agencies built from one repository never share entries.
+
 ``.cache/notebooks/<code key>/`` holds, per run, ``<inputs digest>.json`` (the
 recorded reads) and ``<inputs digest>.ipynb``. A lookup re-fingerprints the
 files of each recorded manifest as they are now; a hit needs every one to match.
@@ -35,6 +38,12 @@ from lkjip_helpers.data.io import write_file_atomically
 # Bump when the way notebooks are executed changes in a way the key cannot see.
 CACHE_FORMAT = 2
 PACKAGE = "lkjip_helpers"
+#: Files the package ships beside a module and reads at run time (not imports).
+PACKAGE_DATA = {
+    "lkjip_helpers.data.catalogue": ("katalog_dasar.yaml",),
+    # the default scales, sentence templates and chapters of an agency without its own
+    "lkjip_helpers.core.config": tuple(f"../bawaan/{n}" for n in config.DEFAULT_PARAMS),
+}
 
 
 def module_file(module: str) -> Path | None:
@@ -140,7 +149,11 @@ def code_key(notebook: Path, parameters: dict) -> str:
     _hash_file(h, Path(notebook), "notebook")
     h.update(json.dumps(parameters, sort_keys=True, default=str).encode())
     for module in module_closure(notebook_code(notebook)):
-        _hash_file(h, _module_file(module), module)
+        path = _module_file(module)
+        _hash_file(h, path, module)
+        # Data shipped beside a module is part of its code (the base catalogue).
+        for name in PACKAGE_DATA.get(module, ()):
+            _hash_file(h, path.parent / name, f"{module}:{name}")
     return h.hexdigest()
 
 
@@ -167,14 +180,16 @@ class Hit:
 class Fingerprints:
     """Current fingerprints of project files, computed once per build (a memo)."""
 
-    def __init__(self, root: Path | None = None):
+    def __init__(self, root: Path | None = None, agency: Path | None = None):
         self.root = root or config.project_root()
+        self.agency = agency or config.agency_root()
         self._memo: dict[tuple[str, str], str] = {}
 
     def __call__(self, kind: str, rel: str) -> str:
         k = (kind, rel)
         if k not in self._memo:
-            self._memo[k] = reads.fingerprint(kind, self.root / rel)
+            path = reads.resolve(rel, self.root, self.agency)
+            self._memo[k] = reads.fingerprint(kind, path)
         return self._memo[k]
 
 

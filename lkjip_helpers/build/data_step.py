@@ -16,7 +16,7 @@ import pandas as pd
 from lkjip_helpers.build.cache import module_closure, module_file
 from lkjip_helpers.core import config
 from lkjip_helpers.data.audit import run_audit
-from lkjip_helpers.data.catalogue import load_catalogue
+from lkjip_helpers.data.catalogue import BASE_FILE, load_catalogue
 from lkjip_helpers.data.io import frame_to_csv_bytes, write_file_atomically, write_folder_atomically
 from lkjip_helpers.data.tables import (
     AUDIT_TABLE,
@@ -77,7 +77,8 @@ def data_inputs(year: int) -> list[Path]:
     step's actual reads (:mod:`lkjip_helpers.core.reads`) and checks they are here.
     """
     files = sorted(p for p in config.raw_dir(year).rglob("*") if p.is_file())
-    files += [config.catalogue_file(), config.agency_file(), config.year_params_file(year)]
+    files += [config.catalogue_file(), BASE_FILE, config.agency_file()]
+    files += [config.year_params_file(year)]
     files += [config.scales_file(), config.narrative_file()]
     return files
 
@@ -87,11 +88,11 @@ def data_key(year: int) -> str:
     :func:`data_inputs` and the code of the step."""
     h = hashlib.sha256()
     files = data_inputs(year)
-    root = config.project_root()
     for module in module_closure("import lkjip_helpers.build.data_step"):
         files.append(module_file(module))
     for path in files:
-        h.update(str(path.relative_to(root) if path.is_relative_to(root) else path).encode())
+        # relative names: a copied or moved agency folder keeps its processed data current
+        h.update(config.display_path(path).encode())
         h.update(hashlib.sha256(path.read_bytes()).digest() if path.exists() else b"-")
     return h.hexdigest()
 

@@ -57,10 +57,12 @@ MAX_ATTEMPTS = 3
 
 
 def kernel_env() -> dict[str, str]:
-    """Environment of notebook kernels: this project's package and root first."""
+    """Environment of notebook kernels: this project's package, root and agency."""
     env = dict(os.environ)
     root = str(config.project_root())
     env["LKJIP_ROOT"] = root
+    # The kernels read, record and cache the same agency as the build that starts them.
+    env[config.AGENCY_ENV] = str(config.agency_root())
     env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     env["MPLBACKEND"] = "Agg"
     env["LKJIP_BUILD"] = "1"  # the notebooks' preview cell does nothing inside a build

@@ -17,12 +17,13 @@ side (JupyterLab workspace files in ``.jupyter/workspaces/``).
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from lkjip_helpers.build import cache
 from lkjip_helpers.build.pipeline import Chapter, plan_build
 from lkjip_helpers.build.preview import preview_dir
-from lkjip_helpers.core import config
+from lkjip_helpers.core import config, reads
 from lkjip_helpers.data.io import RAW_EXTENSIONS, display_path, write_file_atomically
 from lkjip_helpers.laporan.context import load_susunan
 
@@ -42,7 +43,8 @@ def workspace_name(chapter_id: str | None = None) -> str:
 
 
 def _rel(path: Path) -> str:
-    return path.relative_to(config.project_root()).as_posix()
+    # JupyterLab opens at the project root; an agency folder elsewhere is reached by ../
+    return Path(os.path.relpath(path, config.project_root())).as_posix()
 
 
 def _link(path: Path, text: str | None = None) -> str:
@@ -76,13 +78,12 @@ def chapter_files(chapter: Chapter, year: int) -> dict[str, list[Path]]:
     notebooks = list(dict.fromkeys(job.source for job in chapter.jobs))
     prose_root = config.prose_dir(year)
     processed = config.processed_dir(year)
-    root = config.project_root()
     prose = _declared_prose(chapter, year)
     tables: list[str] = []
     for job in chapter.jobs:
         recorded = cache.manifests(job.code_key())
         for _, rel, _ in recorded[0][1] if recorded else []:
-            path = root / rel
+            path = reads.resolve(rel)
             if path.is_relative_to(prose_root) and path.suffix == ".md" and path not in prose:
                 prose.append(path)
             if path.parent == processed and path.suffix == ".csv" and path.stem not in tables:

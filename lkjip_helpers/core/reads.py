@@ -15,8 +15,13 @@ Entries are ``(kind, path relative to the project root, fingerprint)``:
 * ``years<N``: the sorted four-digit year sub-folders below ``N`` of a folder,
   so a later year added beside it (2018 next to 2017) is not an input of 2017.
 
-Only files under the project root count, except the package's own code (keyed by
-its import closure), the build cache and the outputs. A notebook kernel started by
+Only files under the project root or the agency root count, except the package's
+own code (keyed by its import closure), the build cache and the outputs. When the
+agency folder is not the project root, its files are noted as
+``@agensi/<path relative to the agency root>`` (:data:`AGENCY_PREFIX`), so a
+manifest never confuses an agency's ``params/agency.yaml`` with the repository's;
+the build cache itself lives in the agency folder, so two agencies never share
+entries. A notebook kernel started by
 the build records into the file named by :data:`ENV_VAR` (one JSON entry per line,
 appended as reads happen); the build records its own data step in process with
 :func:`recording`.
@@ -39,15 +44,52 @@ from lkjip_helpers.core import config
 ENV_VAR = "LKJIP_READS_FILE"
 # Not inputs: the package (keyed by its import closure), caches, outputs, VCS.
 _IGNORED_TOP = frozenset({"lkjip_helpers", ".cache", "outputs", ".git", ".venv", "notebooks"})
+#: Prefix of entries relative to the agency root when it is not the project root.
+AGENCY_PREFIX = "@agensi/"
 STARTED = "started"
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
 
 Entry = tuple[str, str, str]
 
 
+def roots(project: Path | None = None, agency: Path | None = None) -> list[tuple[str, Path]]:
+    """``(prefix, folder)`` pairs entries are relative to, the agency first.
+
+    The agency comes first because it may lie inside the repository: a file
+    of it is the agency's, never the repository's.
+    """
+    project = Path(project or config.project_root())
+    agency = Path(agency or config.agency_root())
+    if agency == project:
+        return [("", project)]
+    return [(AGENCY_PREFIX, agency), ("", project)]
+
+
+def relative(path: Path, folders: list[tuple[str, Path]] | None = None) -> str | None:
+    """The entry name of ``path`` (None when it is no input of the project)."""
+    absolute = Path(os.path.abspath(path))
+    for prefix, root in folders if folders is not None else roots():
+        try:
+            rel = absolute.relative_to(root)
+        except ValueError:
+            continue
+        # The first folder holding the file decides, even when it ignores the file.
+        if not rel.parts or rel.parts[0] in _IGNORED_TOP or "__pycache__" in rel.parts:
+            return None
+        return prefix + rel.as_posix()
+    return None
+
+
+def resolve(rel: str, project: Path | None = None, agency: Path | None = None) -> Path:
+    """The file an entry name stands for (the inverse of :func:`relative`)."""
+    if rel.startswith(AGENCY_PREFIX):
+        return Path(agency or config.agency_root()) / rel[len(AGENCY_PREFIX) :]
+    return Path(project or config.project_root()) / rel
+
+
 class _Recorder:
-    def __init__(self, root: Path, sink: Path | None):
-        self.root = root
+    def __init__(self, folders: list[tuple[str, Path]], sink: Path | None):
+        self.folders = folders
         self.sink = sink
         self.entries: dict[tuple[str, str], str] = {}
         self.lock = threading.Lock()
@@ -56,13 +98,7 @@ class _Recorder:
         self.captures: list[dict[tuple[str, str], str]] = []
 
     def relative(self, path: Path) -> str | None:
-        try:
-            rel = Path(os.path.abspath(path)).relative_to(self.root)
-        except ValueError:
-            return None
-        if not rel.parts or rel.parts[0] in _IGNORED_TOP or "__pycache__" in rel.parts:
-            return None
-        return rel.as_posix()
+        return relative(path, self.folders)
 
     def add(self, kind: str, path: Path, make_fingerprint) -> None:
         rel = self.relative(path)
@@ -181,7 +217,7 @@ def start(sink: Path | None = None) -> None:
         # Marks the file as written by a recorder (an empty list of reads is a result).
         with open(sink, "a", encoding="utf-8") as fh:
             fh.write(json.dumps([STARTED, str(root), ""]) + "\n")
-    _active = _Recorder(root, Path(sink) if sink else None)
+    _active = _Recorder(roots(), Path(sink) if sink else None)
 
 
 def stop() -> list[Entry]:
@@ -288,7 +324,8 @@ def read_sink(path: Path) -> list[Entry] | None:
     return sorted((k, p, fp) for (k, p), fp in entries.items())
 
 
-def current(entries: list[Entry], root: Path | None = None) -> list[Entry]:
+def current(
+    entries: list[Entry], root: Path | None = None, agency: Path | None = None
+) -> list[Entry]:
     """The same entries with the fingerprints of the files as they are now."""
-    root = root or config.project_root()
-    return [(k, p, fingerprint(k, root / p)) for k, p, _ in entries]
+    return [(k, p, fingerprint(k, resolve(p, root, agency))) for k, p, _ in entries]

@@ -3,6 +3,22 @@
 The catalogue is metadata beside the data: for each raw table its source table
 number in the report, unit, columns with types and ranges, unique key, how it
 is tidied and which published figures can be recomputed (audit checks).
+
+The tables every LKjIP has (staff composition, Renstra and Perjanjian Kinerja
+targets, IKU realisasi, budget, kegiatan) are described once in the *base
+catalogue* shipped with the package (:data:`BASE_FILE`). An agency's catalogue
+extends it (``extends: dasar``, the default; ``extends: none`` stands alone) and
+lists only its own tables and its overrides. Merge rule (:func:`merge_tables`):
+
+* a table the agency does not name is taken from the base as is; ``name: ~``
+  (null) leaves a base table out;
+* a table named in both: each key the agency gives replaces the base's, except
+  ``columns``, merged column by column (the keys of an agency's column spec
+  replace the base spec's keys; a column set to null is removed; a new column is
+  added after the base's), and ``checks`` and ``corrections``, which the
+  agency's list extends (``base_checks: false`` drops the base's checks);
+* order: base tables the agency does not name first, then the agency's tables in
+  the agency file's order.
 """
 
 from __future__ import annotations
@@ -17,7 +33,22 @@ from pydantic import BeforeValidator, Field, field_validator, model_validator
 from lkjip_helpers.core import config
 from lkjip_helpers.core.config import display_path
 from lkjip_helpers.core.exceptions import ParamsError
-from lkjip_helpers.core.schema import Bilangan, Skema, Teks, TeksOpsional, gagal, load, tampil
+from lkjip_helpers.core.schema import (
+    Bilangan,
+    Skema,
+    Teks,
+    TeksOpsional,
+    gagal,
+    read_yaml,
+    tampil,
+    validate,
+)
+
+#: The base catalogue: the tables every LKjIP has.
+BASE_FILE = Path(__file__).with_name("katalog_dasar.yaml")
+#: Values of ``extends:`` in an agency's catalogue.
+EXTENDS_BASE = "dasar"
+EXTENDS_NONE = "none"
 
 COLUMN_TYPES = {"int", "float", "str", "category", "date"}
 CHECK_RULES = {
@@ -163,6 +194,7 @@ class _CatalogueFile(Skema):
     """The file ``data/raw/catalogue.yaml``: a non-empty mapping ``tables``."""
 
     tables: Annotated[dict[str, TableSpec], Field(min_length=1)]
+    extends: Literal["dasar", "none"] = EXTENDS_BASE
 
     @model_validator(mode="before")
     @classmethod
@@ -195,7 +227,60 @@ class Catalogue:
         return iter(self.tables.values())
 
 
+def _merge_entry(base: Mapping, own: Mapping) -> dict:
+    """One table named in the base and in the agency's catalogue (rule in the module doc)."""
+    own = dict(own)
+    keep_base_checks = own.pop("base_checks", True)
+    out = dict(base)
+    if keep_base_checks is False:
+        out["checks"] = []
+    for key, value in own.items():
+        if key == "columns" and isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
+            columns = dict(out[key])
+            for name, spec in value.items():
+                if spec is None:
+                    columns.pop(name, None)
+                elif isinstance(spec, Mapping) and isinstance(columns.get(name), Mapping):
+                    columns[name] = {**columns[name], **spec}
+                else:
+                    columns[name] = spec
+            out[key] = columns
+        elif key in ("checks", "corrections") and isinstance(value, list):
+            out[key] = list(out.get(key) or []) + value
+        else:
+            out[key] = value
+    return out
+
+
+def merge_tables(base: Mapping, own: Mapping) -> dict:
+    """The ``tables`` of an agency's catalogue merged onto the base catalogue's."""
+    merged = {name: entry for name, entry in base.items() if name not in own}
+    for name, entry in own.items():
+        if name in base and entry is None:
+            continue  # the agency has no such table
+        if name in base and isinstance(entry, Mapping):
+            entry = _merge_entry(base[name], entry)
+        merged[name] = entry
+    return merged
+
+
+def catalogue_data(path: Path) -> dict:
+    """The catalogue file ``path`` as data, merged with the base unless it says ``extends: none``."""
+    data = read_yaml(path)
+    if data.get("extends", EXTENDS_BASE) != EXTENDS_BASE:
+        return data  # standalone, or an unknown value the schema reports
+    own = data.get("tables")
+    if own is None:
+        own = {}
+    if not isinstance(own, Mapping):
+        return data  # reported by the schema, naming the key
+    base = read_yaml(BASE_FILE)["tables"]
+    return {**data, "tables": merge_tables(base, own)}
+
+
 def load_catalogue(path: Path | None = None) -> Catalogue:
-    """Load and check the catalogue; a malformed entry is a ParamsError naming its key."""
+    """Load and check the catalogue (merged with the base catalogue); a malformed entry
+    is a ParamsError naming its key."""
     path = Path(path) if path else config.catalogue_file()
-    return Catalogue(path=path, tables=dict(load(_CatalogueFile, path).tables))
+    checked = validate(_CatalogueFile, catalogue_data(path), path)
+    return Catalogue(path=path, tables=dict(checked.tables))

@@ -711,7 +711,7 @@ def pratinjau(bab: str, year: int) -> str | None:
         return path
     if get_ipython() is not None:
         # JupyterLab resolves relative links of outputs against the notebook's folder.
-        href = os.path.relpath(config.project_root() / path, config.notebooks_dir())
+        href = os.path.relpath(config.agency_root() / path, config.notebooks_dir())
         display(
             {
                 "text/html": f'<p><a href="{html.escape(href)}">Buka pratinjau '
