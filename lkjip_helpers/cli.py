@@ -61,6 +61,7 @@ def _batch_parsers(sub) -> None:
         "else a local cluster)",
     )
     p.add_argument("--workers", type=int, default=None, help="local workers (default: cores)")
+    p.add_argument("--out", type=Path, default=None, help="roll-up folder (default: outputs/batch)")
     p.add_argument("--progress", choices=["auto", "on", "off"], default="auto")
     p = sub.add_parser("synth", help="write synthetic agencies and their portfolio.yaml")
     p.add_argument("--agencies", type=int, required=True)
@@ -150,7 +151,11 @@ def cmd_batch(args) -> int:
     if progress == "auto":
         progress = "off" if os.environ.get("CI") else "on"
     result = run_batch(
-        args.portfolio, scheduler=args.scheduler, workers=args.workers, progress=progress == "on"
+        args.portfolio,
+        scheduler=args.scheduler,
+        workers=args.workers,
+        out_root=args.out,
+        progress=progress == "on",
     )
     cetak_akhir(result)
     return 1 if result.gagal else 0

@@ -317,6 +317,32 @@ def run_step(agency_dir: Path, year: int, step: str) -> Langkah:
     return hasil
 
 
+_ROOT_LOCK = threading.Lock()
+
+
+def data_is_current(agency_dir: Path, year: int) -> bool:
+    """True when the agency's processed data of ``year`` was built from its current inputs.
+
+    The build's own content-keyed check (:func:`~lkjip_helpers.build.data_step.processed_is_current`),
+    run in the worker with the agency folder as the project root for its duration
+    (under a lock: the root is process-wide), so an unchanged agency starts no data step.
+    """
+    from lkjip_helpers.build.data_step import processed_is_current
+
+    with _ROOT_LOCK:
+        old = os.environ.get("LKJIP_ROOT")
+        os.environ["LKJIP_ROOT"] = str(agency_dir)
+        try:
+            return processed_is_current(year)
+        except Exception:  # unreadable inputs: let the data step say what is wrong
+            return False
+        finally:
+            if old is None:
+                os.environ.pop("LKJIP_ROOT", None)
+            else:
+                os.environ["LKJIP_ROOT"] = old
+
+
 def audit_file(agency_dir: Path, year: int) -> Path:
     return Path(agency_dir) / "outputs" / str(year) / "audit.csv"
 
@@ -331,6 +357,11 @@ def task_data(agency_dir: str, year: int, earlier: Langkah | None = None) -> Lan
     ``earlier`` (the same agency's previous year, when built in the same batch) only
     orders the graph: a year compares with the processed data of the year before.
     """
+    if data_is_current(Path(agency_dir), year):
+        # Nothing the data step reads has changed: its output stands, as in `report`.
+        return Langkah(
+            langkah="data", folder=agency_dir, tahun=year, ok=True, worker=_worker_name()
+        )
     before = audit_file(Path(agency_dir), year)
     old = before.read_bytes() if before.exists() else None
     hasil = run_step(Path(agency_dir), year, "data")

@@ -280,7 +280,7 @@ document.querySelectorAll('table.urut th').forEach(function (th, col) {
 """
 
 STYLE = """
-body { font-family: system-ui, sans-serif; margin: 2rem; color: #222; max-width: 80rem; }
+body { font-family: system-ui, sans-serif; margin: 2rem; color: #222; }
 table { border-collapse: collapse; width: 100%; margin: 1rem 0; font-size: 0.92rem; }
 th, td { border: 1px solid #ccc; padding: 0.35rem 0.5rem; vertical-align: top; }
 th { background: #eef2f6; cursor: pointer; text-align: left; }
@@ -288,7 +288,7 @@ th[aria-sort=ascending]::after { content: " \\25B2"; }
 th[aria-sort=descending]::after { content: " \\25BC"; }
 td.angka { text-align: right; white-space: nowrap; }
 tr.gagal td { background: #fdecea; }
-.pesan { font-family: monospace; white-space: pre-wrap; font-size: 0.8rem; }
+.pesan { font-family: monospace; white-space: pre-wrap; font-size: 0.8rem; max-width: 30rem; }
 .legenda span { display: inline-block; width: 1em; height: 0.8em; margin-left: 1em; }
 """
 
