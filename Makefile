@@ -9,7 +9,7 @@ AGENCY ?=
 AG := $(if $(AGENCY),--agency "$(AGENCY)",)
 
 .DEFAULT_GOAL := help
-.PHONY: help env system-deps data report preview start-page test lint format bench lab new-year new-agency clean expected
+.PHONY: help env system-deps data report preview start-page test lint format bench lab new-year new-agency clean expected batch synth bench-batch
 
 ## Show this help
 help:
@@ -81,6 +81,20 @@ expected: env
 bench: env
 	$(PY) -m lkjip_helpers bench --year $(YEAR) $(AG)
 
+## Build every agency-year of a portfolio on Dask: make batch PORTFOLIO=portfolio.yaml [WORKERS=n] [SCHEDULER=tcp://host:8786]
+batch: env
+	@test -n "$(PORTFOLIO)" || { echo "usage: make batch PORTFOLIO=portfolio.yaml [WORKERS=n] [SCHEDULER=tcp://host:8786]"; exit 2; }
+	$(PY) -m lkjip_helpers batch --portfolio "$(PORTFOLIO)" $(if $(WORKERS),--workers $(WORKERS),) $(if $(SCHEDULER),--scheduler $(SCHEDULER),)
+
+## Write N synthetic agencies and their portfolio: make synth N=8 OUT=synthetic [SEED=0] [BROKEN=0]
+synth: env
+	@test -n "$(N)" -a -n "$(OUT)" || { echo "usage: make synth N=8 OUT=folder [SEED=0] [BROKEN=0]"; exit 2; }
+	$(PY) -m lkjip_helpers synth --agencies $(N) --out "$(OUT)" --seed $(or $(SEED),0) --broken $(or $(BROKEN),0)
+
+## Benchmark the batch: 8 synthetic agencies on 1 and 2 local workers; writes outputs/bench-batch.json
+bench-batch: env
+	$(PY) -m lkjip_helpers bench-batch --agencies 8 --workers 1,2
+
 ## Open JupyterLab at the project root on the start page (data and start page of YEAR built first)
 lab: data start-page
 	$(if $(AGENCY),LKJIP_AGENCY="$(abspath $(AGENCY))",) $(PY) -m jupyter lab --ServerApp.root_dir=. \
@@ -89,4 +103,4 @@ lab: data start-page
 
 ## Remove processed data, outputs and the build cache (raw data is never touched)
 clean:
-	cd "$(or $(AGENCY),.)" && rm -rf data/processed/[0-9]* outputs/[0-9]* outputs/preview outputs/bench.json .cache
+	cd "$(or $(AGENCY),.)" && rm -rf data/processed/[0-9]* outputs/[0-9]* outputs/preview outputs/bench.json outputs/bench-batch.json outputs/batch .cache

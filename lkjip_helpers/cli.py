@@ -1,5 +1,5 @@
 """Command line: ``data``, ``report``, ``preview``, ``new-year``, ``new-agency``, ``bench``,
-``start-page``.
+``start-page``, ``batch``, ``synth``, ``bench-batch``.
 
 User errors (:class:`~lkjip_helpers.core.exceptions.LkjipError`) are printed as one
 clear message without a traceback and exit with status 2.
@@ -12,6 +12,7 @@ import datetime
 import os
 import sys
 import time
+from pathlib import Path
 
 from lkjip_helpers.core import config
 from lkjip_helpers.core.config import DEFAULT_YEAR
@@ -64,7 +65,33 @@ def _parser() -> argparse.ArgumentParser:
         default=datetime.date.today().year - 1,
         help="first report year (default: last year)",
     )
+
+    _batch_parsers(sub)
     return parser
+
+
+def _batch_parsers(sub) -> None:
+    """``batch``, ``synth`` and ``bench-batch``: many agencies at once (build/batch.py)."""
+    p = sub.add_parser("batch", help="build every agency-year of a portfolio on Dask")
+    p.add_argument("--portfolio", required=True, type=Path, help="portfolio YAML file")
+    p.add_argument(
+        "--scheduler",
+        default=None,
+        help="address of a running Dask scheduler (default: $DASK_SCHEDULER_ADDRESS, "
+        "else a local cluster)",
+    )
+    p.add_argument("--workers", type=int, default=None, help="local workers (default: cores)")
+    p.add_argument("--out", type=Path, default=None, help="roll-up folder (default: outputs/batch)")
+    p.add_argument("--progress", choices=["auto", "on", "off"], default="auto")
+    p = sub.add_parser("synth", help="write synthetic agencies and their portfolio.yaml")
+    p.add_argument("--agencies", type=int, required=True)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--broken", type=int, default=0, help="number of agencies with a bad table")
+    p = sub.add_parser("bench-batch", help="benchmark the batch on 1 and 2 local workers")
+    p.add_argument("--agencies", type=int, default=8)
+    p.add_argument("--workers", default="1,2", help="worker counts, comma separated")
+    p.add_argument("--seed", type=int, default=1)
 
 
 def _print_audit_summary(audit, year: int) -> None:
@@ -144,6 +171,47 @@ def cmd_bench(args) -> int:
     return 0
 
 
+def cmd_batch(args) -> int:
+    # lazy: a subcommand loads only its own machinery, so `--help` stays instant
+    from lkjip_helpers.build.batch import run_batch
+    from lkjip_helpers.build.batch_progress import cetak_akhir
+
+    progress = args.progress
+    if progress == "auto":
+        progress = "off" if os.environ.get("CI") else "on"
+    result = run_batch(
+        args.portfolio,
+        scheduler=args.scheduler,
+        workers=args.workers,
+        out_root=args.out,
+        progress=progress == "on",
+    )
+    cetak_akhir(result)
+    return 1 if result.gagal else 0
+
+
+def cmd_synth(args) -> int:
+    # lazy: a subcommand loads only its own machinery, so `--help` stays instant
+    from lkjip_helpers.sintetis.instansi import buat_portofolio
+
+    made = buat_portofolio(args.out, args.agencies, args.seed, args.broken)
+    broken = [m.folder for m in made if m.rusak]
+    print(
+        f"synth: {len(made)} agencies and {args.out / 'portfolio.yaml'} written"
+        + (f" (broken: {', '.join(broken)})" if broken else "")
+    )
+    return 0
+
+
+def cmd_bench_batch(args) -> int:
+    # lazy: a subcommand loads only its own machinery, so `--help` stays instant
+    from lkjip_helpers.build.bench_batch import run_bench_batch
+
+    workers = [int(w) for w in str(args.workers).split(",") if w.strip()]
+    run_bench_batch(args.agencies, workers, seed=args.seed)
+    return 0
+
+
 COMMANDS = {
     "data": cmd_data,
     "report": cmd_report,
@@ -152,6 +220,9 @@ COMMANDS = {
     "new-year": cmd_new_year,
     "new-agency": cmd_new_agency,
     "bench": cmd_bench,
+    "batch": cmd_batch,
+    "synth": cmd_synth,
+    "bench-batch": cmd_bench_batch,
 }
 
 

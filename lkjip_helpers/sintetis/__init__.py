@@ -1,0 +1,1 @@
+"""Synthetic agencies for scale tests and benchmarks (``python -m lkjip_helpers synth``)."""
