@@ -7,7 +7,6 @@ agency broken, on a 2-worker LocalCluster once, then reruns it unchanged.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pandas as pd
@@ -20,7 +19,6 @@ from lkjip_helpers.build.batch import (
     galat_sementara,
     load_portfolio,
     pesan_galat,
-    prepare_agency,
 )
 from lkjip_helpers.core.exceptions import ParamsError
 from lkjip_helpers.sintetis.instansi import NILAI_RUSAK, buat_portofolio
@@ -177,23 +175,6 @@ def test_failed_data_step_is_the_agency_result(monkeypatch, tmp_path):
     data = Langkah("data", str(tmp_path), 2017, ok=False, pesan="error: bad", audit_lama=b"x")
     hasil = batch.task_report(str(tmp_path), 2017, data)
     assert hasil.langkah == "data" and hasil.pesan == "error: bad" and hasil.audit_lama is None
-
-
-def test_prepare_agency_mirrors_code_parts_without_touching_unchanged_files(tmp_path):
-    agency = _agency(tmp_path / "a")
-    prepare_agency(agency, ROOT)
-    for part in batch.CODE_PARTS:
-        names = sorted(p.relative_to(ROOT / part) for p in (ROOT / part).rglob("*.ipynb"))
-        assert names == sorted(
-            p.relative_to(agency / part) for p in (agency / part).rglob("*.ipynb")
-        )
-    nb = next((agency / "notebooks").glob("*.ipynb"))
-    stale = agency / "notebooks" / "lama.ipynb"
-    stale.write_text("{}", encoding="utf-8")
-    os.utime(nb, ns=(1, 1))
-    prepare_agency(agency, ROOT)
-    assert nb.stat().st_mtime_ns == 1  # same content: not rewritten
-    assert not stale.exists()  # gone from the code: gone from the agency
 
 
 # ------------------------------------------------------------------ acceptance

@@ -140,59 +140,20 @@ def load_portfolio(path: Path) -> tuple[Portofolio, list[Tugas]]:
 def agency_command(agency_dir: Path, args: list[str]) -> tuple[list[str], dict[str, str], Path]:
     """The command line, environment and working folder that run ``lkjip <args>`` on an agency.
 
-    The one place that knows how a single agency is built: today the agency folder
-    is made the project root through ``LKJIP_ROOT`` (with the code's notebooks and
-    book template beside its data, :func:`prepare_agency`); the package run is the
-    one running this batch.
+    The one place that knows how a single agency is built: the CLI's ``--agency``
+    (params, data, outputs and cache in the agency folder; code, notebooks and book
+    template from this repository, the package running this batch).
     """
     env = dict(os.environ)
     package_parent = str(Path(lkjip_helpers.__file__).resolve().parents[1])
-    env["LKJIP_ROOT"] = str(agency_dir)
+    env["LKJIP_ROOT"] = str(config.project_root())
+    env.pop(config.AGENCY_ENV, None)
     env["PYTHONPATH"] = package_parent + (
         os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else ""
     )
     env.setdefault("CI", "1")  # no interactive progress bars in a captured log
-    return [sys.executable, "-m", "lkjip_helpers", *args], env, Path(agency_dir)
-
-
-# Code parts a build reads from the project root that an agency folder does not hold.
-CODE_PARTS = ("notebooks", "book")
-
-
-def _mirror(source: Path, dest: Path) -> None:
-    """Make ``dest`` hold exactly the files of ``source``; unchanged files are not touched."""
-    wanted = {
-        p.relative_to(source)
-        for p in source.rglob("*")
-        if p.is_file() and "__pycache__" not in p.parts and ".ipynb_checkpoints" not in p.parts
-    }
-    if dest.exists():
-        for p in sorted(dest.rglob("*"), reverse=True):
-            rel = p.relative_to(dest)
-            if p.is_file() and rel not in wanted:
-                p.unlink()
-    for rel in sorted(wanted):
-        src, dst = source / rel, dest / rel
-        if dst.is_file() and dst.read_bytes() == src.read_bytes():
-            continue
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        write_file_atomically(dst, src.read_bytes())
-
-
-def prepare_agency(agency_dir: Path, code_root: Path | None = None) -> None:
-    """Put the code's notebooks and book template into an agency folder (params + data/raw).
-
-    Until an agency folder can be passed to the build directly, the folder becomes
-    the project root and needs them; a folder that is a whole project (it has its own
-    ``lkjip_helpers/``) is left as it is. Content-compared, so a rerun changes no file
-    and the content-keyed cache stays valid.
-    """
-    agency_dir = Path(agency_dir)
-    if (agency_dir / "lkjip_helpers").is_dir():
-        return
-    code_root = Path(code_root) if code_root is not None else config.project_root()
-    for part in CODE_PARTS:
-        _mirror(code_root / part, agency_dir / part)
+    argv = [sys.executable, "-m", "lkjip_helpers", *args, "--agency", str(agency_dir)]
+    return argv, env, Path(agency_dir)
 
 
 #: Known transient failures of a kernel's start-up (jupyter_client, nbclient, zmq).
@@ -393,7 +354,6 @@ def task_report(agency_dir: str, year: int, data: Langkah) -> Langkah:
 
 def build_agency_year(agency_dir: Path, year: int) -> Langkah:
     """Build one agency-year outside Dask (data step, then report): the same steps."""
-    prepare_agency(agency_dir)
     return task_report(str(agency_dir), year, task_data(str(agency_dir), year))
 
 
@@ -487,8 +447,6 @@ def run_batch(
     from lkjip_helpers.build.ringkasan import tulis_ringkasan
 
     portofolio, tugas = load_portfolio(Path(portfolio))
-    for folder in sorted({t.folder for t in tugas}):
-        prepare_agency(folder)
     result = HasilBatch(portofolio=portofolio, tugas=tugas)
     start = time.perf_counter()
     with dask_client(scheduler, workers) as client:
