@@ -136,15 +136,17 @@ def test_run_step_retries_only_transient_errors(monkeypatch, tmp_path):
     ]
 
     def fake(argv, env, cwd):
-        calls.append((argv, env["LKJIP_ROOT"]))
+        calls.append((argv, env.get("LKJIP_AGENCY")))
         return answers[len(calls) - 1]
 
     monkeypatch.setattr(batch, "_run_sampled", fake)
     hasil = batch.run_step(tmp_path, 2017, "report")
     assert hasil.ok and hasil.percobaan == 2
     assert (hasil.dieksekusi, hasil.dari_cache, hasil.memori_puncak) == (3, 8, 20)
-    assert calls[0][0][-4:] == ["lkjip_helpers", "report", "--year", "2017"]
-    assert calls[0][1] == str(tmp_path)
+    assert calls[0][0][-6:] == [
+        "lkjip_helpers", "report", "--year", "2017", "--agency", str(tmp_path)
+    ]  # fmt: skip
+    assert calls[0][1] is None  # the agency is the command's, not an inherited variable
 
     calls.clear()
     answers[:] = [(2, "", "error: bad table\n", 5), (0, "", "", 5)]
