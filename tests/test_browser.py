@@ -234,7 +234,7 @@ def test_daftar_tabel_and_gambar_link_to_every_caption(
     assert [link["href"].split("#")[-1] for link in links] == ids
     by_page: dict[str, list[dict]] = {}
     for link in links:
-        assert re.match(rf"{word}\s(\d+(\.\d+)?|L\.\d+)(\.|$)", link["text"]), link
+        assert re.match(rf"{word}\s(\d+(\.\d+)?|[A-Z]+\.\d+)(\.|$)", link["text"]), link
         by_page.setdefault(link["href"].split("#")[0], []).append(link)
     for url, entries in by_page.items():
         p, _ = _open(browser, url)

@@ -175,7 +175,7 @@ def test_table_markdown_parses_as_table_with_id_and_literal_cells():
 
 
 def test_table_label_prefix_is_not_doubled_and_is_validated():
-    assert "{#tbl-uji}" in report.table_markdown(_df(), "J", "tbl-uji")
+    assert "{#tbl-uji " in report.table_markdown(_df(), "J", "tbl-uji")
     with pytest.raises(ValueError, match="invalid label"):
         report.table_markdown(_df(), "J", "bad label")
     with pytest.raises(ValueError, match="caption"):

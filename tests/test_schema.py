@@ -116,28 +116,28 @@ CASES = [
     ("report", "chapters.0.id", DELETE, "chapters[0].id: missing (required)"),
     (
         "catalogue",
-        "tables.pns_pendidikan.columns.pendidikan.type",
+        "tables.kesenjangan_kompetensi.columns.nama_opd.type",
         "teks",
-        "tables.pns_pendidikan.columns.pendidikan.type: 'teks' is not one of category, date, "
+        "tables.kesenjangan_kompetensi.columns.nama_opd.type: 'teks' is not one of category, date, "
         "float, int, str",
     ),
     (
         "catalogue",
-        "tables.pns_pendidikan.key",
-        "pendidikan",
-        "tables.pns_pendidikan.key: expected a list, got 'pendidikan'",
+        "tables.kesenjangan_kompetensi.key",
+        "opd",
+        "tables.kesenjangan_kompetensi.key: expected a list, got 'opd'",
     ),
     (
         "catalogue",
-        "tables.pns_pendidikan.sumber",
+        "tables.kesenjangan_kompetensi.sumber",
         "Tabel 1.1",
-        "tables.pns_pendidikan: unknown key(s) sumber; allowed: checks, columns, corrections, ",
+        "tables.kesenjangan_kompetensi: unknown key(s) sumber; allowed: checks, columns, corrections, ",
     ),
     (
         "catalogue",
-        "tables.pns_pendidikan.source",
+        "tables.kesenjangan_kompetensi.source",
         DELETE,
-        "tables.pns_pendidikan.source: missing (required)",
+        "tables.kesenjangan_kompetensi.source: missing (required)",
     ),
     (
         "pendukung",

@@ -86,14 +86,18 @@ def fill_templates(root: Path, pk_2018: dict[str, float]) -> dict[str, float]:
         names, rows = _rows(ws)
         previous = read_raw_table(find_raw_file(raw / str(OLD), spec.file))
         before = [c for c in previous.columns if spec.spec_for(c) is not None]
-        assert len(before) == len(names), spec.name  # each template column comes from one
+        # optional columns a template offers though last year's file lacked them
+        offered = {n for n in names if n not in previous.columns and spec.spec_for(n).di_templat}
+        shifted = [n for n in names if n not in offered]
+        assert len(before) == len(shifted), spec.name  # each template column comes from one
         assert len(rows) == len(previous), spec.name  # every 2017 row is in the template
         # Empty cells: the 2017 value of the column they were shifted from, a few % away.
         for i, row in enumerate(rows):
             for j, name in enumerate(names):
-                if row[j] is not None:
+                if row[j] is not None or name in offered:
                     continue
-                source = str(previous.iat[i, previous.columns.get_loc(before[j])]).strip()
+                source = str(previous.iat[i, previous.columns.get_loc(before[shifted.index(name)])])
+                source = source.strip()
                 if not source:
                     continue
                 cspec = spec.spec_for(name)
