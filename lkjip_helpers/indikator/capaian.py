@@ -284,46 +284,39 @@ def tabel_capaian(
         r = _nilai_realisasi(realisasi[iku.kode])
         target = target_for(iku, tahun)
         alasan = getattr(realisasi[iku.kode], "alasan", None)
+        row = {
+            "kode": iku.kode,
+            "sasaran": iku.sasaran,
+            "indikator": iku.nama,
+            "satuan": iku.satuan,
+            "polaritas": iku.polaritas,
+            "target": float(target),
+        }
         # only a realisasi declared not available (with its reason) is left unmeasured;
         # a bare missing value stays an error (hitung_capaian says so)
         if r is None and alasan:
-            rows.append(
-                {
-                    "kode": iku.kode,
-                    "sasaran": iku.sasaran,
-                    "indikator": iku.nama,
-                    "satuan": iku.satuan,
-                    "polaritas": iku.polaritas,
-                    "target": float(target),
-                    "realisasi": float("nan"),
-                    "capaian": float("nan"),
-                    "capaian_dibatasi": float("nan"),
-                    "skor": pd.NA,
-                    "kategori": KATEGORI_TIDAK_TERUKUR,
-                    "status": STATUS_TIDAK_TERUKUR,
-                    "keterangan": alasan,
-                }
+            row.update(
+                realisasi=float("nan"),
+                capaian=float("nan"),
+                capaian_dibatasi=float("nan"),
+                skor=pd.NA,
+                kategori=KATEGORI_TIDAK_TERUKUR,
+                status=STATUS_TIDAK_TERUKUR,
+                keterangan=alasan,
             )
-            continue
-        c = capaian_iku(iku, r, target, ukur)  # type: ignore[arg-type]
-        band = kategorikan(c.dibatasi, sk, c.arah)
-        rows.append(
-            {
-                "kode": iku.kode,
-                "sasaran": iku.sasaran,
-                "indikator": iku.nama,
-                "satuan": iku.satuan,
-                "polaritas": iku.polaritas,
-                "target": float(target),
-                "realisasi": float(r),  # type: ignore[arg-type]
-                "capaian": c.mentah,
-                "capaian_dibatasi": c.dibatasi,
-                "skor": int(band.skor),
-                "kategori": band.kategori,
-                "status": STATUS_TERUKUR,
-                "keterangan": "",
-            }
-        )
+        else:
+            c = capaian_iku(iku, r, target, ukur)  # type: ignore[arg-type]
+            band = kategorikan(c.dibatasi, sk, c.arah)
+            row.update(
+                realisasi=float(r),  # type: ignore[arg-type]
+                capaian=c.mentah,
+                capaian_dibatasi=c.dibatasi,
+                skor=int(band.skor),
+                kategori=band.kategori,
+                status=STATUS_TERUKUR,
+                keterangan="",
+            )
+        rows.append(row)
     df = pd.DataFrame(rows, columns=list(KOLOM_CAPAIAN))
     if not len(df):
         return df
