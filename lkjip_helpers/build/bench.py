@@ -42,6 +42,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, is_dataclass
+from functools import partial
 from pathlib import Path
 
 from lkjip_helpers.build.data_step import build_data
@@ -435,12 +436,12 @@ def execute_naive(source: Path, output: Path, parameters: dict) -> None:
         os.environ.update(env_backup)
 
 
-def naive_build(year: int):
-    """Scenario ``naive``: what a build without cache, warm kernels or parallelism costs.
+def sequential_build(year: int, execute) -> BuildStats:
+    """A whole build with every notebook run in turn by ``execute(source, output, parameters)``.
 
     Same steps and output as :func:`~lkjip_helpers.build.pipeline.build_report`
-    (data step, every notebook, stitch, render, atomic swap), each notebook run
-    in turn by plain papermill. Returns the same kind of statistics.
+    (data step, every notebook, stitch, render, atomic swap); the scenarios differ
+    only in how a notebook is executed.
     """
     stats = BuildStats()
     t_start = time.perf_counter()
@@ -454,7 +455,7 @@ def naive_build(year: int):
         nb_dir = staging / "notebooks"
         nb_dir.mkdir(parents=True, exist_ok=True)
         for job in (job for ch in chapters for job in ch.jobs):
-            execute_naive(job.source, nb_dir / f"{job.name}.ipynb", job.parameters)
+            execute(job.source, nb_dir / f"{job.name}.ipynb", job.parameters)
             stats.executed.append(job.name)
         stats.phases["notebooks"] = time.perf_counter() - t0
         t0 = time.perf_counter()
@@ -462,6 +463,16 @@ def naive_build(year: int):
         stats.phases["render"] = time.perf_counter() - t0
     stats.phases["total"] = time.perf_counter() - t_start
     return stats
+
+
+def naive_build(year: int):
+    """Scenario ``naive``: what a build without cache, warm kernels or parallelism costs.
+
+    Same steps and output as :func:`~lkjip_helpers.build.pipeline.build_report`
+    (data step, every notebook, stitch, render, atomic swap), each notebook run
+    in turn by plain papermill. Returns the same kind of statistics.
+    """
+    return sequential_build(year, execute_naive)
 
 
 def execute_in_process(shell, source: Path, output: Path, parameters: dict) -> None:
@@ -511,27 +522,8 @@ def limit_build(year: int) -> BuildStats:
 
     os.environ.pop(laporan.SNAPSHOT_ENV, None)
     os.environ.update({"LKJIP_BUILD": "1", "MPLBACKEND": "Agg"})
-    stats = BuildStats()
-    t_start = time.perf_counter()
-    with staging_folder(year) as staging:
-        t0 = time.perf_counter()
-        build_data(year, audit_dir=staging)
-        stats.phases["data"] = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        chapters = plan_build(year)
-        write_capaian(year, staging)
-        nb_dir = staging / "notebooks"
-        nb_dir.mkdir(parents=True, exist_ok=True)
-        shell = InteractiveShell.instance()
-        for job in (job for ch in chapters for job in ch.jobs):
-            execute_in_process(shell, job.source, nb_dir / f"{job.name}.ipynb", job.parameters)
-            stats.executed.append(job.name)
-        stats.phases["notebooks"] = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        stats.renderer = stitch_and_render(year, chapters, nb_dir, staging, render_meta(year))
-        stats.phases["render"] = time.perf_counter() - t0
-    stats.phases["total"] = time.perf_counter() - t_start
-    return stats
+    shell = InteractiveShell.instance()
+    return sequential_build(year, partial(execute_in_process, shell))
 
 
 def run_limit(year: int) -> BuildStats:
