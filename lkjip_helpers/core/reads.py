@@ -195,6 +195,10 @@ def _hook(event: str, args: tuple) -> None:
     p = Path(path)
     if mode is None and not p.is_absolute():
         return  # os.open relative to a folder descriptor (e.g. shutil.rmtree): not ours
+    if path in sys.path and not p.exists():
+        # the import system probing a sys.path entry that is no folder, such as the
+        # path hook of an editable install ("__editable__.<name>.finder.__path_hook__")
+        return
     if rec.relative(p) is None or p.is_dir():
         return  # outside the project's inputs, or a folder opened to walk or remove it
     rec.add("file", p, lambda: file_fingerprint(p))
