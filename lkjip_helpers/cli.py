@@ -66,6 +66,13 @@ def _parser() -> argparse.ArgumentParser:
         help="first report year (default: last year)",
     )
 
+    p = sub.add_parser(
+        "warm",
+        help="the notebooks' warm parent kept between builds: status, or --stop "
+        "($LKJIP_KEEP_WARM seconds, 0: none)",
+    )
+    p.add_argument("--stop", action="store_true", help="end it now")
+
     _batch_parsers(sub)
     return parser
 
@@ -212,6 +219,21 @@ def cmd_bench_batch(args) -> int:
     return 0
 
 
+def cmd_warm(args) -> int:
+    # lazy: a subcommand loads only its own machinery, so `--help` stays instant
+    from lkjip_helpers.build import execute
+
+    if args.stop:
+        stopped = execute.stop_warm_parent()
+        print("warm parent stopped" if stopped else "no warm parent for this code")
+        return 0
+    path = execute.socket_path()
+    keep = execute.keep_warm_seconds()
+    state = f"warm ({path})" if path.exists() else "none running"
+    print(f"warm parent: {state}; kept {keep:g} s after a build ({execute.KEEP_WARM_ENV})")
+    return 0
+
+
 COMMANDS = {
     "data": cmd_data,
     "report": cmd_report,
@@ -223,11 +245,12 @@ COMMANDS = {
     "batch": cmd_batch,
     "synth": cmd_synth,
     "bench-batch": cmd_bench_batch,
+    "warm": cmd_warm,
 }
 
 
 #: Commands that read an agency folder (checked before they start).
-AGENCY_COMMANDS = frozenset(COMMANDS) - {"new-agency"}
+AGENCY_COMMANDS = frozenset(COMMANDS) - {"new-agency", "warm"}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -49,6 +49,19 @@ def the_example_agency_by_default():
     mp.undo()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_warm_parent_between_builds():
+    """Each build's kernels' parent ends with the build.
+
+    Tests build in many copies of the repository; a parent kept warm for each
+    copy would stay for minutes. Tests of the warm parent set their own value.
+    """
+    mp = pytest.MonkeyPatch()
+    mp.setenv("LKJIP_KEEP_WARM", "0")
+    yield
+    mp.undo()
+
+
 @pytest.fixture(scope="session")
 def built_2017(tmp_path_factory):
     """The 2017 report built once from a copy of the repo; tests must not modify it.

@@ -8,9 +8,12 @@ b. ``limit``: one process that imports once, runs the data step, then executes
    every notebook's cells in turn in-process (no kernel, no cache; the context
    computed once) and renders (:func:`limit_build`, run as a child process so
    its imports are counted): what the report's own work costs;
-c. ``clean``: cache and processed data emptied (as a fresh clone), warm kernels,
+c. ``clean``: cache and processed data emptied (as a fresh clone) and no kernels'
+   parent kept warm from before: the build starts its own, warm kernels,
    parallel notebooks;
-d. ``prose``: rebuild after editing the prose of one chapter (``penutup.md``);
+d. ``prose``: rebuild after editing the prose of one chapter (``penutup.md``),
+   with the kernels' parent the clean build left warm (``LKJIP_KEEP_WARM``, as
+   after any build);
 e. ``noop``: rebuild with nothing changed;
 f. ``preview``: ``make preview`` of Bab III after one edit of its prose
    (``akuntabilitas.md``), with the cache the builds before it left: the
@@ -46,7 +49,7 @@ from functools import partial
 from pathlib import Path
 
 from lkjip_helpers.build.data_step import build_data
-from lkjip_helpers.build.execute import KERNEL_NAME, kernel_env
+from lkjip_helpers.build.execute import KERNEL_NAME, kernel_env, stop_warm_parent
 from lkjip_helpers.build.pipeline import (
     BuildStats,
     build_report,
@@ -578,7 +581,8 @@ def run_bench(year: int, repeat: int = 3, jobs: int | None = None) -> dict:
 
             def prepare(scenario: str, r: int) -> None:
                 if scenario in ("clean", "limit", "naive"):
-                    # as after a fresh clone: no build cache, no processed data
+                    # as after a fresh clone: no build cache, no processed data, nothing warm
+                    stop_warm_parent()
                     shutil.rmtree(root / ".cache", ignore_errors=True)
                     shutil.rmtree(root / "data" / "processed" / str(year), ignore_errors=True)
                 elif scenario in ("prose", "preview"):
@@ -600,6 +604,7 @@ def run_bench(year: int, repeat: int = 3, jobs: int | None = None) -> dict:
                 build, prepare, repeat, log=lambda t: print(t, flush=True), memory=PeakMemory
             )
         finally:
+            stop_warm_parent()
             for key, value in saved.items():
                 if value is None:
                     os.environ.pop(key, None)

@@ -18,12 +18,15 @@ its environment, and the kernel starts the recorder before the notebook runs.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import queue
 import signal
+import socket
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import threading
 import time
@@ -88,30 +91,131 @@ class ForkServerError(RuntimeError):
     """The warm parent of the kernels could not start or fork."""
 
 
-class ForkServer:
-    """The build's warm parent of kernels (:mod:`lkjip_helpers.build.forkserver`).
+#: Seconds the kernels' warm parent stays after a build or preview (0: it ends with it).
+KEEP_WARM_ENV = "LKJIP_KEEP_WARM"
+KEEP_WARM_DEFAULT = 900.0
 
-    Started at once, warm in the background; :meth:`fork` waits until it is.
+
+def keep_warm_seconds() -> float:
+    """How long the warm parent outlives its build (:data:`KEEP_WARM_ENV`)."""
+    value = os.environ.get(KEEP_WARM_ENV, "").strip()
+    if not value:
+        return KEEP_WARM_DEFAULT
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        raise BuildError(
+            f"{KEEP_WARM_ENV}={value!r}: expected a number of seconds (0: no warm parent "
+            "between builds)"
+        ) from None
+
+
+def parent_key(env: dict[str, str] | None = None) -> str:
+    """What a warm parent's imports depend on: a parent is shared only when it matches.
+
+    The interpreter, the project folder, the module search path the kernels
+    get (``PYTHONPATH`` and site-packages) and the state of each of its folders
+    (``mtime`` of site-packages changes when a package is installed), and every
+    file of this package (an edit to the helpers means a new parent). Not the
+    caller's own ``sys.path``: a script and ``make`` share one parent.
+    """
+    env = env or kernel_env()
+    digest = hashlib.sha256()
+    # the helpers the parent imports: the first on its PYTHONPATH, else these
+    package = Path(__file__).resolve().parents[1]
+    for entry in env.get("PYTHONPATH", "").split(os.pathsep):
+        if entry and (Path(entry) / package.name / "__init__.py").is_file():
+            package = (Path(entry) / package.name).resolve()
+            break
+    parts = [sys.executable, str(config.project_root()), env.get("PYTHONPATH", ""), str(package)]
+    # The parent's own search path, not this process's (a script's folder is no concern):
+    # what PYTHONPATH adds, then this interpreter's site-packages.
+    # (Not the mtime of a PYTHONPATH folder: the project root changes whenever a build
+    # writes its outputs; its helpers' files are fingerprinted below.)
+    site = {sysconfig.get_paths()[k] for k in ("purelib", "platlib")}
+    for entry in sorted(site):
+        try:
+            parts.append(f"{entry}:{os.stat(entry or '.').st_mtime_ns}")
+        except OSError:
+            continue
+    for path in sorted(package.rglob("*.py")):
+        stat = path.stat()
+        parts.append(f"{path}:{stat.st_mtime_ns}:{stat.st_size}")
+    digest.update("\n".join(parts).encode())
+    folder = hashlib.sha256(str(config.project_root()).encode()).hexdigest()[:8]
+    # "<project>-<code>": a parent started for new code of a project ends the old one
+    # (see forkserver.serve), instead of both staying warm.
+    return f"{folder}-{digest.hexdigest()[:16]}"
+
+
+def socket_path(env: dict[str, str] | None = None) -> Path:
+    """The socket of the warm parent of this code (:func:`parent_key`)."""
+    return socket_folder() / f"{parent_key(env)}.sock"
+
+
+def socket_folder() -> Path:
+    """The folder of the warm parents' sockets (private to the user; short: a Unix
+    socket path has at most about 100 characters)."""
+    folder = Path(tempfile.gettempdir()) / f"lkjip-{os.getuid()}"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    return folder
+
+
+class ForkServer:
+    """A connection to a warm parent of kernels (:mod:`lkjip_helpers.build.forkserver`).
+
+    ``keep`` seconds (default :func:`keep_warm_seconds`): if a parent of the same
+    :func:`parent_key` is alive, it is used at once; otherwise one is started,
+    warming in the background (:meth:`fork` waits until it is), and stays ``keep``
+    seconds after the last build. With ``keep=0`` the parent is this build's own
+    and ends with it.
     """
 
-    def __init__(self):
+    def __init__(self, keep: float | None = None):
         self._lock = threading.Lock()
         self.pid: int | None = None
-        self._proc = subprocess.Popen(
-            [sys.executable, "-m", "lkjip_helpers.build.forkserver"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            env=kernel_env(),
-            cwd=str(config.project_root()),
-            text=True,
-            start_new_session=True,
-        )
+        self._sock: socket.socket | None = None
+        self._reader = None
+        self._proc: subprocess.Popen | None = None
+        keep = keep_warm_seconds() if keep is None else keep
+        self.keep = keep
+        env = kernel_env()
+        if keep > 0:
+            self.path = socket_path(env)
+            self._connect(quiet=True)
+        else:
+            self.path = socket_folder() / f"{uuid.uuid4().hex[:20]}.sock"
+        #: Whether this build found a parent already warm.
+        self.reused = self._sock is not None
+        if self._sock is None:
+            self._proc = subprocess.Popen(
+                [
+                    sys.executable, "-m", "lkjip_helpers.build.forkserver",
+                    "--socket", str(self.path), "--idle", str(keep),
+                    "--root", str(config.project_root()),
+                ],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                env=env,
+                cwd=str(config.project_root()),
+                start_new_session=True,
+            )  # fmt: skip
+
+    def _connect(self, quiet: bool = False) -> bool:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            sock.connect(str(self.path))
+        except OSError:
+            sock.close()
+            return False
+        self._sock, self._reader = sock, sock.makefile("r", encoding="utf-8")
+        return True
 
     def _reply(self) -> dict:
-        line = self._proc.stdout.readline()
+        line = self._reader.readline()
         if not line:
-            raise ForkServerError(f"kernel fork server ended (exit {self._proc.poll()})")
+            raise ForkServerError("kernel fork server closed the connection")
         return json.loads(line)
 
     def ready(self) -> int:
@@ -119,12 +223,25 @@ class ForkServer:
         with self._lock:
             return self._ready()
 
-    def _ready(self) -> int:
-        if self.pid is None:
-            try:
-                self.pid = int(self._reply()["ready"])
-            except (OSError, ValueError, KeyError) as exc:
-                raise ForkServerError(f"kernel fork server: {type(exc).__name__}: {exc}") from exc
+    def _ready(self, timeout: float = 120.0) -> int:
+        if self.pid is not None:
+            return self.pid
+        end = time.monotonic() + timeout
+        ended = None
+        while self._sock is None and not self._connect():
+            code = self._proc.poll() if self._proc is not None else None
+            if code is not None and ended is None:
+                ended = time.monotonic()
+            # A parent that lost the race to another one exits 0 at once: the winner is
+            # serving (or about to); any other end is a failure.
+            lost_race = code == 0 and time.monotonic() - ended < 2.0
+            if (code is not None and not lost_race) or time.monotonic() > end:
+                raise ForkServerError(f"kernel fork server did not start (exit {code})")
+            time.sleep(0.02)
+        try:
+            self.pid = int(self._reply()["ready"])
+        except (OSError, ValueError, KeyError) as exc:
+            raise ForkServerError(f"kernel fork server: {type(exc).__name__}: {exc}") from exc
         return self.pid
 
     def fork(self, argv: list[str], env: dict, cwd: str) -> int:
@@ -132,9 +249,8 @@ class ForkServer:
         with self._lock:
             env = {**env, "JPY_PARENT_PID": str(self._ready())}
             try:
-                request = {"argv": argv, "env": env, "cwd": cwd}
-                self._proc.stdin.write(json.dumps(request) + "\n")
-                self._proc.stdin.flush()
+                request = {"argv": argv, "env": env, "cwd": cwd, "watch": os.getpid()}
+                self._sock.sendall((json.dumps(request) + "\n").encode())
                 reply = self._reply()
             except (OSError, ValueError) as exc:
                 raise ForkServerError(f"kernel fork server: {type(exc).__name__}: {exc}") from exc
@@ -143,19 +259,40 @@ class ForkServer:
         return int(reply["pid"])
 
     def close(self) -> None:
-        """End the parent (kernels still running notice and exit)."""
-        try:
-            self._proc.stdin.close()
-            self._proc.wait(timeout=10)
-        except (OSError, subprocess.TimeoutExpired):
-            self._proc.kill()
-            self._proc.wait()
-        finally:
-            self._proc.stdout.close()
+        """Close the connection. A parent of this build alone then ends; a shared one
+        stays warm for the next build (kernels still running end with their build)."""
+        if self._sock is not None:
+            self._reader.close()
+            self._sock.close()
+            self._sock = None
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        if self.pid is None and (self.keep == 0 or not self.path.exists()):
+            # Never used (the build needed no kernel) and not yet serving: it would only
+            # warm for nobody.
+            proc.kill()
+        if self.pid is None or self.keep == 0:
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        # else: a shared parent stays warm; it ends after `keep` idle seconds
+
+
+def stop_warm_parent(env: dict[str, str] | None = None) -> bool:
+    """End the warm parent of this code, if one is alive (its socket file is removed;
+    it notices within a second). Whether there was one."""
+    try:
+        socket_path(env).unlink()
+    except FileNotFoundError:
+        return False
+    return True
 
 
 def start_fork_server() -> ForkServer | None:
-    """Start the kernels' warm parent now (None where processes cannot fork)."""
+    """Connect to the kernels' warm parent, or start one (None where processes cannot fork)."""
     return ForkServer() if hasattr(os, "fork") else None
 
 
@@ -332,6 +469,7 @@ class KernelPool:
                 return _start_kernel(self._warm, self._context_file, server)
             except ForkServerError:
                 self._server, self.mode = None, "spawn"  # start the usual way from now on
+                server.close()
         return _start_kernel(self._warm, self._context_file)
 
     def acquire(self):
@@ -408,6 +546,10 @@ def execute_notebook(
                 log_output=False,
                 execution_timeout=timeout,
                 report_mode=False,
+                # Papermill rewrites the whole notebook (images included) at the start and
+                # end of every cell, for watching a long run; the build reads it only once
+                # it is done. A failed run is still written before the error is raised.
+                request_save_on_cell_execute=False,
             )
             timing.execute = time.perf_counter() - t0
             reads_file = getattr(km, "lkjip_reads_file", None)

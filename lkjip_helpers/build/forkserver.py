@@ -19,23 +19,36 @@ notebook then runs in it through papermill as before
 (:mod:`lkjip_helpers.build.execute`). ``tests/test_execute.py`` checks that a
 notebook's outputs are the same as a plain papermill run's.
 
-Protocol on stdin/stdout, one JSON object per line: the parent writes
-``{"ready": pid}`` once warm; each request ``{"argv": [...], "env": {...},
-"cwd": "..."}`` is answered ``{"pid": n}``. End of stdin ends the parent;
-its kernels notice (ipykernel's parent poller) and exit.
+The parent serves on a Unix socket (:func:`serve`). A build connects, the parent
+answers ``{"ready": pid}`` once warm, and each request ``{"argv": [...],
+"env": {...}, "cwd": "...", "watch": pid}`` on that connection is answered
+``{"pid": n}``. A forked kernel ends when the process ``watch`` (the build that
+asked for it) ends, so a killed build leaves no kernel behind.
 
-Only the standard library is imported at module level: the warm imports are
-the parent's job, and this module is also imported by the build to start it.
+How long the parent lives is the caller's choice (``--idle``):
+
+* ``0``: it ends when its last connection closes. One build, one parent.
+* ``n`` seconds: it stays warm ``n`` seconds after the last connection closes,
+  at a socket path derived from what it imported (see
+  :func:`lkjip_helpers.build.execute.parent_key`), so the next build or preview
+  of the same code skips its 2 CPU-seconds of start-up: an analyst previewing
+  after each edit pays them once. It also ends when the project folder it was
+  started for disappears or its socket file is removed (``lkjip warm --stop``).
 """
 
 from __future__ import annotations
 
+import argparse
 import gc
 import importlib
 import json
 import os
+import selectors
 import signal
+import socket
 import sys
+import threading
+import time
 
 #: Imported by the parent before forking: what every notebook imports.
 #: Not ``lkjip_helpers.laporan.display``: importing it inside a kernel installs
@@ -53,6 +66,10 @@ WARM_MODULES = (
     "lkjip_helpers.laporan.analisis",
     "lkjip_helpers.laporan.sentences",
     "lkjip_helpers.data.validation",
+    # what lkjip_helpers.laporan.display imports (not display itself, see above)
+    "markdown_it",
+    "lkjip_helpers.laporan.markdown",
+    "lkjip_helpers.laporan.formatting",
 )
 
 
@@ -84,10 +101,32 @@ def warm_up() -> None:
         fig.savefig(io.BytesIO(), format="png", dpi=100)
 
 
-def _child(request: dict) -> None:
-    """In the forked child: become a fresh kernel process and run ipykernel. Never returns."""
+def _watch(pid: int) -> None:
+    """End this kernel when process ``pid`` (the build that asked for it) has ended."""
+
+    def run():
+        while True:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:
+                pass
+            time.sleep(1.0)
+
+    threading.Thread(target=run, name="lkjip-watch", daemon=True).start()
+
+
+def _child(request: dict, inherited: list) -> None:
+    """In the forked child: become a fresh kernel process and run ipykernel. Never returns.
+
+    ``inherited``: the parent's sockets and selector, closed first (the kernel
+    must not keep the parent's connections open).
+    """
     code = 1
     try:
+        for obj in inherited:
+            obj.close()
         os.setsid()  # its own process group, as jupyter_client starts kernels
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the kernel waits for its own children
         devnull = os.open(os.devnull, os.O_RDWR)
@@ -107,6 +146,8 @@ def _child(request: dict) -> None:
         # the parent's, not a kernel's: a notebook imports what a fresh kernel would.
         if "rfc3987_syntax" in sys.modules and sys.modules["rfc3987_syntax"] is None:
             del sys.modules["rfc3987_syntax"]
+        if request.get("watch"):
+            _watch(int(request["watch"]))
         from ipykernel import kernelapp
 
         kernelapp.launch_new_instance(argv=argv[1:])
@@ -117,10 +158,67 @@ def _child(request: dict) -> None:
         os._exit(code)
 
 
-def serve(stdin=None, stdout=None) -> None:
-    """Warm up, then fork one kernel per request until stdin ends."""
-    stdin = stdin or sys.stdin
-    stdout = stdout or sys.stdout
+def _bind(path: str) -> socket.socket | None:
+    """Listen on ``path``; None if a live parent already listens there."""
+    import fcntl  # lazy: POSIX only, like fork itself
+
+    with open(os.path.join(os.path.dirname(path), ".bind.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # two parents starting at once: one binds
+        if os.path.exists(path):
+            probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                probe.connect(path)
+                return None  # another parent serves this path
+            except OSError:
+                os.unlink(path)  # left by a parent that died
+            finally:
+                probe.close()
+        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        server.bind(path)
+        os.chmod(path, 0o600)
+        server.listen(64)
+        return server
+
+
+def _end_older_parents(path: str) -> None:
+    """Remove the sockets of parents of the same project started for other code.
+
+    Socket names are ``<project>-<code>.sock``; a parent whose socket is gone ends
+    within a second (kernels it forked end with their own builds).
+    """
+    folder, name = os.path.split(path)
+    project, sep, _ = name.partition("-")
+    if not sep:
+        return  # a build's own parent
+    for other in os.listdir(folder):
+        if other != name and other.startswith(project + "-") and other.endswith(".sock"):
+            try:
+                os.unlink(os.path.join(folder, other))
+            except FileNotFoundError:
+                pass
+
+
+class _Connection:
+    def __init__(self, sock: socket.socket):
+        self.sock = sock
+        self.buffer = b""
+
+    def send(self, payload: dict) -> None:
+        self.sock.sendall((json.dumps(payload) + "\n").encode())
+
+
+def serve(path: str, idle: float = 0.0, root: str | None = None) -> None:
+    """Warm up, listen on the Unix socket ``path``, fork one kernel per request.
+
+    Parameters
+    ----------
+    path : str
+        The socket file.
+    idle : float
+        Seconds to stay after the last connection closes (0: end then).
+    root : str, optional
+        The project folder: the parent ends when it disappears.
+    """
     warm_up()
     # What the parent imported is never collected: kept out of the garbage collector's
     # sight, its memory pages stay shared with the kernels instead of being copied into
@@ -129,23 +227,81 @@ def serve(stdin=None, stdout=None) -> None:
     gc.freeze()
     # Children are reaped by the system: the parent never waits for a kernel.
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
-    stdout.write(json.dumps({"ready": os.getpid()}) + "\n")
-    stdout.flush()
-    for line in stdin:
-        if not line.strip():
-            continue
+    server = _bind(path)
+    if server is None:
+        return
+    inode = os.stat(path).st_ino
+    _end_older_parents(path)
+    selector = selectors.DefaultSelector()
+    selector.register(server, selectors.EVENT_READ)
+    connections: dict[socket.socket, _Connection] = {}
+    served = False
+    last = time.monotonic()
+    try:
+        while True:
+            for key, _ in selector.select(timeout=1.0):
+                last = time.monotonic()
+                if key.fileobj is server:
+                    sock, _ = server.accept()
+                    conn = connections[sock] = _Connection(sock)
+                    selector.register(sock, selectors.EVENT_READ)
+                    served = True
+                    conn.send({"ready": os.getpid()})
+                    continue
+                conn = connections[key.fileobj]
+                data = conn.sock.recv(1 << 16)
+                if not data:
+                    selector.unregister(conn.sock)
+                    conn.sock.close()
+                    del connections[conn.sock]
+                    continue
+                conn.buffer += data
+                while b"\n" in conn.buffer:
+                    line, conn.buffer = conn.buffer.split(b"\n", 1)
+                    if line.strip():
+                        _answer(conn, line, [server, selector, *connections])
+            if not connections:
+                if served and time.monotonic() - last >= idle:
+                    break
+                if not served and time.monotonic() - last >= max(idle, 60.0):
+                    break  # nobody came
+            if root and not os.path.isdir(root):
+                break
+            try:
+                if os.stat(path).st_ino != inode:
+                    break  # replaced by another parent
+            except FileNotFoundError:
+                break  # removed: asked to stop
+    finally:
         try:
-            request = json.loads(line)
-            pid = os.fork()
-        except (ValueError, OSError) as exc:
-            stdout.write(json.dumps({"error": f"{type(exc).__name__}: {exc}"}) + "\n")
-            stdout.flush()
-            continue
-        if pid == 0:
-            _child(request)
-        stdout.write(json.dumps({"pid": pid}) + "\n")
-        stdout.flush()
+            if os.stat(path).st_ino == inode:
+                os.unlink(path)
+        except FileNotFoundError:
+            pass
+        server.close()
+
+
+def _answer(conn: _Connection, line: bytes, inherited: list) -> None:
+    """Fork a kernel for one request line and answer its pid (or the error)."""
+    try:
+        request = json.loads(line)
+        pid = os.fork()
+    except (ValueError, OSError) as exc:
+        conn.send({"error": f"{type(exc).__name__}: {exc}"})
+        return
+    if pid == 0:
+        _child(request, inherited)
+    conn.send({"pid": pid})
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m lkjip_helpers.build.forkserver")
+    parser.add_argument("--socket", required=True)
+    parser.add_argument("--idle", type=float, default=0.0)
+    parser.add_argument("--root")
+    args = parser.parse_args(argv)
+    serve(args.socket, args.idle, args.root)
 
 
 if __name__ == "__main__":
-    serve()
+    main()

@@ -202,10 +202,22 @@ def start_pool(
 
 
 def _context_and_pool(
-    year: int, todo: list, jobs_count: int | None, fingerprints: cache.Fingerprints
+    year: int,
+    todo: list,
+    jobs_count: int | None,
+    fingerprints: cache.Fingerprints,
+    server: ForkServer | None = None,
 ):
-    """The context snapshot and the kernel pool, the kernels' parent warming meanwhile."""
-    server = start_fork_server() if todo else None
+    """The context snapshot and the kernel pool, the kernels' parent warming meanwhile.
+
+    ``server``: the kernels' parent if the caller already started it (closed here
+    when nothing is to be run).
+    """
+    if not todo and server is not None:
+        server.close()
+        server = None
+    elif todo and server is None:
+        server = start_fork_server()
     try:
         snap = context_snapshot(year, fingerprints)
     except BaseException:
@@ -471,30 +483,39 @@ def build_report(
     t0 = time.perf_counter()
     dest = config.outputs_dir(year)
     with staging_folder(year) as staging:
-        if use_cache and processed_is_current(year):
-            # Nothing the data step reads has changed: reuse its output and audit.
-            shutil.copyfile(
-                config.processed_dir(year) / f"{AUDIT_TABLE}.csv", staging / "audit.csv"
-            )
-            stats.data_cached = True
-        else:
-            build_data(year, audit_dir=staging)
-        stats.phases["data"] = time.perf_counter() - t0
+        data_current = use_cache and processed_is_current(year)
+        # A data step to run means notebooks to run: their warm parent (if not already
+        # warm from an earlier build) starts now and warms on the other core meanwhile.
+        server = None if data_current else start_fork_server()
+        try:
+            if data_current:
+                # Nothing the data step reads has changed: reuse its output and audit.
+                shutil.copyfile(
+                    config.processed_dir(year) / f"{AUDIT_TABLE}.csv", staging / "audit.csv"
+                )
+                stats.data_cached = True
+            else:
+                build_data(year, audit_dir=staging)
+            stats.phases["data"] = time.perf_counter() - t0
 
-        t0 = time.perf_counter()
-        chapters = plan_build(year)
-        all_jobs = [job for ch in chapters for job in ch.jobs]
-        bar = Progress(len(all_jobs), enabled=progress)
-        bar.note(f"report {year}: {len(all_jobs)} notebooks")
-        nb_dir = staging / "notebooks"
-        fingerprints = cache.Fingerprints()
-        todo = take_from_cache(
-            all_jobs, nb_dir, use_cache=use_cache, progress=bar, stats=stats,
-            fingerprints=fingerprints,
-        )  # fmt: skip
-        # The report context, once for the whole build: capaian_iku.csv and every notebook.
-        t1 = time.perf_counter()
-        snap, pool, workers = _context_and_pool(year, todo, jobs, fingerprints)
+            t0 = time.perf_counter()
+            chapters = plan_build(year)
+            all_jobs = [job for ch in chapters for job in ch.jobs]
+            bar = Progress(len(all_jobs), enabled=progress)
+            bar.note(f"report {year}: {len(all_jobs)} notebooks")
+            nb_dir = staging / "notebooks"
+            fingerprints = cache.Fingerprints()
+            todo = take_from_cache(
+                all_jobs, nb_dir, use_cache=use_cache, progress=bar, stats=stats,
+                fingerprints=fingerprints,
+            )  # fmt: skip
+            # The report context, once for the whole build: capaian_iku.csv and every notebook.
+            t1 = time.perf_counter()
+            snap, pool, workers = _context_and_pool(year, todo, jobs, fingerprints, server)
+        except BaseException:
+            if server is not None:
+                server.close()
+            raise
         stats.phases["context"] = time.perf_counter() - t1
         stats.context_cached = snap.cached
         try:

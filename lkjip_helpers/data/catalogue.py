@@ -278,9 +278,34 @@ def catalogue_data(path: Path) -> dict:
     return {**data, "tables": merge_tables(base, own)}
 
 
+#: Checked catalogues of this process by the bytes they were made from (see load_catalogue).
+_LOADED: dict[tuple, dict[str, TableSpec]] = {}
+
+
+def _content_key(path: Path) -> tuple:
+    """What a loaded catalogue depends on: the bytes of the file and of the base."""
+    own = path.read_bytes() if path.exists() else None
+    return (str(path), own, BASE_FILE.read_bytes())
+
+
 def load_catalogue(path: Path | None = None) -> Catalogue:
     """Load and check the catalogue (merged with the base catalogue); a malformed entry
-    is a ParamsError naming its key."""
+    is a ParamsError naming its key.
+
+    A notebook asks for the catalogue once per source note; parsing and checking
+    1,500 lines of YAML each time cost about a second per notebook. The checked
+    tables are kept per process, keyed by the *bytes* of both files, which are
+    read on every call: an edit is always seen, and the read is recorded as any
+    read is (:mod:`lkjip_helpers.core.reads`). The specs are immutable, so one
+    copy serves every caller.
+    """
     path = Path(path) if path else config.catalogue_file()
-    checked = validate(_CatalogueFile, catalogue_data(path), path)
-    return Catalogue(path=path, tables=dict(checked.tables))
+    key = _content_key(path)
+    tables = _LOADED.get(key)
+    if tables is None:
+        checked = validate(_CatalogueFile, catalogue_data(path), path)
+        tables = dict(checked.tables)
+        if len(_LOADED) >= 8:  # a long-lived process (JupyterLab) sees many versions
+            _LOADED.clear()
+        _LOADED[key] = tables
+    return Catalogue(path=path, tables=dict(tables))
