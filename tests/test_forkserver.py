@@ -169,3 +169,20 @@ def test_the_socket_names_the_project_then_the_code(monkeypatch, tmp_path):
     monkeypatch.setenv("LKJIP_ROOT", str(tmp_path))
     other_project, _, _ = execute.socket_path().stem.partition("-")
     assert project and code and other_project != project
+
+
+def test_the_warm_up_starts_no_thread_and_hooks_nothing():
+    """What crosses the fork is imported modules only: no thread (a fork keeps only the
+    forking one), no trace or profile hook, ``os.fork`` itself untouched."""
+    code = (
+        "import os, sys, threading\n"
+        "fork = os.fork\n"
+        "from lkjip_helpers.build import forkserver\n"
+        "forkserver.warm_up()\n"
+        "print(threading.active_count(), sys.gettrace(), sys.getprofile(), os.fork is fork)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=execute.kernel_env(), capture_output=True,
+        text=True, check=True,
+    ).stdout  # fmt: skip
+    assert out.split() == ["1", "None", "None", "True"]

@@ -60,6 +60,17 @@ WARM_MODULES = (
     "matplotlib.pyplot",
     "IPython",
     "ipykernel.kernelapp",
+    # what IPKernelApp imports only when it starts (the debugger's debugpy and pydevd
+    # among them: about 0.3 CPU-seconds a kernel); importing starts no thread, sets
+    # no trace hook and patches nothing (tests/test_forkserver.py)
+    "ipykernel.ipkernel",
+    "ipykernel.zmqshell",
+    "ipykernel.debugger",
+    "IPython.core.history",
+    "sqlite3",
+    "pdb",
+    "psutil",
+    "tornado.ioloop",
     "lkjip_helpers.laporan.context",
     "lkjip_helpers.laporan.charts",
     "lkjip_helpers.laporan.tables",
