@@ -146,12 +146,61 @@ def test_run_step_retries_only_transient_errors(monkeypatch, tmp_path):
     assert calls[0][0][-6:] == [
         "lkjip_helpers", "report", "--year", "2017", "--agency", str(tmp_path)
     ]  # fmt: skip
+    assert "--jobs" not in calls[0][0]  # no slots given: the build's own default
     assert calls[0][1] is None  # the agency is the command's, not an inherited variable
 
     calls.clear()
     answers[:] = [(2, "", "error: bad table\n", 5), (0, "", "", 5)]
     hasil = batch.run_step(tmp_path, 2017, "data")
     assert not hasil.ok and hasil.percobaan == 1 and hasil.pesan == "error: bad table"
+
+
+def test_each_report_build_gets_the_jobs_per_agency(monkeypatch, tmp_path):
+    """The batch's notebook slots reach each build's `report --jobs`, and its thread pools."""
+    seen = []
+
+    def fake(argv, env, cwd):
+        seen.append((argv, env))
+        return 0, "report 2017: 1 executed, 0 cached, 0 failed in 1.0 s", "", 1
+
+    monkeypatch.setattr(batch, "_run_sampled", fake)
+    monkeypatch.delenv("RAYON_NUM_THREADS", raising=False)
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")  # set by the user: kept
+    data = Langkah("data", str(tmp_path), 2017, ok=True)
+    assert batch.task_report(str(tmp_path), 2017, data).ok  # the default
+    assert batch.task_report(str(tmp_path), 2017, data, jobs=2).ok
+    (default_argv, default_env), (argv, env) = seen
+    assert default_argv[default_argv.index("--jobs") + 1] == str(batch.JOBS_PER_AGENCY) == "1"
+    assert default_env["RAYON_NUM_THREADS"] == "1"
+    assert argv[argv.index("--jobs") + 1] == "2" and env["RAYON_NUM_THREADS"] == "2"
+    assert env["OMP_NUM_THREADS"] == "3"
+    # the data step runs no notebook: no --jobs
+    assert "--jobs" not in batch.step_args("data", 2017, 2)
+
+
+def test_submit_graph_passes_jobs_per_agency_to_every_report():
+    class Client:
+        def __init__(self):
+            self.calls = []
+
+        def submit(self, fn, *args, key):
+            self.calls.append((fn, args))
+            return key
+
+    tugas = [batch.Tugas(Path(f"/x/{n}"), n, 2017) for n in ("a", "b")]
+    client = Client()
+    finals = batch.submit_graph(client, tugas, jobs_per_agency=3)
+    reports = [args for fn, args in client.calls if fn is batch.task_report]
+    assert len(reports) == len(finals) == 2
+    assert all(args[-1] == 3 for args in reports)
+
+
+def test_jobs_per_agency_below_one_is_a_clear_error(tmp_path, capsys):
+    _agency(tmp_path / "a")
+    f = tmp_path / "portfolio.yaml"
+    f.write_text("tahun: [2017]\ninstansi:\n  - folder: a\n", encoding="utf-8")
+    assert cli.main(["batch", "--portfolio", str(f), "--jobs-per-agency", "0"]) == 2
+    assert "--jobs-per-agency must be at least 1" in capsys.readouterr().err
 
 
 def test_failed_report_keeps_the_last_good_audit(monkeypatch, tmp_path):
@@ -163,7 +212,9 @@ def test_failed_report_keeps_the_last_good_audit(monkeypatch, tmp_path):
     monkeypatch.setattr(
         batch,
         "run_step",
-        lambda d, y, s: Langkah(langkah=s, folder=str(d), tahun=y, ok=False, pesan="error: x"),
+        lambda d, y, s, jobs=None: Langkah(
+            langkah=s, folder=str(d), tahun=y, ok=False, pesan="error: x"
+        ),
     )
     data = Langkah("data", str(tmp_path), 2017, ok=True, audit_lama=b"old audit", audit_ada=True)
     hasil = batch.task_report(str(tmp_path), 2017, data)
