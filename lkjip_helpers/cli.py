@@ -89,6 +89,7 @@ def _batch_parsers(sub) -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--broken", type=int, default=0, help="number of agencies with a bad table")
+    p.add_argument("--year", type=int, default=DEFAULT_YEAR, help="report year of the agencies")
     p = sub.add_parser("bench-batch", help="benchmark the batch on 1 and 2 local workers")
     p.add_argument("--agencies", type=int, default=8)
     p.add_argument("--workers", default="1,2", help="worker counts, comma separated")
@@ -208,7 +209,7 @@ def cmd_synth(args) -> int:
     # lazy: a subcommand loads only its own machinery, so `--help` stays instant
     from lkjip_helpers.sintetis.instansi import buat_portofolio
 
-    made = buat_portofolio(args.out, args.agencies, args.seed, args.broken)
+    made = buat_portofolio(args.out, args.agencies, args.seed, args.broken, tahun=args.year)
     broken = [m.folder for m in made if m.rusak]
     print(
         f"synth: {len(made)} agencies and {args.out / 'portfolio.yaml'} written"
