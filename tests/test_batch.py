@@ -241,7 +241,7 @@ def _cache_notebooks(agency: Path) -> dict[Path, int]:
 def batch_runs(tmp_path_factory):
     """One batch of 4 synthetic agencies (the last broken) on 2 workers, then a rerun."""
     base = tmp_path_factory.mktemp("batch")
-    made = buat_portofolio(base / "kota", 4, seed=16, rusak=1, source=ROOT)
+    made = buat_portofolio(base / "kota", 4, seed=16, rusak=1)
     portfolio = base / "kota" / "portfolio.yaml"
     mp = pytest.MonkeyPatch()
     mp.setenv("LKJIP_RENDERER", "builtin")
@@ -294,6 +294,48 @@ def test_batch_builds_the_good_agencies_and_reports_the_broken_one(batch_runs):
     assert NILAI_RUSAK in page and "realisasi_iku.csv" in page  # the broken agency's message
     for m in good:
         assert f"kota/{m.folder}/outputs/2017/lkjip-2017.html" in page
+
+
+def _capaian_tangan(polaritas: str, target: float, realisasi: float, rumus: str) -> float:
+    """The raw capaian by hand, independent of the package's code."""
+    if polaritas == "positif":
+        return realisasi / target * 100
+    if rumus == "dua_kali_target":
+        return (2 * target - realisasi) / target * 100
+    return target / realisasi * 100
+
+
+@pytest.mark.e2e
+def test_rollup_has_each_agencys_own_ikus_and_rule(batch_runs):
+    """Agencies with different IKU counts, polarities and rules: each keeps its own."""
+    base, made = batch_runs["base"], batch_runs["made"]
+    good = [m for m in made if not m.rusak]
+    assert len({len(m.iku) for m in good}) >= 2  # the portfolio varies, or this tests nothing
+    negatives = [(m, i) for m in good for i in m.iku if i.polaritas == "negatif"]
+    assert negatives and len({m.rumus for m in good}) == 2
+    iku = pd.read_csv(base / "ringkasan1" / "2017" / "ringkasan_iku.csv")
+    for m in good:
+        rows = iku[iku["folder"] == m.folder]
+        assert list(rows["kode_iku"]) == [i.kode for i in m.iku]
+        assert list(rows["polaritas"]) == [i.polaritas for i in m.iku]
+        for i, (_, row) in zip(m.iku, rows.iterrows(), strict=True):
+            expected = _capaian_tangan(i.polaritas, i.target, i.realisasi, m.rumus)
+            assert row["capaian"] == pytest.approx(expected), (m.folder, i.kode)
+            assert row["capaian_dibatasi"] == pytest.approx(min(expected, 100.0))
+
+
+@pytest.mark.e2e
+def test_each_report_names_its_own_agency_only(batch_runs):
+    base, made = batch_runs["base"], batch_runs["made"]
+    for m in made:
+        if m.rusak:
+            continue
+        html = (base / "kota" / m.folder / "outputs" / "2017" / "lkjip-2017.html").read_text(
+            encoding="utf-8"
+        )
+        assert m.nama in html
+        for name in ("Balikpapan", "BKPSDM", *(o.nama for o in made if o.nama != m.nama)):
+            assert name not in html, (m.folder, name)
 
 
 @pytest.mark.e2e
