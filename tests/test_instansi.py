@@ -129,7 +129,10 @@ def test_published_capaian_follows_each_agencys_rule(kota):
             iku = by_code[row["kode_iku"]]
             assert row["realisasi"] == pytest.approx(iku.realisasi)
             expected = capaian_tangan(iku.polaritas, iku.target, iku.realisasi, m.rumus)
-            assert row["capaian_publikasi"] == pytest.approx(round(expected, 2), abs=0.006)
+            if iku.kode == m.salah_terbit:  # published wrongly on purpose, for the audit
+                assert abs(row["capaian_publikasi"] - expected) > 1
+            else:
+                assert row["capaian_publikasi"] == pytest.approx(round(expected, 2), abs=0.006)
 
 
 def test_budget_varies_and_stays_consistent(kota):
@@ -181,18 +184,24 @@ def test_prose_names_its_agency_and_no_other(kota):
         assert prose and all(m.nama in t for t in prose)
 
 
-def test_every_good_agency_passes_validation_with_a_clean_audit(synth, monkeypatch):
-    """The data step (validation, processed data, audit) accepts the synthetic tables."""
+def test_data_step_accepts_the_tables_and_audits_only_the_planted_error(kota, monkeypatch):
+    """Validation passes; the audit finds the one wrongly published capaian, if any."""
     from lkjip_helpers.build.data_step import build_data
 
-    out, made = synth
-    for m in made:
+    out, made = kota
+    salah = [m for m in made if m.salah_terbit]
+    benar = [m for m in made if not m.salah_terbit]
+    assert salah and benar
+    for m in (salah[0], benar[0]):
         monkeypatch.setenv(config.AGENCY_ENV, str(out / m.folder))
-        if m.rusak:
-            continue
         result = build_data(2017)
         assert "realisasi_iku" in result.processed
-        assert result.audit.empty, (m.folder, result.audit)
+        audit = result.audit
+        if m.salah_terbit:  # one finding (printed in one or more places), on that IKU
+            assert audit["temuan"].nunique() == 1, audit
+            assert all(i.startswith(f"{m.salah_terbit}:") for i in audit["item"]), audit
+        else:
+            assert audit.empty, (m.folder, audit)
 
 
 def test_broken_agency_has_a_non_numeric_realisasi(synth):

@@ -15,16 +15,18 @@ from a seeded random generator, so a seed always writes the same bytes:
   polarity (the agency's ``rumus_polaritas_negatif``, ``dua_kali_target`` for most,
   ``target_per_realisasi`` for some) decides their capaian;
 * its budget: Belanja Tidak Langsung and Belanja Langsung from a few hundred
-  million to tens of billions of rupiah, one kegiatan per IKU, serapan between 70%
-  and 99%; every total, percentage and the Perjanjian Kinerja's programme budget
+  million to tens of billions of rupiah, one kegiatan per IKU, serapan around a
+  level of its own; every total, percentage and the Perjanjian Kinerja's programme budget
   agree with the detail rows;
 * its staff tables (one total across education, rank and sex);
 * its prose: neutral sentences naming the agency, no figures (the report computes
   those).
 
-The figures are consistent, so a synthetic agency's audit finds nothing, and the
-published capaian of ``realisasi_iku`` are those of the agency's rule. Agency-specific
-content is data: the report is built by the package and notebooks unchanged.
+The figures are consistent and the published capaian of ``realisasi_iku`` are those
+of the agency's rule, except in about one agency in three, which publishes one IKU's
+capaian wrongly (:func:`_salah_terbit`): its audit reports that one finding, the
+others' audits find nothing. Agency-specific content is data: the report is built by
+the package and notebooks unchanged.
 
 ``rusak`` agencies get a non-numeric realisasi (:data:`NILAI_RUSAK`) in
 ``realisasi_iku``: their data step fails with the validation message, which a
@@ -185,6 +187,8 @@ class InstansiSintetis:
     iku: tuple[IkuSintetis, ...] = ()
     #: Pagu (perubahan) of the whole budget, rupiah.
     pagu: int = 0
+    #: IKU whose published capaian is wrong on purpose (the audit must find it), or "".
+    salah_terbit: str = ""
 
 
 def _slug(text: str) -> str:
@@ -271,6 +275,21 @@ def _target_renstra(iku: IkuSintetis, tahun: int, years: range) -> dict[int, int
             t = min(t, 100.0)
         out[y] = _angka(round(t) if float(iku.target).is_integer() else round(t, 2))
     return out
+
+
+def _salah_terbit(rng: random.Random, iku: list[IkuSintetis], rumus: str, rows: list[dict]) -> str:
+    """Publish one IKU's capaian wrongly, as agencies do; returns its code.
+
+    A negative IKU off target gets the positive formula (realisasi / target), the
+    usual slip; otherwise a typo in the tens digit. The audit reports either.
+    """
+    i = rng.randrange(len(iku))
+    item, row = iku[i], rows[i]
+    if item.polaritas == "negatif" and item.realisasi != item.target:
+        row["capaian_publikasi"] = round(item.realisasi / item.target * 100, 2)
+    else:
+        row["capaian_publikasi"] = round(_capaian_publikasi(item, rumus) + 10, 2)
+    return item.kode
 
 
 # ------------------------------------------------------------------ tables
@@ -395,13 +414,16 @@ def _anggaran(
         s: (f"{n:02d}", f"Program Sasaran {s} {singkatan}")
         for n, s in enumerate(sorted(teks_sasaran), start=1)
     }
+    # The agency's serapan: each kegiatan near it, some agencies absorb far less.
+    pusat = rng.uniform(0.62, 0.97)
     kegiatan = []  # (kode, uraian, kode_program, iku, anggaran, realisasi, blp)
     nomor: dict[str, int] = {}
     for i in iku:
         kode_program = program[i.sasaran][0]
         nomor[kode_program] = nomor.get(kode_program, 0) + 1
         anggaran = _rupiah(rng, 1.5e8, 4e9)
-        realisasi = round(anggaran * rng.uniform(0.7, 0.99) / 1000) * 1000
+        serap = min(0.995, max(0.4, rng.gauss(pusat, 0.06)))
+        realisasi = round(anggaran * serap / 1000) * 1000
         blp = round(realisasi * rng.uniform(0.3, 0.6) / 1000) * 1000
         kegiatan.append(
             (
@@ -466,7 +488,7 @@ def _anggaran(
     btl = (
         round(btl_perubahan * rng.uniform(0.95, 1.1) / 1000) * 1000,
         btl_perubahan,
-        round(btl_perubahan * rng.uniform(0.8, 0.98) / 1000) * 1000,
+        round(btl_perubahan * min(0.99, max(0.6, rng.gauss(pusat + 0.04, 0.03))) / 1000) * 1000,
     )
     kolom = ("pagu_murni", "pagu_perubahan", "realisasi")
     rows["anggaran_belanja"] = [
@@ -667,6 +689,7 @@ def buat_instansi(
 
     rows = _staf(rng, tahun) | _kinerja(iku, tahun, rumus, teks_sasaran)
     rows |= _anggaran(rng, iku, singkatan, teks_sasaran)
+    salah = _salah_terbit(rng, iku, rumus, rows["realisasi_iku"]) if rng.random() < 0.3 else ""
     if rusak:
         # The first IKU's realisasi written in words: validation must stop it.
         rows["realisasi_iku"][0]["realisasi"] = NILAI_RUSAK
@@ -686,6 +709,7 @@ def buat_instansi(
         rumus=rumus,
         iku=tuple(iku),
         pagu=pagu,
+        salah_terbit=salah,
     )
 
 
