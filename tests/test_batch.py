@@ -131,8 +131,8 @@ def test_error_message_is_the_cli_error_lines():
 def test_run_step_retries_only_transient_errors(monkeypatch, tmp_path):
     calls = []
     answers = [
-        (1, "", "RuntimeError: Kernel died before replying to kernel_info", 10),
-        (0, "report 2017: 3 executed, 8 cached, 0 failed in 1.0 s", "", 20),
+        (1, "", "RuntimeError: Kernel died before replying to kernel_info", 10, 0.5),
+        (0, "report 2017: 3 executed, 8 cached, 0 failed in 1.0 s", "", 20, 2.0),
     ]
 
     def fake(argv, env, cwd):
@@ -143,6 +143,7 @@ def test_run_step_retries_only_transient_errors(monkeypatch, tmp_path):
     hasil = batch.run_step(tmp_path, 2017, "report")
     assert hasil.ok and hasil.percobaan == 2
     assert (hasil.dieksekusi, hasil.dari_cache, hasil.memori_puncak) == (3, 8, 20)
+    assert hasil.cpu_detik == pytest.approx(2.5)  # both attempts used the CPU
     assert calls[0][0][-6:] == [
         "lkjip_helpers", "report", "--year", "2017", "--agency", str(tmp_path)
     ]  # fmt: skip
@@ -150,7 +151,7 @@ def test_run_step_retries_only_transient_errors(monkeypatch, tmp_path):
     assert calls[0][1] is None  # the agency is the command's, not an inherited variable
 
     calls.clear()
-    answers[:] = [(2, "", "error: bad table\n", 5), (0, "", "", 5)]
+    answers[:] = [(2, "", "error: bad table\n", 5, 0.1), (0, "", "", 5, 0.1)]
     hasil = batch.run_step(tmp_path, 2017, "data")
     assert not hasil.ok and hasil.percobaan == 1 and hasil.pesan == "error: bad table"
 
@@ -161,7 +162,7 @@ def test_each_report_build_gets_the_jobs_per_agency(monkeypatch, tmp_path):
 
     def fake(argv, env, cwd):
         seen.append((argv, env))
-        return 0, "report 2017: 1 executed, 0 cached, 0 failed in 1.0 s", "", 1
+        return 0, "report 2017: 1 executed, 0 cached, 0 failed in 1.0 s", "", 1, 0.1
 
     monkeypatch.setattr(batch, "_run_sampled", fake)
     monkeypatch.delenv("RAYON_NUM_THREADS", raising=False)
@@ -201,6 +202,17 @@ def test_jobs_per_agency_below_one_is_a_clear_error(tmp_path, capsys):
     f.write_text("tahun: [2017]\ninstansi:\n  - folder: a\n", encoding="utf-8")
     assert cli.main(["batch", "--portfolio", str(f), "--jobs-per-agency", "0"]) == 2
     assert "--jobs-per-agency must be at least 1" in capsys.readouterr().err
+
+
+def test_sampler_counts_the_cpu_and_memory_of_the_process_tree(tmp_path):
+    """A command that starts a child busy on the CPU: the child's seconds are counted."""
+    import sys
+
+    busy = "import time\nt = time.process_time()\nwhile time.process_time() - t < 1.5: pass\n"
+    child = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {busy!r}])"
+    code, _, _, peak, cpu = batch._run_sampled([sys.executable, "-c", child], {}, tmp_path)
+    assert code == 0 and peak > 0
+    assert 0.5 <= cpu < 30  # the child's 1.5 s, less what falls between samples
 
 
 def test_failed_report_keeps_the_last_good_audit(monkeypatch, tmp_path):

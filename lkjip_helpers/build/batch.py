@@ -191,8 +191,12 @@ def pesan_galat(stderr: str, returncode: int) -> str:
     return f"exited with status {returncode} and no message"
 
 
-def _rss_tree(proc) -> int:
-    """Resident memory of a process and all its descendants (bytes)."""
+def _rss_tree(proc, cpu: dict | None = None) -> int:
+    """Resident memory of a process and all its descendants (bytes).
+
+    ``cpu``: updated with each process's CPU seconds so far (user + system), keyed
+    by (pid, start time), so a reused pid is another process.
+    """
     import psutil
 
     total = 0
@@ -203,17 +207,26 @@ def _rss_tree(proc) -> int:
     for p in procs:
         with contextlib.suppress(psutil.Error):
             total += p.memory_info().rss
+            if cpu is not None:
+                times = p.cpu_times()
+                cpu[(p.pid, p.create_time())] = times.user + times.system
     return total
 
 
-def _run_sampled(argv: list[str], env: dict, cwd: Path) -> tuple[int, str, str, int]:
-    """Run a command; return (status, stdout, stderr, peak RSS of its process tree)."""
+def _run_sampled(argv: list[str], env: dict, cwd: Path) -> tuple[int, str, str, int, float]:
+    """Run a command; return (status, stdout, stderr, peak RSS of its process tree,
+    CPU seconds of its process tree).
+
+    Both are sampled every 0.2 s: the CPU seconds miss each process's last moments
+    and processes shorter than a sample, so they are a slight underestimate.
+    """
     import psutil
 
     proc = subprocess.Popen(
         argv, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     peak = [0]
+    cpu: dict[tuple[int, float], float] = {}
     stop = threading.Event()
 
     def sample() -> None:
@@ -222,7 +235,7 @@ def _run_sampled(argv: list[str], env: dict, cwd: Path) -> tuple[int, str, str, 
         except psutil.Error:
             return
         while not stop.is_set():
-            peak[0] = max(peak[0], _rss_tree(ps))
+            peak[0] = max(peak[0], _rss_tree(ps, cpu))
             stop.wait(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -232,7 +245,7 @@ def _run_sampled(argv: list[str], env: dict, cwd: Path) -> tuple[int, str, str, 
     finally:
         stop.set()
         sampler.join()
-    return proc.returncode, out, err, peak[0]
+    return proc.returncode, out, err, peak[0], sum(cpu.values())
 
 
 @dataclass
@@ -247,6 +260,7 @@ class Langkah:
     detik: float = 0.0
     percobaan: int = 0
     memori_puncak: int = 0  # bytes: the command's process tree at its peak
+    cpu_detik: float = 0.0  # CPU seconds of the command's process tree (sampled)
     worker: str = ""
     dieksekusi: int | None = None  # notebooks executed (report step)
     dari_cache: int | None = None  # notebooks taken from the build cache
@@ -286,8 +300,9 @@ def run_step(agency_dir: Path, year: int, step: str, jobs: int | None = None) ->
     start = time.perf_counter()
     for attempt in range(1, PERCOBAAN_MAKS + 1):
         hasil.percobaan = attempt
-        code, out, err, peak = _run_sampled(argv, env, cwd)
+        code, out, err, peak, cpu = _run_sampled(argv, env, cwd)
         hasil.memori_puncak = max(hasil.memori_puncak, peak)
+        hasil.cpu_detik += cpu
         if code == 0:
             hasil.ok = True
             found = re.search(r"(\d+) executed, (\d+) cached", out)
@@ -368,6 +383,7 @@ def task_report(agency_dir: str, year: int, data: Langkah, jobs: int = JOBS_PER_
     hasil = run_step(Path(agency_dir), year, "report", jobs)
     hasil.detik += data.detik
     hasil.memori_puncak = max(hasil.memori_puncak, data.memori_puncak)
+    hasil.cpu_detik += data.cpu_detik
     if not hasil.ok:
         target = audit_file(Path(agency_dir), year)
         if data.audit_ada and data.audit_lama is not None:

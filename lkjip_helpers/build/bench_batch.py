@@ -3,8 +3,9 @@
 Each run builds a fresh copy of the same synthetic portfolio (same seed, empty
 caches), so every run does the same clean work. Reported per worker count: wall
 time, agencies per minute, scaling efficiency against one worker
-(``rate_n / (n x rate_1)``), and peak memory per worker (the worker process plus
-the largest process tree one of its builds reached). The machine's load average
+(``rate_n / (n x rate_1)``), peak memory per worker (the largest process tree one
+of its builds reached) and the CPU seconds of each build (the work, whatever the
+machine's load). The machine's load average
 before and after each run is recorded beside the figures: on a shared machine it
 explains them.
 """
@@ -54,6 +55,9 @@ def ukur(
         "batch_s": round(result.detik, 2),
         "agencies_per_minute": round(built / (wall / 60), 3) if wall > 0 else None,
         "build_s_per_agency": sorted(round(h.detik, 1) for h in result.hasil.values()),
+        # CPU seconds are the work itself: equal across worker counts when builds do
+        # not compete for cores; their ratio to build_s says how many cores one uses.
+        "build_cpu_s_per_agency": sorted(round(h.cpu_detik, 1) for h in result.hasil.values()),
         "peak_build_tree_mb_per_worker": {w: round(b / 2**20) for w, b in sorted(peaks.items())},
         "load_average_before": [round(x, 2) for x in load_before],
         "load_average_after": [round(x, 2) for x in os.getloadavg()],
