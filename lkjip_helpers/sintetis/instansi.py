@@ -57,6 +57,8 @@ NILAI_RUSAK = "sembilan puluh"
 TAHUN_BAWAAN = 2017
 #: Fewest and most IKUs of one agency.
 JUMLAH_IKU = (3, 6)
+#: Units on a 0-100 scale: no target or realisasi above 100.
+SKALA_100 = ("persen", "indeks", "nilai")
 #: Rule for negative polarity and its weight among agencies.
 RUMUS_NEGATIF = (("dua_kali_target", 3), ("target_per_realisasi", 1))
 
@@ -244,7 +246,7 @@ def pilih_iku(rng: random.Random) -> list[IkuSintetis]:
             faktor = rng.triangular(0.6, 1.45, 1.0)
         realisasi = target * faktor
         realisasi = max(1.0, float(round(realisasi))) if contoh.bulat else round(realisasi, 2)
-        if contoh.satuan == "persen":
+        if contoh.satuan in SKALA_100:
             realisasi = min(realisasi, 100.0)
         out.append(
             IkuSintetis(
@@ -271,7 +273,7 @@ def _target_renstra(iku: IkuSintetis, tahun: int, years: range) -> dict[int, int
     out = {}
     for y in years:
         t = iku.target + arah * (y - tahun) * langkah
-        if iku.satuan == "persen":
+        if iku.satuan in SKALA_100:
             t = min(t, 100.0)
         out[y] = _angka(round(t) if float(iku.target).is_integer() else round(t, 2))
     return out
