@@ -149,6 +149,8 @@ def test_run_step_retries_only_transient_errors(monkeypatch, tmp_path):
     ]  # fmt: skip
     assert "--jobs" not in calls[0][0]  # no slots given: the build's own default
     assert calls[0][1] is None  # the agency is the command's, not an inherited variable
+    argv, env, cwd = batch.agency_command(tmp_path, ["report"])
+    assert env[batch.KEEP_WARM_ENV] == "0"  # each build owns its kernels' parent
 
     calls.clear()
     answers[:] = [(2, "", "error: bad table\n", 5, 0.1), (0, "", "", 5, 0.1)]

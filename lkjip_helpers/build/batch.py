@@ -60,6 +60,11 @@ BARIS_PESAN = 12
 #: workers (cores) scales; parallel notebooks inside a build would compete with the
 #: other workers' builds for the same cores (docs/batch.md, "Cores").
 JOBS_PER_AGENCY = 1
+#: Seconds the kernels' warm parent outlives a build (``build/execute.py``). Under the
+#: batch, 0 unless set: each build owns its kernels' parent, so the build's process
+#: tree is the whole build (its memory and CPU are measured, a crash stays in the
+#: agency) and nothing outlives the batch on a worker machine.
+KEEP_WARM_ENV = "LKJIP_KEEP_WARM"
 #: Thread pools of native libraries a build may start (BLAS, OpenMP, Rust's rayon
 #: in the Typst renderer): sized to the build's notebook slots, unless set already.
 THREAD_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "RAYON_NUM_THREADS")
@@ -160,6 +165,7 @@ def agency_command(agency_dir: Path, args: list[str]) -> tuple[list[str], dict[s
         os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else ""
     )
     env.setdefault("CI", "1")  # no interactive progress bars in a captured log
+    env.setdefault(KEEP_WARM_ENV, "0")
     argv = [sys.executable, "-m", "lkjip_helpers", *args, "--agency", str(agency_dir)]
     return argv, env, Path(agency_dir)
 
