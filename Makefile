@@ -81,10 +81,10 @@ expected: env
 bench: env
 	$(PY) -m lkjip_helpers bench --year $(YEAR) $(AG)
 
-## Build every agency-year of a portfolio on Dask: make batch PORTFOLIO=portfolio.yaml [WORKERS=n] [SCHEDULER=tcp://host:8786]
+## Build every agency-year of a portfolio on Dask: make batch PORTFOLIO=portfolio.yaml [WORKERS=n] [JOBS_PER_AGENCY=1] [SCHEDULER=tcp://host:8786]
 batch: env
 	@test -n "$(PORTFOLIO)" || { echo "usage: make batch PORTFOLIO=portfolio.yaml [WORKERS=n] [SCHEDULER=tcp://host:8786]"; exit 2; }
-	$(PY) -m lkjip_helpers batch --portfolio "$(PORTFOLIO)" $(if $(WORKERS),--workers $(WORKERS),) $(if $(SCHEDULER),--scheduler $(SCHEDULER),)
+	$(PY) -m lkjip_helpers batch --portfolio "$(PORTFOLIO)" $(if $(WORKERS),--workers $(WORKERS),) $(if $(JOBS_PER_AGENCY),--jobs-per-agency $(JOBS_PER_AGENCY),) $(if $(SCHEDULER),--scheduler $(SCHEDULER),)
 
 ## Write N synthetic agencies and their portfolio: make synth N=8 OUT=synthetic [SEED=0] [BROKEN=0]
 synth: env

@@ -88,6 +88,7 @@ def _batch_parsers(sub) -> None:
         "else a local cluster)",
     )
     p.add_argument("--workers", type=int, default=None, help="local workers (default: cores)")
+    _jobs_per_agency(p)
     p.add_argument("--out", type=Path, default=None, help="roll-up folder (default: outputs/batch)")
     p.add_argument("--progress", choices=["auto", "on", "off"], default="auto")
     p = sub.add_parser("synth", help="write synthetic agencies and their portfolio.yaml")
@@ -95,10 +96,23 @@ def _batch_parsers(sub) -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--broken", type=int, default=0, help="number of agencies with a bad table")
+    p.add_argument("--year", type=int, default=DEFAULT_YEAR, help="report year of the agencies")
     p = sub.add_parser("bench-batch", help="benchmark the batch on 1 and 2 local workers")
     p.add_argument("--agencies", type=int, default=8)
     p.add_argument("--workers", default="1,2", help="worker counts, comma separated")
     p.add_argument("--seed", type=int, default=1)
+    _jobs_per_agency(p)
+
+
+def _jobs_per_agency(p) -> None:
+    p.add_argument(
+        "--jobs-per-agency",
+        type=int,
+        default=1,
+        metavar="N",
+        help="notebooks each agency build runs at once (default 1: a single-threaded "
+        "Dask worker is one core's work, so workers scale with cores)",
+    )
 
 
 def _print_audit_summary(audit, year: int) -> None:
@@ -192,6 +206,7 @@ def cmd_batch(args) -> int:
         workers=args.workers,
         out_root=args.out,
         progress=progress == "on",
+        jobs_per_agency=args.jobs_per_agency,
     )
     cetak_akhir(result)
     return 1 if result.gagal else 0
@@ -201,7 +216,7 @@ def cmd_synth(args) -> int:
     # lazy: a subcommand loads only its own machinery, so `--help` stays instant
     from lkjip_helpers.sintetis.instansi import buat_portofolio
 
-    made = buat_portofolio(args.out, args.agencies, args.seed, args.broken)
+    made = buat_portofolio(args.out, args.agencies, args.seed, args.broken, tahun=args.year)
     broken = [m.folder for m in made if m.rusak]
     print(
         f"synth: {len(made)} agencies and {args.out / 'portfolio.yaml'} written"
@@ -215,7 +230,7 @@ def cmd_bench_batch(args) -> int:
     from lkjip_helpers.build.bench_batch import run_bench_batch
 
     workers = [int(w) for w in str(args.workers).split(",") if w.strip()]
-    run_bench_batch(args.agencies, workers, seed=args.seed)
+    run_bench_batch(args.agencies, workers, seed=args.seed, jobs_per_agency=args.jobs_per_agency)
     return 0
 
 

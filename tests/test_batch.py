@@ -131,8 +131,8 @@ def test_error_message_is_the_cli_error_lines():
 def test_run_step_retries_only_transient_errors(monkeypatch, tmp_path):
     calls = []
     answers = [
-        (1, "", "RuntimeError: Kernel died before replying to kernel_info", 10),
-        (0, "report 2017: 3 executed, 8 cached, 0 failed in 1.0 s", "", 20),
+        (1, "", "RuntimeError: Kernel died before replying to kernel_info", 10, 0.5),
+        (0, "report 2017: 3 executed, 8 cached, 0 failed in 1.0 s", "", 20, 2.0),
     ]
 
     def fake(argv, env, cwd):
@@ -143,15 +143,78 @@ def test_run_step_retries_only_transient_errors(monkeypatch, tmp_path):
     hasil = batch.run_step(tmp_path, 2017, "report")
     assert hasil.ok and hasil.percobaan == 2
     assert (hasil.dieksekusi, hasil.dari_cache, hasil.memori_puncak) == (3, 8, 20)
+    assert hasil.cpu_detik == pytest.approx(2.5)  # both attempts used the CPU
     assert calls[0][0][-6:] == [
         "lkjip_helpers", "report", "--year", "2017", "--agency", str(tmp_path)
     ]  # fmt: skip
+    assert "--jobs" not in calls[0][0]  # no slots given: the build's own default
     assert calls[0][1] is None  # the agency is the command's, not an inherited variable
+    argv, env, cwd = batch.agency_command(tmp_path, ["report"])
+    assert env[batch.KEEP_WARM_ENV] == "0"  # each build owns its kernels' parent
 
     calls.clear()
-    answers[:] = [(2, "", "error: bad table\n", 5), (0, "", "", 5)]
+    answers[:] = [(2, "", "error: bad table\n", 5, 0.1), (0, "", "", 5, 0.1)]
     hasil = batch.run_step(tmp_path, 2017, "data")
     assert not hasil.ok and hasil.percobaan == 1 and hasil.pesan == "error: bad table"
+
+
+def test_each_report_build_gets_the_jobs_per_agency(monkeypatch, tmp_path):
+    """The batch's notebook slots reach each build's `report --jobs`, and its thread pools."""
+    seen = []
+
+    def fake(argv, env, cwd):
+        seen.append((argv, env))
+        return 0, "report 2017: 1 executed, 0 cached, 0 failed in 1.0 s", "", 1, 0.1
+
+    monkeypatch.setattr(batch, "_run_sampled", fake)
+    monkeypatch.delenv("RAYON_NUM_THREADS", raising=False)
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")  # set by the user: kept
+    data = Langkah("data", str(tmp_path), 2017, ok=True)
+    assert batch.task_report(str(tmp_path), 2017, data).ok  # the default
+    assert batch.task_report(str(tmp_path), 2017, data, jobs=2).ok
+    (default_argv, default_env), (argv, env) = seen
+    assert default_argv[default_argv.index("--jobs") + 1] == str(batch.JOBS_PER_AGENCY) == "1"
+    assert default_env["RAYON_NUM_THREADS"] == "1"
+    assert argv[argv.index("--jobs") + 1] == "2" and env["RAYON_NUM_THREADS"] == "2"
+    assert env["OMP_NUM_THREADS"] == "3"
+    # the data step runs no notebook: no --jobs
+    assert "--jobs" not in batch.step_args("data", 2017, 2)
+
+
+def test_submit_graph_passes_jobs_per_agency_to_every_report():
+    class Client:
+        def __init__(self):
+            self.calls = []
+
+        def submit(self, fn, *args, key):
+            self.calls.append((fn, args))
+            return key
+
+    tugas = [batch.Tugas(Path(f"/x/{n}"), n, 2017) for n in ("a", "b")]
+    client = Client()
+    finals = batch.submit_graph(client, tugas, jobs_per_agency=3)
+    reports = [args for fn, args in client.calls if fn is batch.task_report]
+    assert len(reports) == len(finals) == 2
+    assert all(args[-1] == 3 for args in reports)
+
+
+def test_jobs_per_agency_below_one_is_a_clear_error(tmp_path, capsys):
+    _agency(tmp_path / "a")
+    f = tmp_path / "portfolio.yaml"
+    f.write_text("tahun: [2017]\ninstansi:\n  - folder: a\n", encoding="utf-8")
+    assert cli.main(["batch", "--portfolio", str(f), "--jobs-per-agency", "0"]) == 2
+    assert "--jobs-per-agency must be at least 1" in capsys.readouterr().err
+
+
+def test_sampler_counts_the_cpu_and_memory_of_the_process_tree(tmp_path):
+    """A command that starts a child busy on the CPU: the child's seconds are counted."""
+    import sys
+
+    busy = "import time\nt = time.process_time()\nwhile time.process_time() - t < 1.5: pass\n"
+    child = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {busy!r}])"
+    code, _, _, peak, cpu = batch._run_sampled([sys.executable, "-c", child], {}, tmp_path)
+    assert code == 0 and peak > 0
+    assert 0.5 <= cpu < 30  # the child's 1.5 s, less what falls between samples
 
 
 def test_failed_report_keeps_the_last_good_audit(monkeypatch, tmp_path):
@@ -163,7 +226,9 @@ def test_failed_report_keeps_the_last_good_audit(monkeypatch, tmp_path):
     monkeypatch.setattr(
         batch,
         "run_step",
-        lambda d, y, s: Langkah(langkah=s, folder=str(d), tahun=y, ok=False, pesan="error: x"),
+        lambda d, y, s, jobs=None: Langkah(
+            langkah=s, folder=str(d), tahun=y, ok=False, pesan="error: x"
+        ),
     )
     data = Langkah("data", str(tmp_path), 2017, ok=True, audit_lama=b"old audit", audit_ada=True)
     hasil = batch.task_report(str(tmp_path), 2017, data)
@@ -190,7 +255,7 @@ def _cache_notebooks(agency: Path) -> dict[Path, int]:
 def batch_runs(tmp_path_factory):
     """One batch of 4 synthetic agencies (the last broken) on 2 workers, then a rerun."""
     base = tmp_path_factory.mktemp("batch")
-    made = buat_portofolio(base / "kota", 4, seed=16, rusak=1, source=ROOT)
+    made = buat_portofolio(base / "kota", 4, seed=16, rusak=1)
     portfolio = base / "kota" / "portfolio.yaml"
     mp = pytest.MonkeyPatch()
     mp.setenv("LKJIP_RENDERER", "builtin")
@@ -243,6 +308,48 @@ def test_batch_builds_the_good_agencies_and_reports_the_broken_one(batch_runs):
     assert NILAI_RUSAK in page and "realisasi_iku.csv" in page  # the broken agency's message
     for m in good:
         assert f"kota/{m.folder}/outputs/2017/lkjip-2017.html" in page
+
+
+def _capaian_tangan(polaritas: str, target: float, realisasi: float, rumus: str) -> float:
+    """The raw capaian by hand, independent of the package's code."""
+    if polaritas == "positif":
+        return realisasi / target * 100
+    if rumus == "dua_kali_target":
+        return (2 * target - realisasi) / target * 100
+    return target / realisasi * 100
+
+
+@pytest.mark.e2e
+def test_rollup_has_each_agencys_own_ikus_and_rule(batch_runs):
+    """Agencies with different IKU counts, polarities and rules: each keeps its own."""
+    base, made = batch_runs["base"], batch_runs["made"]
+    good = [m for m in made if not m.rusak]
+    assert len({len(m.iku) for m in good}) >= 2  # the portfolio varies, or this tests nothing
+    negatives = [(m, i) for m in good for i in m.iku if i.polaritas == "negatif"]
+    assert negatives and len({m.rumus for m in good}) == 2
+    iku = pd.read_csv(base / "ringkasan1" / "2017" / "ringkasan_iku.csv")
+    for m in good:
+        rows = iku[iku["folder"] == m.folder]
+        assert list(rows["kode_iku"]) == [i.kode for i in m.iku]
+        assert list(rows["polaritas"]) == [i.polaritas for i in m.iku]
+        for i, (_, row) in zip(m.iku, rows.iterrows(), strict=True):
+            expected = _capaian_tangan(i.polaritas, i.target, i.realisasi, m.rumus)
+            assert row["capaian"] == pytest.approx(expected), (m.folder, i.kode)
+            assert row["capaian_dibatasi"] == pytest.approx(min(expected, 100.0))
+
+
+@pytest.mark.e2e
+def test_each_report_names_its_own_agency_only(batch_runs):
+    base, made = batch_runs["base"], batch_runs["made"]
+    for m in made:
+        if m.rusak:
+            continue
+        html = (base / "kota" / m.folder / "outputs" / "2017" / "lkjip-2017.html").read_text(
+            encoding="utf-8"
+        )
+        assert m.nama in html
+        for name in ("Balikpapan", "BKPSDM", *(o.nama for o in made if o.nama != m.nama)):
+            assert name not in html, (m.folder, name)
 
 
 @pytest.mark.e2e

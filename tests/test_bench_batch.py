@@ -10,7 +10,7 @@ from lkjip_helpers.build import bench_batch
 def test_efficiency_is_rate_per_worker_against_one_worker(monkeypatch, tmp_path):
     rates = {1: 2.0, 2: 3.4}
 
-    def fake(agencies, workers, seed, folder):
+    def fake(agencies, workers, seed, folder, jobs_per_agency=1):
         return {
             "workers": workers,
             "agencies_per_minute": rates[workers],

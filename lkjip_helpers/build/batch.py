@@ -55,6 +55,19 @@ SCHEDULER_ENV = "DASK_SCHEDULER_ADDRESS"
 PERCOBAAN_MAKS = 3
 #: Lines of a failed command's stderr kept as its message.
 BARIS_PESAN = 12
+#: Notebooks one agency build runs at once under the batch (its ``report --jobs``).
+#: One: a single-threaded Dask worker is then one core's worth of work, and adding
+#: workers (cores) scales; parallel notebooks inside a build would compete with the
+#: other workers' builds for the same cores (docs/batch.md, "Cores").
+JOBS_PER_AGENCY = 1
+#: Seconds the kernels' warm parent outlives a build (``build/execute.py``). Under the
+#: batch, 0 unless set: each build owns its kernels' parent, so the build's process
+#: tree is the whole build (its memory and CPU are measured, a crash stays in the
+#: agency) and nothing outlives the batch on a worker machine.
+KEEP_WARM_ENV = "LKJIP_KEEP_WARM"
+#: Thread pools of native libraries a build may start (BLAS, OpenMP, Rust's rayon
+#: in the Typst renderer): sized to the build's notebook slots, unless set already.
+THREAD_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "RAYON_NUM_THREADS")
 
 
 # ------------------------------------------------------------------ portfolio
@@ -152,6 +165,7 @@ def agency_command(agency_dir: Path, args: list[str]) -> tuple[list[str], dict[s
         os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else ""
     )
     env.setdefault("CI", "1")  # no interactive progress bars in a captured log
+    env.setdefault(KEEP_WARM_ENV, "0")
     argv = [sys.executable, "-m", "lkjip_helpers", *args, "--agency", str(agency_dir)]
     return argv, env, Path(agency_dir)
 
@@ -183,8 +197,12 @@ def pesan_galat(stderr: str, returncode: int) -> str:
     return f"exited with status {returncode} and no message"
 
 
-def _rss_tree(proc) -> int:
-    """Resident memory of a process and all its descendants (bytes)."""
+def _rss_tree(proc, cpu: dict | None = None) -> int:
+    """Resident memory of a process and all its descendants (bytes).
+
+    ``cpu``: updated with each process's CPU seconds so far (user + system), keyed
+    by (pid, start time), so a reused pid is another process.
+    """
     import psutil
 
     total = 0
@@ -195,17 +213,26 @@ def _rss_tree(proc) -> int:
     for p in procs:
         with contextlib.suppress(psutil.Error):
             total += p.memory_info().rss
+            if cpu is not None:
+                times = p.cpu_times()
+                cpu[(p.pid, p.create_time())] = times.user + times.system
     return total
 
 
-def _run_sampled(argv: list[str], env: dict, cwd: Path) -> tuple[int, str, str, int]:
-    """Run a command; return (status, stdout, stderr, peak RSS of its process tree)."""
+def _run_sampled(argv: list[str], env: dict, cwd: Path) -> tuple[int, str, str, int, float]:
+    """Run a command; return (status, stdout, stderr, peak RSS of its process tree,
+    CPU seconds of its process tree).
+
+    Both are sampled every 0.2 s: the CPU seconds miss each process's last moments
+    and processes shorter than a sample, so they are a slight underestimate.
+    """
     import psutil
 
     proc = subprocess.Popen(
         argv, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     peak = [0]
+    cpu: dict[tuple[int, float], float] = {}
     stop = threading.Event()
 
     def sample() -> None:
@@ -214,7 +241,7 @@ def _run_sampled(argv: list[str], env: dict, cwd: Path) -> tuple[int, str, str, 
         except psutil.Error:
             return
         while not stop.is_set():
-            peak[0] = max(peak[0], _rss_tree(ps))
+            peak[0] = max(peak[0], _rss_tree(ps, cpu))
             stop.wait(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -224,7 +251,7 @@ def _run_sampled(argv: list[str], env: dict, cwd: Path) -> tuple[int, str, str, 
     finally:
         stop.set()
         sampler.join()
-    return proc.returncode, out, err, peak[0]
+    return proc.returncode, out, err, peak[0], sum(cpu.values())
 
 
 @dataclass
@@ -239,6 +266,7 @@ class Langkah:
     detik: float = 0.0
     percobaan: int = 0
     memori_puncak: int = 0  # bytes: the command's process tree at its peak
+    cpu_detik: float = 0.0  # CPU seconds of the command's process tree (sampled)
     worker: str = ""
     dieksekusi: int | None = None  # notebooks executed (report step)
     dari_cache: int | None = None  # notebooks taken from the build cache
@@ -255,16 +283,32 @@ def _worker_name() -> str:
         return f"pid-{os.getpid()}"
 
 
-def run_step(agency_dir: Path, year: int, step: str) -> Langkah:
-    """Run one step of one agency-year in a subprocess; retry transient start-up errors."""
-    argv, env, cwd = agency_command(Path(agency_dir), [step, "--year", str(year)])
+def step_args(step: str, year: int, jobs: int | None = None) -> list[str]:
+    """The CLI arguments of one step; ``report`` runs ``jobs`` notebooks at once."""
+    args = [step, "--year", str(year)]
+    if step == "report" and jobs:
+        args += ["--jobs", str(jobs)]
+    return args
+
+
+def run_step(agency_dir: Path, year: int, step: str, jobs: int | None = None) -> Langkah:
+    """Run one step of one agency-year in a subprocess; retry transient start-up errors.
+
+    ``jobs``: the build's notebook slots (``report --jobs``); native thread pools of
+    the step's processes are sized to it too (unless the environment sets them).
+    """
+    argv, env, cwd = agency_command(Path(agency_dir), step_args(step, year, jobs))
+    if jobs:
+        for name in THREAD_ENV:
+            env.setdefault(name, str(jobs))
     hasil = Langkah(langkah=step, folder=str(agency_dir), tahun=year, ok=False)
     hasil.worker = _worker_name()
     start = time.perf_counter()
     for attempt in range(1, PERCOBAAN_MAKS + 1):
         hasil.percobaan = attempt
-        code, out, err, peak = _run_sampled(argv, env, cwd)
+        code, out, err, peak, cpu = _run_sampled(argv, env, cwd)
         hasil.memori_puncak = max(hasil.memori_puncak, peak)
+        hasil.cpu_detik += cpu
         if code == 0:
             hasil.ok = True
             found = re.search(r"(\d+) executed, (\d+) cached", out)
@@ -330,8 +374,10 @@ def task_data(agency_dir: str, year: int, earlier: Langkah | None = None) -> Lan
     return hasil
 
 
-def task_report(agency_dir: str, year: int, data: Langkah) -> Langkah:
+def task_report(agency_dir: str, year: int, data: Langkah, jobs: int = JOBS_PER_AGENCY) -> Langkah:
     """Dask task: notebooks, book and render of one agency-year (after its data step).
+
+    ``jobs``: notebooks the build runs at once (:data:`JOBS_PER_AGENCY` by default).
 
     A failed data step is passed on as this agency-year's result, with its message.
     A failed report leaves ``outputs/<year>/`` as its last good build: the report is
@@ -340,9 +386,10 @@ def task_report(agency_dir: str, year: int, data: Langkah) -> Langkah:
     if not data.ok:
         data.audit_lama = None
         return data
-    hasil = run_step(Path(agency_dir), year, "report")
+    hasil = run_step(Path(agency_dir), year, "report", jobs)
     hasil.detik += data.detik
     hasil.memori_puncak = max(hasil.memori_puncak, data.memori_puncak)
+    hasil.cpu_detik += data.cpu_detik
     if not hasil.ok:
         target = audit_file(Path(agency_dir), year)
         if data.audit_ada and data.audit_lama is not None:
@@ -352,9 +399,9 @@ def task_report(agency_dir: str, year: int, data: Langkah) -> Langkah:
     return hasil
 
 
-def build_agency_year(agency_dir: Path, year: int) -> Langkah:
+def build_agency_year(agency_dir: Path, year: int, jobs: int = JOBS_PER_AGENCY) -> Langkah:
     """Build one agency-year outside Dask (data step, then report): the same steps."""
-    return task_report(str(agency_dir), year, task_data(str(agency_dir), year))
+    return task_report(str(agency_dir), year, task_data(str(agency_dir), year), jobs)
 
 
 # ------------------------------------------------------------------ the batch
@@ -369,6 +416,7 @@ class HasilBatch:
     hasil: dict[Tugas, Langkah] = field(default_factory=dict)
     detik: float = 0.0
     workers: int = 0
+    jobs_per_agency: int = JOBS_PER_AGENCY
     dashboard: str = ""
     ringkasan: dict[int, dict[str, Path]] = field(default_factory=dict)
 
@@ -391,7 +439,8 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
             yield client
         return
     n = workers or os.cpu_count() or 1
-    # One thread per worker: a build is a subprocess that uses its own cores; a
+    # One thread per worker: one agency build at a time, which runs one notebook at
+    # a time by default (JOBS_PER_AGENCY), so a worker is one core's worth; a
     # random dashboard port, so two batches (or other Dask users) never collide.
     with (
         LocalCluster(
@@ -412,8 +461,11 @@ def _key(step: str, t: Tugas, run: str) -> str:
     return f"{step}-{slug}-{h}-{t.tahun}-{run}"
 
 
-def submit_graph(client, tugas: list[Tugas]) -> dict:
-    """Submit every agency-year's graph; return {final future: agency-year}."""
+def submit_graph(client, tugas: list[Tugas], jobs_per_agency: int = JOBS_PER_AGENCY) -> dict:
+    """Submit every agency-year's graph; return {final future: agency-year}.
+
+    Each report step builds with ``jobs_per_agency`` notebooks at once.
+    """
     run = uuid.uuid4().hex[:8]
     finals = {}
     previous: dict[Path, object] = {}
@@ -422,7 +474,12 @@ def submit_graph(client, tugas: list[Tugas]) -> dict:
             task_data, str(t.folder), t.tahun, previous.get(t.folder), key=_key("data", t, run)
         )
         report = client.submit(
-            task_report, str(t.folder), t.tahun, data, key=_key("report", t, run)
+            task_report,
+            str(t.folder),
+            t.tahun,
+            data,
+            jobs_per_agency,
+            key=_key("report", t, run),
         )
         previous[t.folder] = report
         finals[report] = t
@@ -436,30 +493,36 @@ def run_batch(
     workers: int | None = None,
     out_root: Path | None = None,
     progress: bool = True,
+    jobs_per_agency: int = JOBS_PER_AGENCY,
 ) -> HasilBatch:
     """Build every agency-year of ``portfolio`` on Dask and write the roll-up per year.
 
-    Returns the results; failures are results, not exceptions.
+    ``jobs_per_agency``: notebooks each agency build runs at once (default one, so
+    a single-threaded worker is one core; docs/batch.md). Returns the results;
+    failures are results, not exceptions.
     """
+    if jobs_per_agency < 1:
+        raise ParamsError(f"batch: --jobs-per-agency must be at least 1, got {jobs_per_agency}.")
     from distributed import as_completed
 
     from lkjip_helpers.build.batch_progress import Tampilan
     from lkjip_helpers.build.ringkasan import tulis_ringkasan
 
     portofolio, tugas = load_portfolio(Path(portfolio))
-    result = HasilBatch(portofolio=portofolio, tugas=tugas)
+    result = HasilBatch(portofolio=portofolio, tugas=tugas, jobs_per_agency=jobs_per_agency)
     start = time.perf_counter()
     with dask_client(scheduler, workers) as client:
         result.workers = len(client.scheduler_info().get("workers", {}))
         result.dashboard = client.dashboard_link or ""
         print(
             f"batch: {len(tugas)} agency-years of {len({t.folder for t in tugas})} agencies "
-            f"on {result.workers} Dask workers ({client.scheduler.address})",
+            f"on {result.workers} Dask workers ({client.scheduler.address}), "
+            f"{jobs_per_agency} notebook(s) at once per agency",
             flush=True,
         )
         if result.dashboard:
             print(f"batch: Dask dashboard at {result.dashboard}", flush=True)
-        finals = submit_graph(client, tugas)
+        finals = submit_graph(client, tugas, jobs_per_agency)
         with Tampilan(client, tugas, enabled=progress) as tampilan:
             for future in as_completed(finals):
                 t = finals[future]
