@@ -44,6 +44,7 @@ from typing import Annotated
 from pydantic import Field
 
 import lkjip_helpers
+from lkjip_helpers.build.execute import KEEP_WARM_ENV
 from lkjip_helpers.core import config
 from lkjip_helpers.core.exceptions import ParamsError
 from lkjip_helpers.core.schema import Skema, Tahun, Teks, TeksOpsional, load
@@ -60,11 +61,10 @@ BARIS_PESAN = 12
 #: workers (cores) scales; parallel notebooks inside a build would compete with the
 #: other workers' builds for the same cores (docs/batch.md, "Cores").
 JOBS_PER_AGENCY = 1
-#: Seconds the kernels' warm parent outlives a build (``build/execute.py``). Under the
-#: batch, 0 unless set: each build owns its kernels' parent, so the build's process
-#: tree is the whole build (its memory and CPU are measured, a crash stays in the
-#: agency) and nothing outlives the batch on a worker machine.
-KEEP_WARM_ENV = "LKJIP_KEEP_WARM"
+# KEEP_WARM_ENV: seconds the kernels' warm parent outlives a build. Under the batch, 0
+# unless set: each build owns its kernels' parent, so the build's process tree is the
+# whole build (its memory and CPU are measured, a crash stays in the agency) and
+# nothing outlives the batch on a worker machine.
 #: Thread pools of native libraries a build may start (BLAS, OpenMP, Rust's rayon
 #: in the Typst renderer): sized to the build's notebook slots, unless set already.
 THREAD_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "RAYON_NUM_THREADS")
