@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -184,11 +185,22 @@ def test_run_bench_measures_naive_with_its_own_build(repo_copy, monkeypatch, cap
     monkeypatch.setattr(bench, "run_limit", fake_limit)
     monkeypatch.setattr(bench, "preview", fake_preview)
     monkeypatch.setattr(bench, "copy_repo", lambda target, source=None, agency=None: _tiny(target))
+    alone = {"seconds": 9.0, "memory": {"build": {"peak_mb": 300.0, "processes": 1}}}
+    monkeypatch.setattr(bench, "build_alone", lambda year: calls.append(("alone", year)) or alone)
     summary = bench.run_bench(2017, repeat=1, jobs=2)
     assert calls[0] == ("naive", 2017)
-    assert [c[0] for c in calls] == ["naive", "limit", "build", "build", "build", "preview"]
+    assert [c[0] for c in calls] == [
+        "naive",
+        "limit",
+        "build",
+        "build",
+        "build",
+        "preview",
+        "alone",
+    ]
+    assert summary["build_alone"] == alone
     assert all(c[2] == ("jobs", "progress") for c in calls if c[0] == "build")
-    assert calls[-1] == ("preview", 2017, bench.PREVIEW_CHAPTER)
+    assert calls[-2] == ("preview", 2017, bench.PREVIEW_CHAPTER)
     assert summary["executed_median"]["naive"] == 2
     assert summary["executed_median"]["preview"] == 1
     assert summary["machine"]["load_average"]
@@ -222,6 +234,30 @@ def test_peak_memory_sees_each_process_of_a_build():
     child = Path(sys.executable).name
     assert summary[child]["peak_mb"] >= 80
     assert summary[child]["cpu_s"] >= 0.25
+
+
+def test_a_process_alive_before_a_round_is_charged_only_its_cpu_during_the_round():
+    """A warm parent kept from an earlier round is not charged its start-up again."""
+    code = (
+        "import sys, time; t = time.process_time()\n"
+        "while time.process_time() - t < 0.6: pass\n"
+        "print('busy', flush=True); sys.stdin.read()"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert proc.stdout.readline().strip() == "busy"
+        with bench.PeakMemory(interval=0.05, me="bench") as mem:
+            time.sleep(0.3)  # the child idles through the round
+    finally:
+        proc.communicate("")
+    if not mem.available:
+        pytest.skip("no /proc: CPU is not measured on this system")
+    summary = mem.summary()
+    assert "bench" in summary and "build" not in summary
+    child = Path(sys.executable).name
+    assert summary[child]["cpu_s"] < 0.3
 
 
 def test_measure_records_memory_per_build():

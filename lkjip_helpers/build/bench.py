@@ -148,6 +148,8 @@ def _kind(pid: int, ppid: int, kinds: dict[int, str]) -> str:
         return "kernel"
     if "lkjip_helpers.build.forkserver" in cmd:
         return "forkserver"
+    if "lkjip_helpers.build.bench clean" in cmd:
+        return "build"  # a clean build in a process of its own (build_alone)
     if "lkjip_helpers.build.bench" in cmd:
         return "limit"
     return Path(cmd.split(" ", 1)[0]).name or "?"
@@ -170,19 +172,19 @@ class PeakMemory:
     The kernel records each process's own peak (``VmHWM``); a thread samples the
     process tree every ``interval`` seconds so short-lived kernels are seen. The
     peak of this process is reset on entry (``/proc/self/clear_refs``), so each
-    measured build reports its own. CPU-seconds (user + system, this process's
+    measured build reports its own. CPU-seconds (user + system, each process's
     counted from entry; a process's last ``interval`` may be missed) tell what a
     build costs when the machine is shared and wall times mostly measure the
     load. Linux only; elsewhere the result is empty.
     """
 
-    def __init__(self, interval: float = 0.2):
+    def __init__(self, interval: float = 0.2, me: str = "build"):
         self.interval = interval
         self.peaks: dict[int, tuple[str, int]] = {}  # pid -> (kind, kB)
         self.cpu: dict[int, int] = {}  # pid -> CPU ticks seen
-        self._cpu_at_entry = 0
+        self._cpu_at_entry: dict[int, int] = {}
         # pid -> kind, decided when first seen alive (an exiting process shows no command)
-        self.kinds: dict[int, str] = {os.getpid(): "build"}
+        self.kinds: dict[int, str] = {os.getpid(): me}
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.available = Path("/proc/self/status").exists()
@@ -220,7 +222,9 @@ class PeakMemory:
             ticks: dict[int, int] = {}
             with contextlib.suppress(OSError, ValueError):
                 _children(ticks)
-            self._cpu_at_entry = ticks.get(os.getpid(), 0)
+            # every process alive now (this one, a warm parent kept from an earlier
+            # round) is charged only what it spends from here on
+            self._cpu_at_entry = ticks
             self._thread = threading.Thread(target=self._run, daemon=True)
             self._thread.start()
         return self
@@ -235,14 +239,13 @@ class PeakMemory:
     def summary(self) -> dict:
         """Per kind of process: the largest peak (MB) and how many processes there were."""
         out: dict[str, dict] = {}
-        me = os.getpid()
         for pid, (kind, kb) in self.peaks.items():
             if not kb:
                 continue  # seen only while exiting: nothing measured
             entry = out.setdefault(kind, {"peak_mb": 0.0, "processes": 0, "cpu_s": 0.0})
             entry["peak_mb"] = max(entry["peak_mb"], round(kb / 1024, 1))
             entry["processes"] += 1
-            ticks = self.cpu.get(pid, 0) - (self._cpu_at_entry if pid == me else 0)
+            ticks = self.cpu.get(pid, 0) - self._cpu_at_entry.get(pid, 0)
             entry["cpu_s"] = round(entry["cpu_s"] + max(ticks, 0) / _TICKS, 2)
         return out
 
@@ -404,6 +407,14 @@ def format_table(summary: dict) -> str:
         for s, kinds in memory.items():
             parts = ", ".join(f"{k} {v:.0f}" for k, v in sorted(kinds.items()))
             lines.append(f"{s:<8} {parts}")
+        lines.append("(build: the bench's own process, which runs every round in turn)")
+    alone = summary.get("build_alone")
+    if alone:
+        parts = ", ".join(
+            f"{k} {v['peak_mb']:.0f} MB x{v['processes']}"
+            for k, v in sorted(alone["memory"].items())
+        )
+        lines.append(f"a clean build in its own process: {alone['seconds']:.2f} s; {parts}")
     load = (summary.get("machine") or {}).get("load_average")
     if load:
         lines.append("")
@@ -573,6 +584,33 @@ def _limit_main(year: int) -> None:
     print(json.dumps(payload))
 
 
+def _clean_main(year: int) -> None:
+    """A clean build in this fresh process, as ``make report`` runs it (build_alone)."""
+    build_report(year, progress=False)
+
+
+def build_alone(year: int) -> dict:
+    """One clean build in a process of its own, what ``make report`` costs: its wall
+    time, and peak memory and CPU per kind of process (the bench's own process, which
+    runs every round, holds more than any one build needs)."""
+    with PeakMemory(me="bench") as sampler:
+        t0 = time.perf_counter()
+        proc = subprocess.run(
+            [sys.executable, "-m", "lkjip_helpers.build.bench", "clean", str(year)],
+            env=kernel_env(),
+            cwd=str(config.project_root()),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        seconds = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise BuildError(f"clean build failed (exit {proc.returncode}):\n{proc.stderr[-3000:]}")
+    memory = sampler.summary()
+    memory.pop("bench", None)  # the waiting bench process itself
+    return {"seconds": seconds, "memory": memory}
+
+
 def run_bench(year: int, repeat: int = 3, jobs: int | None = None) -> dict:
     """Measure the scenarios in a temporary copy; write ``outputs/bench.json``."""
 
@@ -617,6 +655,9 @@ def run_bench(year: int, repeat: int = 3, jobs: int | None = None) -> dict:
             raw = measure(
                 build, prepare, repeat, log=lambda t: print(t, flush=True), memory=PeakMemory
             )
+            prepare("clean", repeat)
+            alone = build_alone(year)
+            print(f"clean build in its own process: {alone['seconds']:.2f} s", flush=True)
         finally:
             stop_warm_parent()
             for key, value in saved.items():
@@ -627,6 +668,8 @@ def run_bench(year: int, repeat: int = 3, jobs: int | None = None) -> dict:
             laporan.konteks.cache_clear()
     summary = summarize(raw, machine_info(jobs, [load_before, load_average()]))
     summary["year"] = year
+    # what `make report` costs on a clean checkout, in a process of its own (once)
+    summary["build_alone"] = alone
     out_file.parent.mkdir(parents=True, exist_ok=True)
     out_file.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(format_table(summary))
@@ -638,5 +681,7 @@ if __name__ == "__main__":
     # `python -m lkjip_helpers.build.bench limit YEAR`: the limit scenario's own process
     if len(sys.argv) == 3 and sys.argv[1] == "limit":
         _limit_main(int(sys.argv[2]))
+    elif len(sys.argv) == 3 and sys.argv[1] == "clean":
+        _clean_main(int(sys.argv[2]))
     else:
-        sys.exit("usage: python -m lkjip_helpers.build.bench limit YEAR (make bench runs it)")
+        sys.exit("usage: python -m lkjip_helpers.build.bench limit|clean YEAR (make bench runs it)")
