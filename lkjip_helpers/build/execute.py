@@ -66,7 +66,9 @@ def kernel_env() -> dict[str, str]:
     env["LKJIP_ROOT"] = root
     # The kernels read, record and cache the same agency as the build that starts them.
     env[config.AGENCY_ENV] = str(config.agency_root())
-    env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    # the project first, once (a build started from a kernel or a bench child already has it)
+    rest = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p and p != root]
+    env["PYTHONPATH"] = os.pathsep.join([root, *rest])
     env["MPLBACKEND"] = "Agg"
     env["LKJIP_BUILD"] = "1"  # the notebooks' preview cell does nothing inside a build
     env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
