@@ -9,6 +9,7 @@ from lkjip_helpers.core.exceptions import MissingDataError, ParamsError
 from lkjip_helpers.laporan import context as laporan
 from lkjip_helpers.laporan import formatting as fmt
 from lkjip_helpers.laporan import tables as lt
+from tests.agensi_uji import contoh
 
 
 def test_capaian_is_computed_for_every_iku(ctx):
@@ -73,6 +74,7 @@ def test_ambiguous_row_is_shown_as_published():
     assert "sebagaimana tercetak (37)" in note and "27" in note
 
 
+@contoh
 def test_staff_table_shows_the_year_with_its_total(ctx):
     # the example's printed figures (42 PNS): tests/test_acceptance_angka.py
     table = lt.tabel_komposisi(
@@ -85,6 +87,7 @@ def test_staff_table_shows_the_year_with_its_total(ctx):
     assert any(source in n.plain for n in table.attrs["catatan"])
 
 
+@contoh
 def test_source_of_each_realisasi(ctx):
     table = lt.tabel_sumber_realisasi(ctx).set_index("Kode")
     # entered, with its evidence; the published table named as the published report's
@@ -152,9 +155,10 @@ def test_fakta_with_unit_and_small_counts_in_words():
 
 def test_tujuan_realisasi_is_belum_diukur_without_data(ctx):
     table = lt.tabel_tujuan(ctx)
-    assert set(table["Realisasi 2017"]) == {"belum diukur"}
+    assert set(table[f"Realisasi {ctx.tahun}"]) == {"belum diukur"}
 
 
+@contoh
 def test_computed_iku_history_from_its_own_table(ctx):
     # IKU-3's cases table carries 2015-2017: 2016 is (21 - 21) / 21 = 0%
     hist = lt.riwayat_iku(ctx, "IKU-3").set_index("tahun")
