@@ -165,3 +165,23 @@ def test_computed_iku_history_from_its_own_table(ctx):
     assert list(hist.index) == [2016, 2017]
     assert hist.at[2016, "realisasi"] == 0 and pd.isna(hist.at[2016, "capaian"])
     assert lt.tabel_riwayat_iku(ctx, "IKU-3").iloc[0].tolist()[:3] == ["2016", "–", "0,00%"]
+
+
+@contoh
+def test_computed_iku_without_its_input_is_reported_not_measured(repo_copy):
+    """IKU-3 (cara: hitung from kasus_disiplin) with the year before removed: the data
+    step and the report context carry it as "tidak dapat diukur", with the reason."""
+    from lkjip_helpers.build.data_step import build_data
+    from lkjip_helpers.indikator.capaian import KATEGORI_TIDAK_TERUKUR
+
+    raw = repo_copy / "data" / "raw" / "2017" / "kasus_disiplin.csv"
+    lines = raw.read_text(encoding="utf-8").splitlines(keepends=True)
+    raw.write_text("".join(line for line in lines if not line.startswith("2016,")), "utf-8")
+    build_data(2017)
+    ctx = laporan.konteks(2017)
+    row = ctx.capaian.set_index("kode").loc["IKU-3"]
+    assert pd.isna(row["capaian"]) and row["kategori"] == KATEGORI_TIDAK_TERUKUR
+    assert "jumlah kasus tahun 2016 tidak tersedia" in row["keterangan"]
+    assert not ctx.realisasi["IKU-3"].tersedia
+    others = ctx.capaian.set_index("kode").drop(index="IKU-3")
+    assert others["capaian"].notna().all()

@@ -219,3 +219,43 @@ def test_input_rule_declared_not_available():
     blank.loc[0, "alasan_tidak_tersedia"] = "   "
     with pytest.raises(MissingDataError, match="is empty"):
         jalankan_aturan("input", {"realisasi_iku": blank}, 2017, "IKU-1")
+
+
+def test_computed_iku_without_its_input_cannot_be_measured():
+    """cara: hitung whose input is absent: "tidak dapat diukur" with the reason, no crash."""
+    i3 = iku("IKU-3", "hitung", "penurunan_kasus_disiplin", "kasus_disiplin")
+    # the year before is missing from the cases table
+    only_2017 = {"kasus_disiplin": KASUS[KASUS["tahun"] == 2017]}
+    h = hitung_realisasi(i3, only_2017, 2017)
+    assert h.nilai is None and not h.tersedia
+    assert h.aturan == "penurunan_kasus_disiplin" and h.tabel == "kasus_disiplin"
+    assert "jumlah kasus tahun 2016 tidak tersedia dalam tabel kasus disiplin" in h.alasan
+    # the table is not in the year's data at all
+    h = hitung_realisasi(i3, {"realisasi_iku": REALISASI_IKU}, 2017)
+    assert h.nilai is None
+    assert h.alasan == (
+        "tabel kasus disiplin yang menjadi dasar perhitungan tidak tersedia untuk tahun 2017"
+    )
+    # a computed rule with no rows for the year
+    gap = gap_table().assign(tahun=2016)
+    i1 = iku("IKU-1", "hitung", "kompetensi_dari_gap", "gap_kompetensi")
+    h = hitung_realisasi(i1, {"gap_kompetensi": gap}, 2017)
+    assert h.nilai is None and "tahun 2017 tidak tersedia dalam tabel gap kompetensi" in h.alasan
+    # a malformed table is still an error, not a missing measurement
+    with pytest.raises(MissingDataError, match="no column"):
+        hitung_realisasi(i3, {"kasus_disiplin": KASUS.rename(columns={"tahun": "th"})}, 2017)
+    ambiguous = pd.DataFrame({"tahun": [2016, 2016, 2017], "jumlah_kasus": [1, 2, 3]})
+    with pytest.raises(MissingDataError, match="2 rows for 2016"):
+        hitung_realisasi(i3, {"kasus_disiplin": ambiguous}, 2017)
+    # an entered figure's comparison rule (the audit's pembanding) still reports what is missing
+    i1_input = iku(
+        "IKU-1",
+        "input",
+        "input",
+        "realisasi_iku",
+        pembanding=AturanRealisasi(aturan="kompetensi_dari_gap", tabel="gap_kompetensi"),
+    )
+    with pytest.raises(MissingDataError, match="no rows for 2017"):
+        realisasi_pembanding(
+            i1_input, {"realisasi_iku": REALISASI_IKU, "gap_kompetensi": gap}, 2017
+        )

@@ -15,9 +15,21 @@ from lkjip_helpers.indikator.realisasi import HasilRealisasi, jalankan_aturan
 
 
 def hitung_realisasi(iku: Iku, tabel: Mapping[str, pd.DataFrame], tahun: int) -> HasilRealisasi:
-    """Realisasi of ``iku`` in ``tahun`` as its params say (``input`` or a named rule)."""
+    """Realisasi of ``iku`` in ``tahun`` as its params say (``input`` or a named rule).
+
+    A computed IKU (``cara: hitung``) whose input is absent is not available, with
+    the reason (:func:`~lkjip_helpers.indikator.realisasi.jalankan_aturan`).
+    """
     spec = iku.realisasi
-    return jalankan_aturan(spec.aturan, tabel, tahun, iku.kode, spec.tabel, **dict(spec.opsi))
+    return jalankan_aturan(
+        spec.aturan,
+        tabel,
+        tahun,
+        iku.kode,
+        spec.tabel,
+        tanpa_masukan_tidak_terukur=spec.cara == "hitung",
+        **dict(spec.opsi),
+    )
 
 
 def realisasi_pembanding(
