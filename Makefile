@@ -98,7 +98,7 @@ bench-batch: env
 ## Open JupyterLab at the project root on the start page (data and start page of YEAR built first)
 lab: data start-page
 	$(if $(AGENCY),LKJIP_AGENCY="$(abspath $(AGENCY))",) $(PY) -m jupyter lab --ServerApp.root_dir=. \
-	  --LabApp.workspaces_dir=.jupyter/workspaces --LabApp.default_url=/lab/workspaces/lkjip \
+	  --LabApp.workspaces_dir=$(or $(AGENCY),.)/.jupyter/workspaces --LabApp.default_url=/lab/workspaces/lkjip \
 	  $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 ## Remove processed data, outputs and the build cache (raw data is never touched)
