@@ -9,7 +9,7 @@ AGENCY ?=
 AG := $(if $(AGENCY),--agency "$(AGENCY)",)
 
 .DEFAULT_GOAL := help
-.PHONY: help env system-deps data report preview start-page test lint format bench lab new-year new-agency clean expected batch synth bench-batch
+.PHONY: help env system-deps data report preview start-page test test-travel lint format bench lab new-year new-agency clean expected batch synth bench-batch
 
 ## Show this help
 help:
@@ -67,6 +67,10 @@ test: env
 	$(PY) -m ruff format --check .
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
+
+## Run make test in a copy of the repository holding another (synthetic) agency (not part of make test)
+test-travel: env
+	$(PY) tools/travel_check.py --nice
 
 ## Format the code with ruff
 format: env
