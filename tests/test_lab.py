@@ -125,6 +125,8 @@ def test_start_page_of_an_agency_folder_is_written_in_that_folder(tmp_path, monk
     agency = repo / "instansi" / "dinas"
     tulis_agensi_kecil(agency, 2024)
     monkeypatch.setenv("LKJIP_ROOT", str(repo))
+    # --agency sets LKJIP_AGENCY for the process: undone after the test
+    monkeypatch.setenv("LKJIP_AGENCY", "")
     monkeypatch.chdir(repo)
     assert main(["start-page", "--year", "2024", "--agency", str(agency)]) == 0
     assert (agency / lab.START_PAGE).is_file()
