@@ -14,8 +14,11 @@ from lkjip_helpers.build.batch import load_portfolio
 from lkjip_helpers.core.exceptions import ParamsError
 from lkjip_helpers.indikator.capaian import hitung_capaian
 from lkjip_helpers.sintetis.instansi import NILAI_RUSAK, buat_portofolio
+from tests.agensi_uji import AGENCY, TAHUN
 
 ROOT = Path(__file__).resolve().parent.parent
+IKU_PARAMS = {i["kode"]: i for i in AGENCY["iku"]}
+RUMUS_NEGATIF = AGENCY["pengukuran"].get("rumus_polaritas_negatif", "dua_kali_target")
 
 
 @pytest.fixture(scope="module")
@@ -29,15 +32,15 @@ def test_writes_agency_folders_and_a_portfolio_the_batch_reads(synth):
     out, made = synth
     portofolio, tugas = load_portfolio(out / "portfolio.yaml")
     assert [t.label for t in tugas] == [m.folder for m in made]
-    assert {t.tahun for t in tugas} == {2017}
+    assert {t.tahun for t in tugas} == {TAHUN}
     for m in made:
         folder = out / m.folder
         assert (folder / "params" / "agency.yaml").exists()
         assert (folder / "data" / "raw" / "catalogue.yaml").exists()
-        assert (folder / "data" / "raw" / "2017" / "realisasi_iku.csv").exists()
+        assert (folder / "data" / "raw" / str(TAHUN) / "realisasi_iku.csv").exists()
         # only data: no code in an agency folder
         assert not (folder / "lkjip_helpers").exists() and not (folder / "notebooks").exists()
-        assert not (folder / "data" / "raw" / "2017" / "audit_harapan.yaml").exists()
+        assert not (folder / "data" / "raw" / str(TAHUN) / "audit_harapan.yaml").exists()
     assert [m.rusak for m in made] == [False, False, True]
 
 
@@ -55,15 +58,19 @@ def test_names_and_heads_vary(synth):
 
 def test_realisasi_varies_and_published_capaian_agrees(synth):
     out, made = synth
-    example = pd.read_csv(ROOT / "data" / "raw" / "2017" / "realisasi_iku.csv")
+    example = pd.read_csv(ROOT / "data" / "raw" / str(TAHUN) / "realisasi_iku.csv")
     seen = []
     for m in made[:2]:
-        df = pd.read_csv(out / m.folder / "data" / "raw" / "2017" / "realisasi_iku.csv")
+        df = pd.read_csv(out / m.folder / "data" / "raw" / str(TAHUN) / "realisasi_iku.csv")
         assert list(df.columns) == list(example.columns)
         for _, row in df.iterrows():
-            expected = hitung_capaian(row["realisasi"], row["target_publikasi"]).mentah
-            if row["kode_iku"] != "IKU-3":  # computed from case counts: left as published
-                assert row["capaian_publikasi"] == pytest.approx(round(expected, 2), abs=0.006)
+            iku = IKU_PARAMS[row["kode_iku"]]
+            if iku["realisasi"].get("cara") == "hitung":  # computed: left as published
+                continue
+            expected = hitung_capaian(
+                row["realisasi"], row["target_publikasi"], iku["polaritas"], RUMUS_NEGATIF
+            ).mentah
+            assert row["capaian_publikasi"] == pytest.approx(round(expected, 2), abs=0.006)
         seen.append(tuple(df["realisasi"]))
     assert seen[0] != seen[1] and seen[0] != tuple(example["realisasi"])
 
@@ -72,7 +79,7 @@ def test_budget_varies_and_stays_consistent(synth):
     out, made = synth
     rows = []
     for m in made[:2]:
-        path = out / m.folder / "data" / "raw" / "2017" / "anggaran_belanja.csv"
+        path = out / m.folder / "data" / "raw" / str(TAHUN) / "anggaran_belanja.csv"
         df = pd.read_csv(path, dtype=str)
         detail, total = df[df["jenis_baris"] == "rincian"], df[df["jenis_baris"] == "jumlah"]
         for col in ("pagu_murni", "pagu_perubahan", "realisasi"):
@@ -87,7 +94,7 @@ def test_budget_varies_and_stays_consistent(synth):
 
 def test_broken_agency_has_a_non_numeric_realisasi(synth):
     out, made = synth
-    broken = pd.read_csv(out / made[-1].folder / "data" / "raw" / "2017" / "realisasi_iku.csv")
+    broken = pd.read_csv(out / made[-1].folder / "data" / "raw" / str(TAHUN) / "realisasi_iku.csv")
     assert NILAI_RUSAK in set(broken["realisasi"].astype(str))
 
 
@@ -96,7 +103,7 @@ def test_same_seed_same_agencies(tmp_path):
     b = buat_portofolio(tmp_path / "b", 2, seed=9, source=ROOT)
     assert a == b
     for m in a:
-        for rel in ("params/agency.yaml", "data/raw/2017/realisasi_iku.csv"):
+        for rel in ("params/agency.yaml", f"data/raw/{TAHUN}/realisasi_iku.csv"):
             assert (tmp_path / "a" / m.folder / rel).read_bytes() == (
                 tmp_path / "b" / m.folder / rel
             ).read_bytes()

@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from lkjip_helpers.laporan.formatting import persen
+from tests.agensi_uji import TAHUN
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,7 +36,7 @@ def norm(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def pdf(report_2017):
-    return report_2017[1] / "lkjip-2017.pdf"
+    return report_2017[1] / f"lkjip-{TAHUN}.pdf"
 
 
 @pytest.fixture(scope="module")
@@ -93,13 +94,13 @@ def test_listed_captions_match_body(pages):
 def test_key_figures_cover_and_indonesian_labels(pages, built_2017):
     text = norm(" ".join(pages))
     # every capaian as computed; the published figures: tests/test_acceptance_angka.py
-    for value in pd.read_csv(built_2017 / "outputs" / "2017" / "capaian_iku.csv")["capaian"]:
+    for value in pd.read_csv(built_2017 / "outputs" / str(TAHUN) / "capaian_iku.csv")["capaian"]:
         assert persen(value).removesuffix("%") in text, value
     assert ENGLISH.findall(text) == []
     cover = norm(pages[0]).upper()
     agency = yaml.safe_load((built_2017 / "params" / "agency.yaml").read_text(encoding="utf-8"))
     assert agency["instansi"]["nama"].upper() in cover
-    assert "2017" in cover
+    assert str(TAHUN) in cover
     for needed in (
         "Kata Pengantar",
         "NIP",
