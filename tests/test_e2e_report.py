@@ -11,6 +11,7 @@ import pypdf
 import pytest
 
 from lkjip_helpers.laporan.formatting import persen
+from tests.agensi_uji import TAHUN
 
 pytestmark = pytest.mark.e2e
 
@@ -41,11 +42,11 @@ def html_text(path: Path) -> str:
 
 
 def out(root: Path) -> Path:
-    return root / "outputs" / "2017"
+    return root / "outputs" / str(TAHUN)
 
 
 def test_pdf_has_chapters_tables_and_figures(built_2017):
-    text = pdf_text(out(built_2017) / "lkjip-2017.pdf")
+    text = pdf_text(out(built_2017) / f"lkjip-{TAHUN}.pdf")
     low = text.lower()
     for heading in CHAPTERS:
         assert heading.lower() in low, heading
@@ -59,8 +60,8 @@ def test_pdf_has_chapters_tables_and_figures(built_2017):
 def test_capaian_csv_agrees_with_pdf_and_html(built_2017):
     capaian = pd.read_csv(out(built_2017) / "capaian_iku.csv")
     assert len(capaian) >= 4
-    ptext = pdf_text(out(built_2017) / "lkjip-2017.pdf")
-    htext = html_text(out(built_2017) / "lkjip-2017.html")
+    ptext = pdf_text(out(built_2017) / f"lkjip-{TAHUN}.pdf")
+    htext = html_text(out(built_2017) / f"lkjip-{TAHUN}.html")
     for row in capaian.itertuples():
         shown = persen(row.capaian)
         assert shown in ptext, (row.kode, shown)
@@ -84,18 +85,18 @@ def test_changed_realisasi_changes_every_place(built_2017, repo_copy):
     from lkjip_helpers.build.pipeline import build_report
     from lkjip_helpers.laporan import context as laporan
 
-    raw_csv = repo_copy / "data" / "raw" / "2017" / "realisasi_iku.csv"
+    raw_csv = repo_copy / "data" / "raw" / str(TAHUN) / "realisasi_iku.csv"
     text = raw_csv.read_text(encoding="utf-8")
     assert "86.26" in text
     raw_csv.write_text(text.replace("86.26", "81.26"), encoding="utf-8")
     laporan.konteks.cache_clear()
-    build_report(2017, progress=False)
+    build_report(TAHUN, progress=False)
 
     capaian = pd.read_csv(out(repo_copy) / "capaian_iku.csv")
     iku4 = capaian.set_index("kode").loc["IKU-4"]
     assert persen(iku4.capaian).rstrip("%") == "106,92"
 
-    raw = (out(repo_copy) / "lkjip-2017.html").read_text(encoding="utf-8")
+    raw = (out(repo_copy) / f"lkjip-{TAHUN}.html").read_text(encoding="utf-8")
     ikhtisar = norm(
         htmlmod.unescape(re.sub(r"<[^>]+>", " ", _section(raw, "sec-ikhtisar-eksekutif")))
     )
@@ -103,9 +104,9 @@ def test_changed_realisasi_changes_every_place(built_2017, repo_copy):
     bab3_id = re.search(r'<h1 class="bab" id="([^"]*akuntabilitas[^"]*)"', raw).group(1)
     bab3 = norm(htmlmod.unescape(re.sub(r"<[^>]+>", " ", _section(raw, bab3_id))))
     assert "106,92" in bab3
-    assert "113,50" not in html_text(out(repo_copy) / "lkjip-2017.html")
+    assert "113,50" not in html_text(out(repo_copy) / f"lkjip-{TAHUN}.html")
 
-    old = (out(built_2017) / "lkjip-2017.html").read_text(encoding="utf-8")
+    old = (out(built_2017) / f"lkjip-{TAHUN}.html").read_text(encoding="utf-8")
     assert _iku4_image(raw) != _iku4_image(old)
 
 
@@ -114,10 +115,10 @@ def test_appendix_lists_every_audit_finding(built_2017):
     presentation remarks in their own table; the counts agree with the file."""
     from lkjip_helpers.data.audit import PENYAJIAN, summary_counts
 
-    out = built_2017 / "outputs" / "2017"
+    out = built_2017 / "outputs" / str(TAHUN)
     audit = pd.read_csv(out / "audit.csv")
     n = summary_counts(audit)
-    html = (out / "lkjip-2017.html").read_text(encoding="utf-8")
+    html = (out / f"lkjip-{TAHUN}.html").read_text(encoding="utf-8")
 
     def table_text(label: str) -> tuple[int, str]:
         start = html.index(f'id="{label}"')

@@ -14,6 +14,7 @@ import pypdf
 import pytest
 
 from lkjip_helpers.core.exceptions import DataFileError, LkjipError
+from tests.agensi_uji import TAHUN
 
 pytestmark = pytest.mark.e2e
 
@@ -72,14 +73,14 @@ class _Scan(HTMLParser):
 def test_hostile_text_is_shown_literally(repo_copy):
     from lkjip_helpers.build.pipeline import build_report
 
-    raw = repo_copy / "data" / "raw" / "2017"
+    raw = repo_copy / "data" / "raw" / str(TAHUN)
     _inject(raw / "sarana_prasarana.csv", "nama_barang", HOSTILE)
     _inject(raw / "realisasi_iku.csv", "sumber_data", HOSTILE[:4])
-    build_report(2017, progress=False)
-    out = repo_copy / "outputs" / "2017"
+    build_report(TAHUN, progress=False)
+    out = repo_copy / "outputs" / str(TAHUN)
 
     scan = _Scan()
-    scan.feed((out / "lkjip-2017.html").read_text(encoding="utf-8"))
+    scan.feed((out / f"lkjip-{TAHUN}.html").read_text(encoding="utf-8"))
     assert not any("alert(1)" in s for s in scan.scripts)
     assert not any(h.startswith("http://evil.example") for h in scan.hrefs)
     page_text = norm(htmlmod.unescape(" ".join(scan.text)))
@@ -87,7 +88,7 @@ def test_hostile_text_is_shown_literally(repo_copy):
         assert s in page_text, s
 
     pdf = norm(
-        " ".join(p.extract_text() or "" for p in pypdf.PdfReader(out / "lkjip-2017.pdf").pages)
+        " ".join(p.extract_text() or "" for p in pypdf.PdfReader(out / f"lkjip-{TAHUN}.pdf").pages)
     )
     for s in HOSTILE:
         assert s in pdf, s
