@@ -24,7 +24,7 @@ from lkjip_helpers.build.pipeline import BuildStats, Progress, build_report, pla
 from lkjip_helpers.core import config
 from lkjip_helpers.core.exceptions import BuildError
 from lkjip_helpers.laporan import context as laporan
-from tests.agensi_uji import TAHUN, params_file
+from tests.agensi_uji import TAHUN, contoh, params_file
 
 YEAR = TAHUN
 
@@ -63,6 +63,7 @@ def _report_text(out: Path) -> str:
     return "\n".join(p.read_text(encoding="utf-8") for p in sorted((out / "book").glob("*.md")))
 
 
+@contoh
 @pytest.mark.e2e
 def test_build_sequence(repo_copy, capsys):
     root = repo_copy

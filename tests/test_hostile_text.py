@@ -35,6 +35,12 @@ def _inject(path: Path, column: str, values: list[str]) -> None:
     with path.open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
         fields = list(rows[0].keys())
+    # one row per value: an agency's table may be shorter than the list
+    while len(rows) < len(values):
+        extra = dict(rows[-1])
+        if "no" in extra and str(extra["no"]).isdigit():
+            extra["no"] = str(int(extra["no"]) + 1)
+        rows.append(extra)
     for row, value in zip(rows, values):
         row[column] = value
     buf = io.StringIO()

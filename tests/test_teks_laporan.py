@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.agensi_uji import TAHUN
+from tests.agensi_uji import TAHUN, contoh
 
 #: English words that never belong in the Indonesian text (outside *italic* terms).
 ENGLISH = {
@@ -161,6 +161,7 @@ def test_built_report_text_is_clean(built_2017):
     assert not found, "\n".join(found)
 
 
+@contoh
 @pytest.mark.e2e
 def test_built_report_has_the_evidence(built_2017):
     """Acceptance: at least 30 distinct numbered tables in the body (Bab I to IV)."""
