@@ -185,3 +185,34 @@ def test_computed_iku_without_its_input_is_reported_not_measured(repo_copy):
     assert not ctx.realisasi["IKU-3"].tersedia
     others = ctx.capaian.set_index("kode").drop(index="IKU-3")
     assert others["capaian"].notna().all()
+
+
+def test_report_year_of_a_notebook_opened_outside_a_build(tmp_path, monkeypatch):
+    """A notebook's default ``year = None`` is the agency's latest year with params and data."""
+    from lkjip_helpers.tahun_baru.agensi_baru import create_new_agency
+
+    assert laporan.tahun_laporan(2019) == 2019  # papermill's year is kept
+    create_new_agency(tmp_path / "a", 2024, echo=None)
+    monkeypatch.setenv("LKJIP_ROOT", str(tmp_path / "a"))
+    monkeypatch.delenv("LKJIP_AGENCY", raising=False)
+    assert laporan.tahun_laporan(None) == 2024
+    # a later params file without its data folder is not a report year yet
+    (tmp_path / "a" / "params" / "2025.yaml").write_text("tahun: 2025\n", encoding="utf-8")
+    assert laporan.tahun_laporan(None) == 2024
+    (tmp_path / "a" / "params" / "2024.yaml").unlink()
+    with pytest.raises(MissingDataError, match="no report year"):
+        laporan.tahun_laporan(None)
+
+
+def test_notebooks_default_to_the_agency_year_not_a_literal_one():
+    import json
+
+    from tests.agensi_uji import ROOT
+
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        cells = [
+            c for c in json.loads(path.read_text("utf-8"))["cells"] if c["cell_type"] == "code"
+        ]
+        assert "parameters" in cells[0]["metadata"].get("tags", []), path.name
+        assert "year = None" in "".join(cells[0]["source"]), path.name
+        assert "year = laporan.tahun_laporan(year)" in "".join(cells[1]["source"]), path.name
