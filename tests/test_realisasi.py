@@ -259,3 +259,19 @@ def test_computed_iku_without_its_input_cannot_be_measured():
         realisasi_pembanding(
             i1_input, {"realisasi_iku": REALISASI_IKU, "gap_kompetensi": gap}, 2017
         )
+
+
+def test_a_realisasi_row_of_an_unknown_iku_names_its_table(tmp_path, monkeypatch):
+    """An IKU code in realisasi_iku that params/agency.yaml does not have: the message
+    names the table and the code, whatever the catalogue's allowed values."""
+    from lkjip_helpers.core.exceptions import ValidationError
+    from lkjip_helpers.indikator.pengukuran import iku_audit
+    from tests.agensi_kecil import tulis_agensi_kecil
+
+    tulis_agensi_kecil(tmp_path / "a", 2024)
+    monkeypatch.setenv("LKJIP_ROOT", str(tmp_path / "a"))
+    monkeypatch.delenv("LKJIP_AGENCY", raising=False)
+    published = pd.read_csv(tmp_path / "a" / "data" / "raw" / "2024" / "realisasi_iku.csv")
+    extra = published.iloc[[-1]].assign(kode_iku="IKU-9")
+    with pytest.raises(ValidationError, match=r"realisasi_iku.*'IKU-9'.*known: IKU-1"):
+        iku_audit(2024, {"realisasi_iku": pd.concat([published, extra])})

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from lkjip_helpers.core.exceptions import ValidationError
 from lkjip_helpers.data.audit import CapaianRule, Finding, Interval, decimals_of, differs
 from lkjip_helpers.data.catalogue import load_catalogue
 from lkjip_helpers.indikator.capaian import capaian_iku, rata_rata_per_sasaran, tabel_capaian
@@ -101,6 +102,16 @@ def iku_audit(year: int, processed: dict[str, pd.DataFrame]) -> list[Finding]:
     findings: list[Finding] = []
     if published is None:
         return findings
+    # A row of an IKU the agency does not have would otherwise fail later, in a check
+    # that cannot say which table holds it.
+    known = [i.kode for i in params.agency.iku]
+    unknown = sorted(set(published["kode_iku"].astype(str)) - set(known))
+    if unknown:
+        raise ValidationError(
+            f"table 'realisasi_iku' of {year} has kode_iku {', '.join(map(repr, unknown))}, "
+            f"which is no IKU of params/agency.yaml (known: {', '.join(known)}); correct the "
+            "code, or add the IKU to params/agency.yaml."
+        )
     realisasi, capaian, _ = hitung(params, processed, year)
     cap = capaian.set_index("kode")
     spec = load_catalogue().tables.get("realisasi_iku")
