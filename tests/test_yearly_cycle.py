@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from tests.agensi_uji import TAHUN
+from tests.agensi_uji import TAHUN, contoh
 
 pytestmark = pytest.mark.e2e
 
@@ -177,6 +177,7 @@ def _persen(value: float) -> str:
     return (text[:-3] if text.endswith(",00") else text) + "%"
 
 
+@contoh
 def test_new_year_from_templates_to_report_without_code_change(built_2017, repo_copy):
     from lkjip_helpers.build.data_step import build_data
     from lkjip_helpers.build.pipeline import build_report
