@@ -9,7 +9,7 @@ AGENCY ?=
 AG := $(if $(AGENCY),--agency "$(AGENCY)",)
 
 .DEFAULT_GOAL := help
-.PHONY: help env system-deps data report preview start-page test lint format bench lab new-year new-agency clean expected batch synth bench-batch
+.PHONY: help env system-deps data report preview start-page test test-travel lint format bench lab new-year new-agency clean expected batch synth bench-batch
 
 ## Show this help
 help:
@@ -68,6 +68,10 @@ test: env
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 
+## Run make test in a copy of the repository holding another (synthetic) agency (not part of make test)
+test-travel: env
+	$(PY) tools/travel_check.py --nice
+
 ## Format the code with ruff
 format: env
 	$(PY) -m ruff format .
@@ -98,7 +102,7 @@ bench-batch: env
 ## Open JupyterLab at the project root on the start page (data and start page of YEAR built first)
 lab: data start-page
 	$(if $(AGENCY),LKJIP_AGENCY="$(abspath $(AGENCY))",) $(PY) -m jupyter lab --ServerApp.root_dir=. \
-	  --LabApp.workspaces_dir=.jupyter/workspaces --LabApp.default_url=/lab/workspaces/lkjip \
+	  --LabApp.workspaces_dir=$(or $(AGENCY),.)/.jupyter/workspaces --LabApp.default_url=/lab/workspaces/lkjip \
 	  $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 ## Remove processed data, outputs and the build cache (raw data is never touched)

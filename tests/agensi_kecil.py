@@ -13,6 +13,7 @@ under the (2T−R)/T rule, and optionally a fifth (a score).
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -294,10 +295,27 @@ def isi_templat(folder: Path, year: int, iku: list[IkuKecil]) -> list[Path]:
     return written
 
 
+def isi_prosa(folder: Path) -> list[Path]:
+    """Replace every ``[ISI: ...]`` stub of the prose and text files with a sentence.
+
+    An analyst writes these; left as stubs they would print their placeholder
+    names in the report.
+    """
+    changed = []
+    for path in sorted((folder / "params").rglob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        filled = re.sub(r"\[ISI: [^\]]*\]", "Teks sintetis yang ditulis analis.", text)
+        if filled != text:
+            path.write_text(filled, encoding="utf-8")
+            changed.append(path)
+    return changed
+
+
 def tulis_agensi_kecil(folder: Path, year: int = 2024, jumlah_iku: int = 4) -> list[IkuKecil]:
     """Scaffold and fill a small agency in ``folder``; its IKUs are returned."""
     iku = IKU[:jumlah_iku]
     create_new_agency(folder, year, iku=len(iku), echo=None)
     isi_params(folder, year, iku)
     isi_templat(folder, year, iku)
+    isi_prosa(folder)
     return iku

@@ -24,17 +24,27 @@ IKU-1..IKU-3 serve sasaran S1, IKU-4 and IKU-5 sasaran S2. The earlier year
 target then: its history shows the year as "data tidak tersedia". The budget
 line Belanja Tidak Langsung has no realisasi (with a reason, :data:`ALASAN_BTL`).
 
-Use :func:`tulis_agensi` on a fresh copy (see the ``agensi_sintetis`` fixture of
-``tests/test_sintetis_report.py``); :data:`IKU` and :func:`capaian_harapan` give
-the expected figures, computed by hand here (not by the package).
+Use :func:`tulis_agensi` on a fresh base from :func:`salin_dasar` (see the
+``sintetis`` fixture of ``tests/test_agensi_sintetis.py``); :data:`IKU` and
+:func:`capaian_harapan` give the expected figures, computed by hand here (not by
+the package).
+
+The base is not the repository's own agency: it is the repository's code with the
+tests' small agency (:mod:`tests.agensi_kecil`, written from ``new-agency``'s
+scaffold for 2017) as its params and data, so these tests run the same whatever
+agency the repository holds (the example, or another one's: ``tools/travel_check.py``).
 """
 
 from __future__ import annotations
 
 import csv
+import shutil
 from pathlib import Path
 
 import yaml
+
+from lkjip_helpers.build.workspace import CODE_PARTS
+from tests.agensi_kecil import tulis_agensi_kecil
 
 TAHUN = 2017
 ALASAN_IKU5 = (
@@ -58,6 +68,10 @@ RENSTRA = {
     "IKU-5": {2016: None, 2017: 70, 2018: 72, 2019: 74, 2020: 76, 2021: 78},
 }
 BATAS = 100.0
+ROOT = Path(__file__).resolve().parent.parent
+#: Budget of the base (tests/agensi_kecil.py): Belanja Langsung after the revision and
+#: its realisasi, so its serapan is 405 / 450 = 90%.
+BL_PAGU, BL_REALISASI = 450_000_000, 405_000_000
 ALASAN_BTL = "Laporan realisasi belanja pegawai belum diterima dari BPKAD"
 
 
@@ -90,9 +104,30 @@ def _tulis_csv(path: Path, header: list[str], rows: list[list[object]]) -> None:
             w.writerow(["" if v is None else v for v in r])
 
 
+def salin_dasar(target: Path) -> Path:
+    """The repository's code and the tests' small agency of 2017 at ``target``: the base."""
+    target = Path(target)
+    tulis_agensi_kecil(target, TAHUN, jumlah_iku=len(IKU))  # new-agency: an empty folder
+    for part in CODE_PARTS:
+        shutil.copytree(ROOT / part, target / part, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.rmtree(target / "data" / "raw" / str(TAHUN) / "templates", ignore_errors=True)
+    (target / "data" / "processed").mkdir(parents=True, exist_ok=True)
+    (target / "outputs").mkdir(exist_ok=True)
+    return target
+
+
 def _agency(root: Path, rumus: str) -> None:
     path = root / "params" / "agency.yaml"
     agency = yaml.safe_load(path.read_text(encoding="utf-8"))
+    years = sorted(y for targets in RENSTRA.values() for y in targets)
+    agency["renstra"] = {"periode_awal": years[0], "periode_akhir": years[-1]}
+    sasaran = {r[1] for r in IKU}
+    known = {s["kode"] for s in agency["sasaran"]}
+    first = agency["sasaran"][0]
+    agency["sasaran"] += [
+        {**first, "kode": kode, "teks": f"Sasaran sintetis {kode}"}
+        for kode in sorted(sasaran - known)
+    ]
     agency["instansi"]["nama"] = "Dinas Layanan Sintetis"
     agency["instansi"]["singkatan"] = "DLS"
     agency["pengukuran"] = {
@@ -157,6 +192,7 @@ def _realisasi(root: Path, rumus: str) -> None:
     for kode, sasaran, nama, _, _, _, _, dulu in IKU:
         if dulu is not None:
             lalu.append([kode, sasaran, nama, RENSTRA[kode][TAHUN - 1], dulu, None, "Arsip"])
+    (root / "data" / "raw" / str(TAHUN - 1)).mkdir(parents=True, exist_ok=True)
     _tulis_csv(root / "data" / "raw" / str(TAHUN - 1) / "realisasi_iku.csv", header[:-1], lalu)
 
 

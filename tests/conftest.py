@@ -10,6 +10,7 @@ import pytest
 
 from lkjip_helpers.build.workspace import REPO_PARTS
 from lkjip_helpers.build.workspace import copy_repo as _copy_repo
+from tests.agensi_uji import TAHUN
 
 ROOT = Path(__file__).resolve().parent.parent
 __all__ = ["REPO_PARTS", "ROOT", "copy_repo"]
@@ -64,9 +65,11 @@ def no_warm_parent_between_builds():
 
 @pytest.fixture(scope="session")
 def built_2017(tmp_path_factory):
-    """The 2017 report built once from a copy of the repo; tests must not modify it.
+    """The agency's report (the example's: 2017) built once from a copy of the repo.
 
-    Returns the copy's root; the report is in ``<root>/outputs/2017/``.
+    Tests must not modify it. The year is :data:`tests.agensi_uji.TAHUN` (the
+    fixture keeps the example's name). Returns the copy's root; the report is in
+    ``<root>/outputs/<TAHUN>/``.
     """
     root = copy_repo(tmp_path_factory.mktemp("repo2017"))
     mp = pytest.MonkeyPatch()
@@ -77,7 +80,7 @@ def built_2017(tmp_path_factory):
         from lkjip_helpers.laporan import context as laporan
 
         laporan.konteks.cache_clear()
-        build_report(2017, progress=False)
+        build_report(TAHUN, progress=False)
         laporan.konteks.cache_clear()
     finally:
         mp.undo()
@@ -131,16 +134,16 @@ RENDERER_PARAMS = [
 
 @pytest.fixture(scope="session", params=RENDERER_PARAMS)
 def report_2017(request, built_2017, tmp_path_factory):
-    """The 2017 report's ``outputs/2017`` folder, once per renderer.
+    """The agency's report folder ``outputs/<TAHUN>`` (the example's 2017), once per renderer.
 
     ``builtin``: the folder of :func:`built_2017`. ``quarto``: the same stitched
     book (same executed notebooks) rendered by Quarto into another folder, with
     ``SOURCE_DATE_EPOCH`` set. Returns ``(renderer, folder)``.
     """
-    folder = built_2017 / "outputs" / "2017"
+    folder = built_2017 / "outputs" / str(TAHUN)
     if request.param == "builtin":
         return "builtin", folder
-    target = tmp_path_factory.mktemp("quarto2017") / "outputs" / "2017"
+    target = tmp_path_factory.mktemp("quarto") / "outputs" / str(TAHUN)
     target.mkdir(parents=True)
     shutil.copytree(folder / "book", target / "book")
     mp = pytest.MonkeyPatch()
@@ -152,9 +155,9 @@ def report_2017(request, built_2017, tmp_path_factory):
 
         used = render(
             target / "book",
-            target / "lkjip-2017.html",
-            target / "lkjip-2017.pdf",
-            render_meta(2017),
+            target / f"lkjip-{TAHUN}.html",
+            target / f"lkjip-{TAHUN}.pdf",
+            render_meta(TAHUN),
             renderer="quarto",
         )
     finally:
@@ -165,7 +168,7 @@ def report_2017(request, built_2017, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def ctx(tmp_path_factory):
-    """The 2017 report context on a copy of the repository whose data step has run
+    """The agency's report context (of :data:`TAHUN`) on a copy of the repository whose data step has run
     (one per test module; LKJIP_ROOT points at the copy while the module runs)."""
     from lkjip_helpers.build.data_step import build_data
     from lkjip_helpers.build.workspace import copy_repo
@@ -175,7 +178,7 @@ def ctx(tmp_path_factory):
     mp = pytest.MonkeyPatch()
     mp.setenv("LKJIP_ROOT", str(root))
     laporan.konteks.cache_clear()
-    build_data(2017)
-    yield laporan.konteks(2017)
+    build_data(TAHUN)
+    yield laporan.konteks(TAHUN)
     laporan.konteks.cache_clear()
     mp.undo()

@@ -17,9 +17,10 @@ import yaml
 
 from lkjip_helpers.laporan import analisis
 from lkjip_helpers.laporan import tables as lt
+from tests.agensi_uji import TAHUN
 
 ROOT = Path(__file__).resolve().parent.parent
-YEAR = 2017
+YEAR = TAHUN  # the agency's report year (the example's 2017)
 HARAPAN = ROOT / "data" / "raw" / str(YEAR) / "angka_harapan.yaml"
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from lkjip_helpers.laporan import analisis
 from lkjip_helpers.laporan import formatting as fmt
+from tests.agensi_uji import contoh
 
 
 def test_bab_iv_concludes_every_iku(ctx):
@@ -42,6 +43,7 @@ def test_ikhtisar_tables(ctx):
     assert ang.at["Jumlah", "Realisasi"].startswith("Rp")
 
 
+@contoh
 def test_budget_per_iku_from_its_kegiatan(ctx):
     a = analisis.anggaran_iku(ctx).set_index("kode_iku")
     assert a.at["IKU-1", "anggaran"] == pytest.approx(3226821000)
@@ -53,6 +55,7 @@ def test_budget_per_iku_from_its_kegiatan(ctx):
     assert eff["Serapan"].tolist()[0] == "93,24%"  # sasaran I, not 100 - serapan
 
 
+@contoh
 def test_renstra_remaining_years(ctx):
     p = analisis.renstra_progres(ctx, "IKU-1")
     assert p["tahun"].tolist() == [2018, 2019, 2020, 2021]
@@ -65,6 +68,7 @@ def test_renstra_remaining_years(ctx):
     assert "86,26" in text and "107,83%" in text and "2021" in text
 
 
+@contoh
 def test_renstra_still_needed_per_year(ctx, monkeypatch):
     iku = ctx.agency.iku_by_kode("IKU-1")
     monkeypatch.setitem(iku.target_renstra, 2021, 95.85)
@@ -74,18 +78,21 @@ def test_renstra_still_needed_per_year(ctx, monkeypatch):
     assert analisis.tabel_renstra_sisa(ctx, "IKU-1").iloc[-1, 2] == "kurang 12,00%"
 
 
+@contoh
 def test_programmes_of_an_iku(ctx):
     t = analisis.tabel_program_iku(ctx, "IKU-4")
     assert len(t) == 1 and t.iloc[0]["Serapan"] == "97,09%"
     assert analisis.tabel_program_iku(ctx, "IKU-2").empty
 
 
+@contoh
 def test_prose_values(ctx):
     v = analisis.nilai_prosa_iku(ctx, "IKU-3")
     assert v["masukan"]["kasus_lalu"] == "21" and v["masukan"]["kasus"] == "17"
     assert analisis.nilai_prosa_iku(ctx, "IKU-1")["iku_sisa_penuh"] == "16,15%"
 
 
+@contoh
 def test_standard_is_optional(ctx, monkeypatch):
     from lkjip_helpers.core import config
     from lkjip_helpers.core.schema import read_yaml

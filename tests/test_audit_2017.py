@@ -12,6 +12,10 @@ import pytest
 from lkjip_helpers.core import config
 from lkjip_helpers.core.schema import read_yaml
 from lkjip_helpers.data.audit import PENYAJIAN, summary_counts
+from tests.agensi_uji import contoh
+
+# The subject is the example's own raw tables and published report, not the product.
+pytestmark = contoh
 
 
 @pytest.fixture(scope="module")

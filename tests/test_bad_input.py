@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import os
@@ -14,10 +15,12 @@ import pytest
 from conftest import copy_repo
 
 from lkjip_helpers.core.exceptions import LkjipError
+from tests.agensi_uji import IKU, TAHUN
 
 pytestmark = pytest.mark.e2e
 
-RAW = Path("data") / "raw" / "2017"
+RAW = Path("data") / "raw" / str(TAHUN)
+OUT = Path("outputs") / str(TAHUN)
 
 
 def tree_hash(folder: Path) -> dict[str, str]:
@@ -30,7 +33,7 @@ def tree_hash(folder: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def built_once(tmp_path_factory):
-    """A repository copy with outputs/2017 built once, shared by this module."""
+    """A repository copy with the agency's report built once, shared by this module."""
     root = copy_repo(tmp_path_factory.mktemp("bad_input_base"))
     mp = pytest.MonkeyPatch()
     mp.setenv("LKJIP_ROOT", str(root))
@@ -39,7 +42,7 @@ def built_once(tmp_path_factory):
         from lkjip_helpers.laporan import context as laporan
 
         laporan.konteks.cache_clear()
-        build_report(2017, progress=False)
+        build_report(TAHUN, progress=False)
     finally:
         laporan.konteks.cache_clear()
         mp.undo()
@@ -55,8 +58,8 @@ def built_copy(built_once, tmp_path, monkeypatch):
     from lkjip_helpers.laporan import context as laporan
 
     laporan.konteks.cache_clear()
-    before = tree_hash(root / "outputs" / "2017")
-    assert "lkjip-2017.pdf" in before
+    before = tree_hash(root / OUT)
+    assert f"lkjip-{TAHUN}.pdf" in before
     yield root, before
     laporan.konteks.cache_clear()
 
@@ -67,16 +70,35 @@ def _replace(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def _rows(path: Path) -> tuple[list[str], list[dict]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def _write_rows(path: Path, header: list[str], rows: list[dict]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as f:
+        out = csv.DictWriter(f, fieldnames=header)
+        out.writeheader()
+        out.writerows(rows)
+
+
 def wrong_type(root: Path) -> tuple[list[str], bool]:
-    _replace(root / RAW / "realisasi_iku.csv", ",83.85,", ",delapan,")
+    path = root / RAW / "realisasi_iku.csv"
+    header, rows = _rows(path)
+    first = next(r for r in rows if r["realisasi"].strip())
+    first["realisasi"] = "delapan"
+    _write_rows(path, header, rows)
     return ["realisasi_iku", "delapan"], True
 
 
 def missing_column(root: Path) -> tuple[list[str], bool]:
-    p = root / RAW / "sarana_prasarana.csv"
-    lines = p.read_text(encoding="utf-8").splitlines()
-    p.write_text("\n".join(",".join(x.split(",")[:-1]) for x in lines) + "\n", encoding="utf-8")
-    return ["sarana_prasarana", "kondisi"], True
+    # a required column of a standard table (base catalogue) every agency has
+    path = root / RAW / "renstra_target.csv"
+    header, rows = _rows(path)
+    header.remove("kode_iku")
+    _write_rows(path, header, [{k: r[k] for k in header} for r in rows])
+    return ["renstra_target", "kode_iku"], True
 
 
 def missing_file(root: Path) -> tuple[list[str], bool]:
@@ -85,13 +107,14 @@ def missing_file(root: Path) -> tuple[list[str], bool]:
 
 
 def zero_target(root: Path) -> tuple[list[str], bool]:
-    p = root / "params" / "2017.yaml"
-    _replace(
-        p,
-        "perubahan: {IKU-1: 76, IKU-2: 96, IKU-3: 5,",
-        "perubahan: {IKU-1: 76, IKU-2: 96, IKU-3: 0,",
-    )
-    return ["IKU-3"], True
+    import yaml
+
+    p = root / "params" / f"{TAHUN}.yaml"
+    data = yaml.safe_load(p.read_text(encoding="utf-8"))
+    pk = data["perjanjian_kinerja"]
+    (pk.get("perubahan") or pk["murni"])[IKU[-1]] = 0
+    p.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return [IKU[-1]], True
 
 
 def failing_notebook(root: Path) -> tuple[list[str], bool]:
@@ -133,11 +156,11 @@ def test_bad_input_fails_clearly_and_keeps_outputs(built_copy, case, monkeypatch
 
         monkeypatch.setattr(pipeline, "run_jobs", no_notebooks)
     with pytest.raises(LkjipError) as info:
-        pipeline.build_report(2017, progress=False)
+        pipeline.build_report(TAHUN, progress=False)
     message = str(info.value)
     for word in expected:
         assert word in message, (case, word, message)
-    assert tree_hash(root / "outputs" / "2017") == before
+    assert tree_hash(root / OUT) == before
 
 
 def test_unknown_indicator_code(built_copy):
@@ -146,14 +169,13 @@ def test_unknown_indicator_code(built_copy):
 
     root, before = built_copy
     p = root / RAW / "realisasi_iku.csv"
-    lines = p.read_text(encoding="utf-8").splitlines()
-    extra = next(x for x in lines if x.startswith("IKU-4,")).replace("IKU-4,", "IKU-9,", 1)
-    p.write_text("\n".join([*lines, extra]) + "\n", encoding="utf-8")
+    header, rows = _rows(p)
+    _write_rows(p, header, [*rows, {**rows[-1], "kode_iku": "IKU-9"}])
     with pytest.raises(LkjipError) as info:
-        build_report(2017, progress=False)
+        build_report(TAHUN, progress=False)
     assert "IKU-9" in str(info.value)
     assert "realisasi_iku" in str(info.value)
-    assert tree_hash(root / "outputs" / "2017") == before
+    assert tree_hash(root / OUT) == before
 
 
 def test_year_without_data(built_copy):
@@ -161,24 +183,31 @@ def test_year_without_data(built_copy):
 
     root, before = built_copy
     with pytest.raises(LkjipError) as info:
-        build_report(2019, progress=False)
-    assert "2019" in str(info.value)
-    assert tree_hash(root / "outputs" / "2017") == before
-    assert not (root / "outputs" / "2019" / "lkjip-2019.pdf").exists()
+        build_report(TAHUN + 2, progress=False)
+    assert str(TAHUN + 2) in str(info.value)
+    assert tree_hash(root / OUT) == before
+    assert not (root / "outputs" / str(TAHUN + 2) / f"lkjip-{TAHUN + 2}.pdf").exists()
 
 
-def test_2016_lists_missing_tables(built_copy):
+def test_a_year_with_partial_data_lists_missing_tables(built_copy):
     from lkjip_helpers.build.pipeline import build_report
 
     root, before = built_copy
+    earlier = TAHUN - 1
+    folder = root / "data" / "raw" / str(earlier)
+    # the year before holds at most its realisasi (the example's 2016); keep only that
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in folder.iterdir():
+        if path.is_file() and path.name != "realisasi_iku.csv":
+            path.unlink()
     with pytest.raises(LkjipError) as info:
-        build_report(2016, progress=False)
+        build_report(earlier, progress=False)
     message = str(info.value)
-    assert "2016" in message
-    # several required tables are absent for 2016; the message names them
-    for table in ("pk_target", "survei_ikm"):
+    assert str(earlier) in message
+    # several required tables are absent that year; the message names them
+    for table in ("pk_target", "renstra_target"):
         assert table in message, message
-    assert tree_hash(root / "outputs" / "2017") == before
+    assert tree_hash(root / OUT) == before
 
 
 def test_cli_reports_error_without_traceback(built_copy):
@@ -186,7 +215,7 @@ def test_cli_reports_error_without_traceback(built_copy):
     wrong_type(root)
     env = {**os.environ, "LKJIP_ROOT": str(root)}
     proc = subprocess.run(
-        [sys.executable, "-m", "lkjip_helpers", "data", "--year", "2017"],
+        [sys.executable, "-m", "lkjip_helpers", "data", "--year", str(TAHUN)],
         capture_output=True,
         text=True,
         env=env,

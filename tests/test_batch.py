@@ -22,6 +22,7 @@ from lkjip_helpers.build.batch import (
 )
 from lkjip_helpers.core.exceptions import ParamsError
 from lkjip_helpers.sintetis.instansi import NILAI_RUSAK, buat_portofolio
+from tests.agensi_uji import TAHUN
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -286,16 +287,16 @@ def test_batch_builds_the_good_agencies_and_reports_the_broken_one(batch_runs):
     assert len(good) == 3 and len(broken) == 1
     assert batch_runs["code"] == 1  # some agency failed
     for m in good:
-        assert (base / "kota" / m.folder / "outputs" / "2017" / "lkjip-2017.html").exists()
+        assert (base / "kota" / m.folder / "outputs" / str(TAHUN) / f"lkjip-{TAHUN}.html").exists()
     bad = base / "kota" / broken[0].folder
-    assert not (bad / "outputs" / "2017" / "lkjip-2017.html").exists()
+    assert not (bad / "outputs" / str(TAHUN) / f"lkjip-{TAHUN}.html").exists()
 
-    roll = base / "ringkasan1" / "2017"
+    roll = base / "ringkasan1" / str(TAHUN)
     iku = pd.read_csv(roll / "ringkasan_iku.csv")
     assert sorted(set(iku["folder"])) == sorted(m.folder for m in good)
     expected = pd.concat(
         [
-            pd.read_csv(base / "kota" / m.folder / "outputs" / "2017" / "capaian_iku.csv")
+            pd.read_csv(base / "kota" / m.folder / "outputs" / str(TAHUN) / "capaian_iku.csv")
             for m in good
         ]
     )
@@ -304,10 +305,10 @@ def test_batch_builds_the_good_agencies_and_reports_the_broken_one(batch_runs):
     anggaran = pd.read_csv(roll / "ringkasan_anggaran.csv")
     assert sorted(anggaran["folder"]) == sorted(m.folder for m in good)
 
-    page = (roll / "ringkasan-2017.html").read_text(encoding="utf-8")
+    page = (roll / f"ringkasan-{TAHUN}.html").read_text(encoding="utf-8")
     assert NILAI_RUSAK in page and "realisasi_iku.csv" in page  # the broken agency's message
     for m in good:
-        assert f"kota/{m.folder}/outputs/2017/lkjip-2017.html" in page
+        assert f"kota/{m.folder}/outputs/{TAHUN}/lkjip-{TAHUN}.html" in page
 
 
 def _capaian_tangan(polaritas: str, target: float, realisasi: float, rumus: str) -> float:

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.agensi_uji import TAHUN
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -68,7 +70,7 @@ def _open(browser, url: str, width: int = 1280, height: int = 900):
 def loaded(browser, report_2017):
     """The entry point ``lkjip-2017.html`` opened from the disk (Quarto: after the redirect)."""
     renderer, folder = report_2017
-    page, log = _open(browser, (folder / "lkjip-2017.html").as_uri())
+    page, log = _open(browser, (folder / f"lkjip-{TAHUN}.html").as_uri())
     if renderer == "quarto":
         page.wait_for_url(re.compile(r".*/index\.html$"))
         page.wait_for_load_state("load")

@@ -24,8 +24,9 @@ from lkjip_helpers.build.pipeline import BuildStats, Progress, build_report, pla
 from lkjip_helpers.core import config
 from lkjip_helpers.core.exceptions import BuildError
 from lkjip_helpers.laporan import context as laporan
+from tests.agensi_uji import TAHUN, contoh, params_file
 
-YEAR = 2017
+YEAR = TAHUN
 
 
 def _build(capsys, **kw) -> tuple[BuildStats, str]:
@@ -62,6 +63,7 @@ def _report_text(out: Path) -> str:
     return "\n".join(p.read_text(encoding="utf-8") for p in sorted((out / "book").glob("*.md")))
 
 
+@contoh
 @pytest.mark.e2e
 def test_build_sequence(repo_copy, capsys):
     root = repo_copy
@@ -93,7 +95,7 @@ def test_build_sequence(repo_copy, capsys):
 
     # Chapter order is params/report.yaml order, whatever the completion order was.
     chapters = plan_build(YEAR)
-    report = yaml.safe_load((root / "params" / "report.yaml").read_text(encoding="utf-8"))
+    report = yaml.safe_load(params_file("report.yaml", root).read_text(encoding="utf-8"))
     assert [ch.id for ch in chapters] == [c["id"] for c in report["chapters"]]
     book = yaml.safe_load((out / "book" / "_quarto.yml").read_text(encoding="utf-8"))
     files = book["book"]["chapters"]
@@ -269,7 +271,7 @@ def test_render_key_follows_the_quarto_version_not_its_path(repo_copy, tmp_path,
 
 def test_plan_follows_report_yaml(repo_copy):
     chapters = plan_build(YEAR)
-    report = yaml.safe_load((repo_copy / "params" / "report.yaml").read_text(encoding="utf-8"))
+    report = yaml.safe_load(params_file("report.yaml", repo_copy).read_text(encoding="utf-8"))
     assert [c.id for c in chapters] == [c["id"] for c in report["chapters"]]
     for ch, spec in zip(chapters, report["chapters"], strict=True):
         stems = [Path(n["notebook"]).stem for n in spec["notebooks"]]

@@ -11,20 +11,22 @@ import pytest
 from lkjip_helpers.build import cache
 from lkjip_helpers.build.workspace import copy_repo
 from lkjip_helpers.core import reads
+from tests.agensi_uji import TAHUN
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 NOTEBOOK = "04_penutup.ipynb"
+Y, Y0 = str(TAHUN), str(TAHUN - 1)  # the agency's report year and the one before
 
 
 def _key(root: Path, notebook: str = NOTEBOOK, parameters: dict | None = None) -> str:
     return cache.code_key(
-        root / "notebooks" / notebook, parameters if parameters is not None else {"year": 2017}
+        root / "notebooks" / notebook, parameters if parameters is not None else {"year": TAHUN}
     )
 
 
 @pytest.fixture
 def root(repo_copy):
-    processed = repo_copy / "data" / "processed" / "2017"
+    processed = repo_copy / "data" / "processed" / Y
     processed.mkdir(parents=True, exist_ok=True)
     (processed / "kasus_disiplin.csv").write_text("tahun,jumlah_kasus\n2017,17\n")
     (processed / "pns_golongan.csv").write_text("golongan,jumlah\nIII,10\n")
@@ -45,7 +47,7 @@ def test_touch_keeps_key(root):
     before = _key(root)
     for p in [
         root / "notebooks" / NOTEBOOK,
-        root / "data" / "processed" / "2017" / "kasus_disiplin.csv",
+        root / "data" / "processed" / Y / "kasus_disiplin.csv",
         root / "params" / "agency.yaml",
         root / "lkjip_helpers" / "laporan" / "context.py",
     ]:
@@ -69,9 +71,9 @@ def test_notebook_source_changes_key(root):
 
 
 def test_parameter_changes_key(root):
-    assert _key(root, parameters={"year": 2017}) != _key(root, parameters={"year": 2018})
-    assert _key(root, parameters={"year": 2017, "kode_iku": "IKU-1"}) != _key(
-        root, parameters={"year": 2017, "kode_iku": "IKU-2"}
+    assert _key(root, parameters={"year": TAHUN}) != _key(root, parameters={"year": TAHUN + 1})
+    assert _key(root, parameters={"year": TAHUN, "kode_iku": "IKU-1"}) != _key(
+        root, parameters={"year": TAHUN, "kode_iku": "IKU-2"}
     )
 
 
@@ -139,10 +141,10 @@ def test_relative_imports_resolve_within_package(repo_copy):
 def _read(root: Path) -> list:
     """Record a run that reads two files, probes a missing one and lists the year folder."""
     with reads.recording() as got:
-        (root / "data" / "processed" / "2017" / "kasus_disiplin.csv").read_bytes()
-        (root / "params" / "prose" / "2017" / "penutup.md").read_text(encoding="utf-8")
-        reads.record(root / "data" / "processed" / "2016" / "realisasi_iku.csv")
-        reads.record(root / "data" / "processed" / "2017", kind="dir")
+        (root / "data" / "processed" / Y / "kasus_disiplin.csv").read_bytes()
+        (root / "params" / "prose" / Y / "penutup.md").read_text(encoding="utf-8")
+        reads.record(root / "data" / "processed" / Y0 / "realisasi_iku.csv")
+        reads.record(root / "data" / "processed" / Y, kind="dir")
     return got
 
 
@@ -166,7 +168,7 @@ def test_store_and_lookup(stored):
 
 def test_touch_and_move_keep_the_hit(stored, root, tmp_path, monkeypatch):
     code, key, _ = stored
-    for p in [root / "data" / "processed" / "2017" / "kasus_disiplin.csv", root / "params"]:
+    for p in [root / "data" / "processed" / Y / "kasus_disiplin.csv", root / "params"]:
         os.utime(p, (1_000_000_000, 1_000_000_000))
     assert cache.lookup(code).key == key
     other = tmp_path / "moved"
@@ -189,30 +191,30 @@ def test_a_change_to_anything_read_is_a_miss(stored, root, change):
     code, _, _ = stored
     processed = root / "data" / "processed"
     if change == "edit_read_table":
-        (processed / "2017" / "kasus_disiplin.csv").write_text("tahun,jumlah_kasus\n2017,15\n")
+        (processed / Y / "kasus_disiplin.csv").write_text("tahun,jumlah_kasus\n2017,15\n")
     elif change == "delete_read_table":
-        (processed / "2017" / "kasus_disiplin.csv").unlink()
+        (processed / Y / "kasus_disiplin.csv").unlink()
     elif change == "edit_prose":
-        _append(root / "params" / "prose" / "2017" / "penutup.md", "\nKalimat baru.\n")
+        _append(root / "params" / "prose" / Y / "penutup.md", "\nKalimat baru.\n")
     elif change == "create_probed_file":
-        (processed / "2016").mkdir()
-        (processed / "2016" / "realisasi_iku.csv").write_text("kode\n")
+        (processed / Y0).mkdir()
+        (processed / Y0 / "realisasi_iku.csv").write_text("kode\n")
     else:
-        (processed / "2017" / "tabel_baru.csv").write_text("a\n1\n")
+        (processed / Y / "tabel_baru.csv").write_text("a\n1\n")
     assert cache.lookup(code) is None
 
 
 def test_a_change_to_what_was_not_read_keeps_the_hit(stored, root):
     code, key, _ = stored
-    (root / "data" / "processed" / "2017" / "pns_golongan.csv").write_text("golongan\nIV\n")
-    _append(root / "params" / "prose" / "2017" / "pengantar.md", "\nKalimat baru.\n")
+    (root / "data" / "processed" / Y / "pns_golongan.csv").write_text("golongan\nIV\n")
+    _append(root / "params" / "prose" / Y / "pengantar.md", "\nKalimat baru.\n")
     _append(root / "params" / "agency.yaml", "\n# diubah\n")
     assert cache.lookup(code).key == key
 
 
 def test_each_state_of_the_inputs_keeps_its_own_result(stored, root, tmp_path):
     code, key, _ = stored
-    table = root / "data" / "processed" / "2017" / "kasus_disiplin.csv"
+    table = root / "data" / "processed" / Y / "kasus_disiplin.csv"
     original = table.read_bytes()
     table.write_text("tahun,jumlah_kasus\n2017,15\n")
     nb = tmp_path / "run2.ipynb"
@@ -234,6 +236,6 @@ def test_fingerprints_are_computed_once_per_build(stored, root):
     code, key, _ = stored
     fps = cache.Fingerprints()
     assert cache.lookup(code, fps).key == key
-    _append(root / "params" / "prose" / "2017" / "penutup.md", "\nx\n")
+    _append(root / "params" / "prose" / Y / "penutup.md", "\nx\n")
     assert cache.lookup(code, fps).key == key  # the same build sees one state of the files
     assert cache.lookup(code, cache.Fingerprints()) is None

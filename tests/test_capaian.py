@@ -24,6 +24,7 @@ from lkjip_helpers.indikator.capaian import (
 from lkjip_helpers.indikator.params import load_params
 from lkjip_helpers.indikator.realisasi import HasilRealisasi
 from lkjip_helpers.indikator.scales import kategorikan
+from tests.agensi_uji import DEFAULTS
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -195,7 +196,7 @@ def params(tmp_path, monkeypatch):
     def make(rumus: str = "dua_kali_target", agency_extra: str = "", year: str = YEAR):
         d = tmp_path / "params"
         d.mkdir(exist_ok=True)
-        shutil.copy(REPO / "params" / "scales.yaml", d / "scales.yaml")
+        shutil.copy(DEFAULTS / "scales.yaml", d / "scales.yaml")  # the package's scales
         (d / "agency.yaml").write_text(
             AGENCY.replace("{rumus}", rumus) + agency_extra, encoding="utf-8"
         )

@@ -9,6 +9,7 @@ import pandas as pd
 from lkjip_helpers.build.audit_summary import print_audit_summary
 from lkjip_helpers.cli import main
 from lkjip_helpers.data.audit import AUDIT_COLUMNS
+from tests.agensi_uji import TAHUN
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 
@@ -130,16 +131,19 @@ def test_report_of_an_agency_folder_outside_the_repository(tmp_path, monkeypatch
     monkeypatch.setenv(config.AGENCY_ENV, "")  # restored by monkeypatch after main sets it
     laporan.konteks.cache_clear()
     try:
-        assert main(["report", "--year", "2017", "--agency", str(agency), "--progress", "off"]) == 0
+        assert (
+            main(["report", "--year", str(TAHUN), "--agency", str(agency), "--progress", "off"])
+            == 0
+        )
         out = capsys.readouterr().out
         assert "0 failed" in out
-        for name in ("lkjip-2017.html", "lkjip-2017.pdf", "audit.csv", "capaian_iku.csv"):
-            assert (agency / "outputs" / "2017" / name).exists()
-        assert (agency / "data" / "processed" / "2017" / "realisasi_iku.csv").exists()
+        for name in (f"lkjip-{TAHUN}.html", f"lkjip-{TAHUN}.pdf", "audit.csv", "capaian_iku.csv"):
+            assert (agency / "outputs" / str(TAHUN) / name).exists()
+        assert (agency / "data" / "processed" / str(TAHUN) / "realisasi_iku.csv").exists()
         manifests = list((agency / ".cache" / "notebooks").glob("*/*.json"))
         assert manifests
         recorded = manifests[0].read_text(encoding="utf-8")
-        assert '"@agensi/data/processed/2017' in recorded
+        assert f'"@agensi/data/processed/{TAHUN}' in recorded
         assert not any((repo / "outputs").iterdir()) and not (repo / ".cache").exists()
         assert {part: _tree_state(repo / part) for part in CODE_PARTS} == before
         if repo_outputs:
@@ -147,7 +151,10 @@ def test_report_of_an_agency_folder_outside_the_repository(tmp_path, monkeypatch
 
         # the same agency again: every notebook from its own cache
         laporan.konteks.cache_clear()
-        assert main(["report", "--year", "2017", "--agency", str(agency), "--progress", "off"]) == 0
+        assert (
+            main(["report", "--year", str(TAHUN), "--agency", str(agency), "--progress", "off"])
+            == 0
+        )
         assert " 0 executed" in capsys.readouterr().out
     finally:
         laporan.konteks.cache_clear()

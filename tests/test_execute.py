@@ -14,6 +14,7 @@ import pytest
 from lkjip_helpers.build import execute
 from lkjip_helpers.core import config
 from lkjip_helpers.core.exceptions import BuildError
+from tests.agensi_uji import TAHUN
 
 FIXTURES = Path(__file__).parent / "fixtures" / "exec"
 
@@ -46,7 +47,7 @@ class FlakyPool:
 def test_start_up_race_is_retried(tmp_path):
     pool = FlakyPool()
     timing = execute.execute_notebook(
-        FIXTURES / "namespace.ipynb", tmp_path / "out.ipynb", {"year": 2017}, pool
+        FIXTURES / "namespace.ipynb", tmp_path / "out.ipynb", {"year": TAHUN}, pool
     )
     assert pool.calls == 2 and timing.attempts == 2
 
@@ -174,9 +175,9 @@ def test_a_chapter_from_the_build_equals_a_plain_papermill_run(built_2017, monke
     context) has the outputs of plain papermill computing everything in a fresh kernel."""
     monkeypatch.setenv("LKJIP_ROOT", str(built_2017))
     name = "03_akuntabilitas"
-    built = built_2017 / "outputs" / "2017" / "notebooks" / f"{name}.ipynb"
+    built = built_2017 / "outputs" / str(TAHUN) / "notebooks" / f"{name}.ipynb"
     _plain_papermill(
-        built_2017 / "notebooks" / f"{name}.ipynb", tmp_path / "plain.ipynb", {"year": 2017}
+        built_2017 / "notebooks" / f"{name}.ipynb", tmp_path / "plain.ipynb", {"year": TAHUN}
     )
     fast, plain = comparable(built), comparable(tmp_path / "plain.ipynb")
     assert "image/png" in json.dumps(fast) and "tbl-capaian-iku" in json.dumps(fast)

@@ -14,6 +14,7 @@ import pypdf
 import pytest
 
 from lkjip_helpers.core.exceptions import DataFileError, LkjipError
+from tests.agensi_uji import TAHUN
 
 pytestmark = pytest.mark.e2e
 
@@ -34,6 +35,12 @@ def _inject(path: Path, column: str, values: list[str]) -> None:
     with path.open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
         fields = list(rows[0].keys())
+    # one row per value: an agency's table may be shorter than the list
+    while len(rows) < len(values):
+        extra = dict(rows[-1])
+        if "no" in extra and str(extra["no"]).isdigit():
+            extra["no"] = str(int(extra["no"]) + 1)
+        rows.append(extra)
     for row, value in zip(rows, values):
         row[column] = value
     buf = io.StringIO()
@@ -72,14 +79,14 @@ class _Scan(HTMLParser):
 def test_hostile_text_is_shown_literally(repo_copy):
     from lkjip_helpers.build.pipeline import build_report
 
-    raw = repo_copy / "data" / "raw" / "2017"
+    raw = repo_copy / "data" / "raw" / str(TAHUN)
     _inject(raw / "sarana_prasarana.csv", "nama_barang", HOSTILE)
     _inject(raw / "realisasi_iku.csv", "sumber_data", HOSTILE[:4])
-    build_report(2017, progress=False)
-    out = repo_copy / "outputs" / "2017"
+    build_report(TAHUN, progress=False)
+    out = repo_copy / "outputs" / str(TAHUN)
 
     scan = _Scan()
-    scan.feed((out / "lkjip-2017.html").read_text(encoding="utf-8"))
+    scan.feed((out / f"lkjip-{TAHUN}.html").read_text(encoding="utf-8"))
     assert not any("alert(1)" in s for s in scan.scripts)
     assert not any(h.startswith("http://evil.example") for h in scan.hrefs)
     page_text = norm(htmlmod.unescape(" ".join(scan.text)))
@@ -87,7 +94,7 @@ def test_hostile_text_is_shown_literally(repo_copy):
         assert s in page_text, s
 
     pdf = norm(
-        " ".join(p.extract_text() or "" for p in pypdf.PdfReader(out / "lkjip-2017.pdf").pages)
+        " ".join(p.extract_text() or "" for p in pypdf.PdfReader(out / f"lkjip-{TAHUN}.pdf").pages)
     )
     for s in HOSTILE:
         assert s in pdf, s

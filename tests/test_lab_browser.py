@@ -22,6 +22,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, copy_repo
 
+from tests.agensi_uji import TAHUN
+
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -67,7 +69,7 @@ def project(tmp_path_factory):
     root = copy_repo(tmp_path_factory.mktemp("lab") / "repo")
     env = _env(root, root.parent / "jupyter-home")
     # Data of the year, the start page and workspaces, as `make lab` does.
-    for args in (["data", "--year", "2017"], ["start-page", "--year", "2017"]):
+    for args in (["data", "--year", str(TAHUN)], ["start-page", "--year", str(TAHUN)]):
         subprocess.run(
             [sys.executable, "-m", "lkjip_helpers", *args],
             cwd=root,
@@ -160,15 +162,24 @@ def browser():
 def test_preview_from_the_command_line(project, browser):
     root, env = project
     proc = subprocess.run(
-        [sys.executable, "-m", "lkjip_helpers", "preview", "--chapter", CHAPTER, "--year", "2017"],
+        [
+            sys.executable,
+            "-m",
+            "lkjip_helpers",
+            "preview",
+            "--chapter",
+            CHAPTER,
+            "--year",
+            str(TAHUN),
+        ],
         cwd=root,
         env=env,
         capture_output=True,
         text=True,
     )
     assert proc.returncode == 0, proc.stderr
-    out = root / "outputs" / "preview" / "2017" / f"{CHAPTER}.html"
-    assert f"outputs/preview/2017/{CHAPTER}.html" in proc.stdout
+    out = root / "outputs" / "preview" / str(TAHUN) / f"{CHAPTER}.html"
+    assert f"outputs/preview/{TAHUN}/{CHAPTER}.html" in proc.stdout
     page = browser.new_page(viewport={"width": 1100, "height": 900})
     page.goto(out.as_uri(), wait_until="load")
     text = page.inner_text("body")
@@ -229,7 +240,7 @@ def test_run_all_in_jupyterlab(lab, project, browser):
 
     # The prose file is reachable from the file browser (root = the project).
     page.locator(".jp-BreadCrumbs-home").first.click()  # the file browser's root
-    for folder in ("params", "prose", "2017"):
+    for folder in ("params", "prose", str(TAHUN)):
         item = page.locator(f".jp-DirListing-item[title^='Name: {folder}']").first
         item.wait_for(timeout=30_000)
         item.dblclick()
@@ -259,6 +270,6 @@ def test_start_page_and_chapter_workspace(lab, browser):
     page.goto(f"{base}/lab/workspaces/lkjip?token={token}", wait_until="load")
     page.wait_for_selector(".jp-RenderedMarkdown h1", timeout=180_000)
     text = page.inner_text(".jp-RenderedMarkdown")
-    assert "Mulai di sini" in text and "params/prose/2017/akuntabilitas.md" in text
+    assert "Mulai di sini" in text and f"params/prose/{TAHUN}/akuntabilitas.md" in text
     page.screenshot(path=str(ARTIFACTS / "lab-start-page.png"))
     page.close()

@@ -9,6 +9,7 @@ from lkjip_helpers.core.exceptions import MissingDataError, ParamsError
 from lkjip_helpers.laporan import context as laporan
 from lkjip_helpers.laporan import formatting as fmt
 from lkjip_helpers.laporan import tables as lt
+from tests.agensi_uji import contoh
 
 
 def test_capaian_is_computed_for_every_iku(ctx):
@@ -73,6 +74,7 @@ def test_ambiguous_row_is_shown_as_published():
     assert "sebagaimana tercetak (37)" in note and "27" in note
 
 
+@contoh
 def test_staff_table_shows_the_year_with_its_total(ctx):
     # the example's printed figures (42 PNS): tests/test_acceptance_angka.py
     table = lt.tabel_komposisi(
@@ -85,6 +87,7 @@ def test_staff_table_shows_the_year_with_its_total(ctx):
     assert any(source in n.plain for n in table.attrs["catatan"])
 
 
+@contoh
 def test_source_of_each_realisasi(ctx):
     table = lt.tabel_sumber_realisasi(ctx).set_index("Kode")
     # entered, with its evidence; the published table named as the published report's
@@ -152,12 +155,64 @@ def test_fakta_with_unit_and_small_counts_in_words():
 
 def test_tujuan_realisasi_is_belum_diukur_without_data(ctx):
     table = lt.tabel_tujuan(ctx)
-    assert set(table["Realisasi 2017"]) == {"belum diukur"}
+    assert set(table[f"Realisasi {ctx.tahun}"]) == {"belum diukur"}
 
 
+@contoh
 def test_computed_iku_history_from_its_own_table(ctx):
     # IKU-3's cases table carries 2015-2017: 2016 is (21 - 21) / 21 = 0%
     hist = lt.riwayat_iku(ctx, "IKU-3").set_index("tahun")
     assert list(hist.index) == [2016, 2017]
     assert hist.at[2016, "realisasi"] == 0 and pd.isna(hist.at[2016, "capaian"])
     assert lt.tabel_riwayat_iku(ctx, "IKU-3").iloc[0].tolist()[:3] == ["2016", "–", "0,00%"]
+
+
+@contoh
+def test_computed_iku_without_its_input_is_reported_not_measured(repo_copy):
+    """IKU-3 (cara: hitung from kasus_disiplin) with the year before removed: the data
+    step and the report context carry it as "tidak dapat diukur", with the reason."""
+    from lkjip_helpers.build.data_step import build_data
+    from lkjip_helpers.indikator.capaian import KATEGORI_TIDAK_TERUKUR
+
+    raw = repo_copy / "data" / "raw" / "2017" / "kasus_disiplin.csv"
+    lines = raw.read_text(encoding="utf-8").splitlines(keepends=True)
+    raw.write_text("".join(line for line in lines if not line.startswith("2016,")), "utf-8")
+    build_data(2017)
+    ctx = laporan.konteks(2017)
+    row = ctx.capaian.set_index("kode").loc["IKU-3"]
+    assert pd.isna(row["capaian"]) and row["kategori"] == KATEGORI_TIDAK_TERUKUR
+    assert "jumlah kasus tahun 2016 tidak tersedia" in row["keterangan"]
+    assert not ctx.realisasi["IKU-3"].tersedia
+    others = ctx.capaian.set_index("kode").drop(index="IKU-3")
+    assert others["capaian"].notna().all()
+
+
+def test_report_year_of_a_notebook_opened_outside_a_build(tmp_path, monkeypatch):
+    """A notebook's default ``year = None`` is the agency's latest year with params and data."""
+    from lkjip_helpers.tahun_baru.agensi_baru import create_new_agency
+
+    assert laporan.tahun_laporan(2019) == 2019  # papermill's year is kept
+    create_new_agency(tmp_path / "a", 2024, echo=None)
+    monkeypatch.setenv("LKJIP_ROOT", str(tmp_path / "a"))
+    monkeypatch.delenv("LKJIP_AGENCY", raising=False)
+    assert laporan.tahun_laporan(None) == 2024
+    # a later params file without its data folder is not a report year yet
+    (tmp_path / "a" / "params" / "2025.yaml").write_text("tahun: 2025\n", encoding="utf-8")
+    assert laporan.tahun_laporan(None) == 2024
+    (tmp_path / "a" / "params" / "2024.yaml").unlink()
+    with pytest.raises(MissingDataError, match="no report year"):
+        laporan.tahun_laporan(None)
+
+
+def test_notebooks_default_to_the_agency_year_not_a_literal_one():
+    import json
+
+    from tests.agensi_uji import ROOT
+
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        cells = [
+            c for c in json.loads(path.read_text("utf-8"))["cells"] if c["cell_type"] == "code"
+        ]
+        assert "parameters" in cells[0]["metadata"].get("tags", []), path.name
+        assert "year = None" in "".join(cells[0]["source"]), path.name
+        assert "year = laporan.tahun_laporan(year)" in "".join(cells[1]["source"]), path.name

@@ -13,6 +13,7 @@ from lkjip_helpers.core.exceptions import ParamsError
 from lkjip_helpers.laporan import sentences
 from lkjip_helpers.laporan.markdown import Markdown
 from lkjip_helpers.laporan.sentences import load_templat
+from tests.agensi_uji import params_file
 
 
 def _teks(fn):
@@ -35,7 +36,7 @@ kalimat_rata_sasaran = _teks(sentences.kalimat_rata_sasaran)
 kalimat_tren = _teks(sentences.kalimat_tren)
 
 REPO = Path(__file__).resolve().parent.parent
-NARRATIVE = REPO / "params" / "narrative.yaml"
+NARRATIVE = params_file("narrative.yaml")  # the agency's, or the package default
 
 
 @pytest.fixture(autouse=True)

@@ -15,6 +15,8 @@ from lkjip_helpers.build import data_step
 from lkjip_helpers.core.exceptions import LkjipError, MissingDataError, ParamsError, ValidationError
 from lkjip_helpers.data.catalogue import TableSpec
 from lkjip_helpers.tahun_baru import scaffold as newyear
+from tests.agensi_kecil import tulis_agensi_kecil
+from tests.agensi_uji import DEFAULTS
 
 TESTS = Path(__file__).parent
 REPO = TESTS.parent
@@ -22,12 +24,19 @@ MINI = TESTS / "fixtures" / "mini"
 
 
 @pytest.fixture
-def with_params(mini):
-    """The tiny project plus the agency's params and some 2017 prose."""
+def with_params(mini, tmp_path):
+    """The tiny project plus an agency's params and some 2017 prose.
+
+    The agency is the tests' own (:mod:`tests.agensi_kecil`, scaffolded for 2017,
+    Renstra 2016-2021) with the package's scales, whatever agency the repository holds.
+    """
+    agency = tmp_path / "agensi"
+    tulis_agensi_kecil(agency, 2017)
     params = mini / "params"
     params.mkdir()
-    for name in ("agency.yaml", "scales.yaml", "2017.yaml"):
-        shutil.copy(REPO / "params" / name, params / name)
+    for name in ("agency.yaml", "2017.yaml"):
+        shutil.copy(agency / "params" / name, params / name)
+    shutil.copy(DEFAULTS / "scales.yaml", params / "scales.yaml")
     prose = params / "prose" / "2017"
     (prose / "iku").mkdir(parents=True)
     (prose / "pengantar.md").write_text("Pada tahun {tahun} ...\n", encoding="utf-8")
@@ -110,7 +119,8 @@ def test_report_date_left_empty_gives_a_clear_error(with_params):
     path.write_text(path.read_text().replace("tanggal: null", "tanggal: 2019-02-27"))
     year = load_year(2018, agency)
     assert year.laporan.tanggal == dt.date(2019, 2, 27)
-    assert year.perjanjian_kinerja.murni["IKU-1"] == 77
+    raw = yaml.safe_load((with_params / "params/agency.yaml").read_text(encoding="utf-8"))
+    assert year.perjanjian_kinerja.murni["IKU-1"] == raw["iku"][0]["target_renstra"][2018]
 
 
 def test_refuses_to_overwrite_an_existing_year(with_params):

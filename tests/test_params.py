@@ -12,6 +12,7 @@ import yaml
 
 from lkjip_helpers.core.exceptions import ParamsError
 from lkjip_helpers.indikator.params import load_agency, load_params, target_for
+from tests.agensi_uji import DEFAULTS, TAHUN, params_file
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -112,7 +113,8 @@ YEAR = {
 def root(tmp_path, monkeypatch):
     """A project root with params/agency.yaml, params/2017.yaml and params/scales.yaml."""
     (tmp_path / "params").mkdir()
-    shutil.copy(REPO / "params" / "scales.yaml", tmp_path / "params" / "scales.yaml")
+    # the package's scales: this module's agency is its own, not the repository's
+    shutil.copy(DEFAULTS / "scales.yaml", tmp_path / "params" / "scales.yaml")
     monkeypatch.setenv("LKJIP_ROOT", str(tmp_path))
     write(tmp_path, "agency", AGENCY)
     write(tmp_path, "2017", YEAR)
@@ -216,15 +218,28 @@ def test_another_agency_other_period(root):
 
 
 def test_repository_params_are_valid():
-    """The committed params/agency.yaml and params/2017.yaml load."""
+    """The committed params/agency.yaml and params/<year>.yaml load, as written."""
+    year_path = REPO / "params" / f"{TAHUN}.yaml"
     p = load_params(
-        2017,
+        TAHUN,
         agency_path=REPO / "params" / "agency.yaml",
-        year_path=REPO / "params" / "2017.yaml",
-        scales_path=REPO / "params" / "scales.yaml",
+        year_path=year_path,
+        scales_path=params_file("scales.yaml"),
     )
-    assert [i.kode for i in p.agency.iku_aktif(2017)] == ["IKU-1", "IKU-2", "IKU-3", "IKU-4"]
-    assert [target_for(i, p.tahun) for i in p.agency.iku] == [76, 96, 5, 76]
+    # what the YAML says, read without the package
+    agency = yaml.safe_load((REPO / "params" / "agency.yaml").read_text(encoding="utf-8"))
+    pk = yaml.safe_load(year_path.read_text(encoding="utf-8"))["perjanjian_kinerja"]
+    active = [
+        i["kode"]
+        for i in agency["iku"]
+        if (i.get("target_renstra") or {}).get(
+            TAHUN, (i.get("target_renstra") or {}).get(str(TAHUN))
+        )
+        is not None
+    ]
+    assert [i.kode for i in p.agency.iku_aktif(TAHUN)] == active
+    last = pk.get("perubahan") or pk["murni"]
+    assert [target_for(k, p.tahun) for k in active] == [float(last[k]) for k in active]
 
 
 def _set(data: dict, path: str, value) -> None:

@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from lkjip_helpers.laporan.formatting import persen
+from tests.agensi_uji import ADALAH_CONTOH, TAHUN
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,7 +36,7 @@ def norm(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def pdf(report_2017):
-    return report_2017[1] / "lkjip-2017.pdf"
+    return report_2017[1] / f"lkjip-{TAHUN}.pdf"
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +61,8 @@ def _list_range(pages: list[str]) -> tuple[int, int]:
 
 def test_page_count_and_a4(pdf):
     reader = pypdf.PdfReader(pdf)
-    assert 25 <= len(reader.pages) <= 120
+    # the example prints about 40 pages; a small agency's report about 25
+    assert 15 <= len(reader.pages) <= 120
     for page in reader.pages:
         w, h = float(page.mediabox.width), float(page.mediabox.height)
         assert abs(w - A4[0]) < 1 and abs(h - A4[1]) < 1, (w, h)
@@ -93,13 +95,13 @@ def test_listed_captions_match_body(pages):
 def test_key_figures_cover_and_indonesian_labels(pages, built_2017):
     text = norm(" ".join(pages))
     # every capaian as computed; the published figures: tests/test_acceptance_angka.py
-    for value in pd.read_csv(built_2017 / "outputs" / "2017" / "capaian_iku.csv")["capaian"]:
+    for value in pd.read_csv(built_2017 / "outputs" / str(TAHUN) / "capaian_iku.csv")["capaian"]:
         assert persen(value).removesuffix("%") in text, value
     assert ENGLISH.findall(text) == []
     cover = norm(pages[0]).upper()
     agency = yaml.safe_load((built_2017 / "params" / "agency.yaml").read_text(encoding="utf-8"))
     assert agency["instansi"]["nama"].upper() in cover
-    assert "2017" in cover
+    assert str(TAHUN) in cover
     for needed in (
         "Kata Pengantar",
         "NIP",
@@ -333,7 +335,11 @@ def test_no_table_splits_with_fewer_than_three_rows_on_a_page(pdf, pages, report
             split.append(label)
             for p, n in parts:
                 assert n >= MIN_ROWS, f"{label} ({title}): {n} rows on page {p + 1}: {parts}"
-    assert len(checked) >= 20, checked
-    # Tabel 1.6 (22 rows) no longer ends with two rows on a page of their own, but a
-    # long table still breaks: the check has broken tables to look at.
-    assert "tbl-sarana-prasarana" in checked and split, (checked, split)
+    assert len(checked) >= 10, checked
+    if ADALAH_CONTOH:
+        # The example's Tabel 1.6 (22 rows) no longer ends with two rows on a page of
+        # their own, but a long table still breaks: the check has broken tables to look at.
+        assert len(checked) >= 20 and "tbl-sarana-prasarana" in checked and split, (
+            checked,
+            split,
+        )

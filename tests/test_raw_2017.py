@@ -7,6 +7,10 @@ import pytest
 from lkjip_helpers.data import tables as data
 from lkjip_helpers.data.audit import run_audit
 from lkjip_helpers.data.catalogue import load_catalogue
+from tests.agensi_uji import contoh
+
+# The subject is the example's own raw tables and published report, not the product.
+pytestmark = contoh
 
 
 @pytest.fixture(scope="module")

@@ -219,3 +219,59 @@ def test_input_rule_declared_not_available():
     blank.loc[0, "alasan_tidak_tersedia"] = "   "
     with pytest.raises(MissingDataError, match="is empty"):
         jalankan_aturan("input", {"realisasi_iku": blank}, 2017, "IKU-1")
+
+
+def test_computed_iku_without_its_input_cannot_be_measured():
+    """cara: hitung whose input is absent: "tidak dapat diukur" with the reason, no crash."""
+    i3 = iku("IKU-3", "hitung", "penurunan_kasus_disiplin", "kasus_disiplin")
+    # the year before is missing from the cases table
+    only_2017 = {"kasus_disiplin": KASUS[KASUS["tahun"] == 2017]}
+    h = hitung_realisasi(i3, only_2017, 2017)
+    assert h.nilai is None and not h.tersedia
+    assert h.aturan == "penurunan_kasus_disiplin" and h.tabel == "kasus_disiplin"
+    assert "jumlah kasus tahun 2016 tidak tersedia dalam tabel kasus disiplin" in h.alasan
+    # the table is not in the year's data at all
+    h = hitung_realisasi(i3, {"realisasi_iku": REALISASI_IKU}, 2017)
+    assert h.nilai is None
+    assert h.alasan == (
+        "tabel kasus disiplin yang menjadi dasar perhitungan tidak tersedia untuk tahun 2017"
+    )
+    # a computed rule with no rows for the year
+    gap = gap_table().assign(tahun=2016)
+    i1 = iku("IKU-1", "hitung", "kompetensi_dari_gap", "gap_kompetensi")
+    h = hitung_realisasi(i1, {"gap_kompetensi": gap}, 2017)
+    assert h.nilai is None and "tahun 2017 tidak tersedia dalam tabel gap kompetensi" in h.alasan
+    # a malformed table is still an error, not a missing measurement
+    with pytest.raises(MissingDataError, match="no column"):
+        hitung_realisasi(i3, {"kasus_disiplin": KASUS.rename(columns={"tahun": "th"})}, 2017)
+    ambiguous = pd.DataFrame({"tahun": [2016, 2016, 2017], "jumlah_kasus": [1, 2, 3]})
+    with pytest.raises(MissingDataError, match="2 rows for 2016"):
+        hitung_realisasi(i3, {"kasus_disiplin": ambiguous}, 2017)
+    # an entered figure's comparison rule (the audit's pembanding) still reports what is missing
+    i1_input = iku(
+        "IKU-1",
+        "input",
+        "input",
+        "realisasi_iku",
+        pembanding=AturanRealisasi(aturan="kompetensi_dari_gap", tabel="gap_kompetensi"),
+    )
+    with pytest.raises(MissingDataError, match="no rows for 2017"):
+        realisasi_pembanding(
+            i1_input, {"realisasi_iku": REALISASI_IKU, "gap_kompetensi": gap}, 2017
+        )
+
+
+def test_a_realisasi_row_of_an_unknown_iku_names_its_table(tmp_path, monkeypatch):
+    """An IKU code in realisasi_iku that params/agency.yaml does not have: the message
+    names the table and the code, whatever the catalogue's allowed values."""
+    from lkjip_helpers.core.exceptions import ValidationError
+    from lkjip_helpers.indikator.pengukuran import iku_audit
+    from tests.agensi_kecil import tulis_agensi_kecil
+
+    tulis_agensi_kecil(tmp_path / "a", 2024)
+    monkeypatch.setenv("LKJIP_ROOT", str(tmp_path / "a"))
+    monkeypatch.delenv("LKJIP_AGENCY", raising=False)
+    published = pd.read_csv(tmp_path / "a" / "data" / "raw" / "2024" / "realisasi_iku.csv")
+    extra = published.iloc[[-1]].assign(kode_iku="IKU-9")
+    with pytest.raises(ValidationError, match=r"realisasi_iku.*'IKU-9'.*known: IKU-1"):
+        iku_audit(2024, {"realisasi_iku": pd.concat([published, extra])})

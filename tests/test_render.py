@@ -247,8 +247,8 @@ def test_pdf_cover_front_matter_and_chapters(pdf):
     allt = _norm(" ".join(texts))
     cover = _norm(texts[0])
     assert "Laporan Kinerja Instansi Pemerintah (LKjIP)" in cover  # acronym case kept
-    # the place and date as params/2017.yaml gives them (the example's: acceptance)
-    assert "TAHUN 2017" in cover and _tempat_tanggal(2017) in cover
+    # the year, place and date of the render's metadata (the tests' own META)
+    assert f"TAHUN {META['tahun']}" in cover and f"{META['tempat']}, {META['tanggal']}" in cover
     order = [
         "KATA PENGANTAR",
         "DAFTAR ISI",
@@ -668,11 +668,3 @@ def test_table_numbers_follow_the_numbering_of_the_filters(tmp_path):
     )
     for label, number in table_numbers(tmp_path).items():
         assert re.search(rf'id="{label}".*?{number.replace(" ", ".")}\.', html, re.S), label
-
-
-def _tempat_tanggal(year: int) -> str:
-    """'<tempat>, <tanggal>' of the report as the repository's params give them."""
-    from lkjip_helpers.laporan.formatting import tanggal
-
-    params = yaml.safe_load((ROOT / "params" / f"{year}.yaml").read_text(encoding="utf-8"))
-    return f"{params['laporan']['tempat']}, {tanggal(params['laporan']['tanggal'])}"

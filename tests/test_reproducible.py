@@ -6,10 +6,12 @@ import re
 
 import pytest
 
+from tests.agensi_uji import TAHUN
+
 pytestmark = pytest.mark.e2e
 
 EPOCH = "1514764800"  # 2018-01-01
-FILES = ["capaian_iku.csv", "audit.csv", "lkjip-2017.html"]
+FILES = ["capaian_iku.csv", "audit.csv", f"lkjip-{TAHUN}.html"]
 
 
 def _strip_dates(pdf: bytes) -> bytes:
@@ -22,12 +24,12 @@ def test_two_builds_identical(repo_copy, monkeypatch):
     from lkjip_helpers.laporan import context as laporan
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    out = repo_copy / "outputs" / "2017"
-    build_report(2017, progress=False, use_cache=False)
-    first = {name: (out / name).read_bytes() for name in [*FILES, "lkjip-2017.pdf"]}
+    out = repo_copy / "outputs" / str(TAHUN)
+    build_report(TAHUN, progress=False, use_cache=False)
+    first = {name: (out / name).read_bytes() for name in [*FILES, f"lkjip-{TAHUN}.pdf"]}
     laporan.konteks.cache_clear()
-    build_report(2017, progress=False, use_cache=False)
+    build_report(TAHUN, progress=False, use_cache=False)
     for name in FILES:
         assert (out / name).read_bytes() == first[name], name
-    second_pdf = (out / "lkjip-2017.pdf").read_bytes()
-    assert _strip_dates(second_pdf) == _strip_dates(first["lkjip-2017.pdf"])
+    second_pdf = (out / f"lkjip-{TAHUN}.pdf").read_bytes()
+    assert _strip_dates(second_pdf) == _strip_dates(first[f"lkjip-{TAHUN}.pdf"])

@@ -13,13 +13,15 @@ from hypothesis import strategies as st
 from lkjip_helpers.core.exceptions import CalculationError, ParamsError
 from lkjip_helpers.core.numbers import bulatkan
 from lkjip_helpers.indikator.scales import get_scale, kategorikan, load_scales
+from tests.agensi_uji import ROOT, params_file
 
-SCALES = Path(__file__).resolve().parent.parent / "params" / "scales.yaml"
+# the agency's scales, or the package's default when it has none of its own
+SCALES = params_file("scales.yaml")
 
 
 @pytest.fixture(autouse=True)
 def _repo_scales(monkeypatch):
-    monkeypatch.setenv("LKJIP_ROOT", str(SCALES.parent.parent))
+    monkeypatch.setenv("LKJIP_ROOT", str(ROOT))
 
 
 @pytest.mark.parametrize(
@@ -90,7 +92,7 @@ def test_permendagri_86_2017_edges(nilai, kategori, skor):
 
 def test_unknown_scale_is_params_error():
     with pytest.raises(
-        ParamsError, match=r"params/scales.yaml: skala.likert: unknown scale; known"
+        ParamsError, match=r"(params|bawaan)/scales.yaml: skala.likert: unknown scale; known"
     ):
         get_scale("likert")
 

@@ -21,13 +21,23 @@ from lkjip_helpers.indikator.params import load_agency, load_params
 from lkjip_helpers.indikator.scales import load_scales
 from lkjip_helpers.laporan.context import load_susunan
 from lkjip_helpers.laporan.sentences import load_templat
+from tests.agensi_uji import AGENCY, DEFAULT_PARAMS, IKU, TAHUN, own_params_file
 
 ROOT = Path(__file__).resolve().parent.parent
 DELETE = object()
 
+#: An agency table and an IKU supporting entry of the tests' own, added to the copy's
+#: catalogue and agency.yaml: the cases break them whatever the agency lists.
+TABEL_UJI = {
+    "source": "Tabel uji",
+    "columns": {"nama_opd": {"type": "str"}, "jumlah": {"type": "int", "min": 0}},
+}
+PENDUKUNG_UJI = {"tabel": ["tabel_uji"], "tampil": "tabel", "judul": "Tabel uji", "y": "jumlah"}
+N_PENDUKUNG = len(AGENCY["iku"][0].get("pendukung") or [])
+
 FILES = {
     "agency": ("params/agency.yaml", load_agency),
-    "year": ("params/2017.yaml", lambda: load_params(2017)),
+    "year": (f"params/{TAHUN}.yaml", lambda: load_params(TAHUN)),
     "scales": ("params/scales.yaml", load_scales),
     "narrative": ("params/narrative.yaml", load_templat),
     "report": ("params/report.yaml", load_susunan),
@@ -35,7 +45,8 @@ FILES = {
     "pendukung": ("params/agency.yaml", load_agency),
 }
 
-P = "iku.2.pendukung.0"
+P = f"iku.0.pendukung.{N_PENDUKUNG}"
+PT = f"iku[0].pendukung[{N_PENDUKUNG}]"
 CASES = [
     # kind, key path, value, expected text after "<file>: "
     (
@@ -55,9 +66,9 @@ CASES = [
     ("agency", "visi", DELETE, "visi: missing (required)"),
     (
         "year",
-        "perjanjian_kinerja.murni.IKU-1",
+        f"perjanjian_kinerja.murni.{IKU[0]}",
         0,
-        "perjanjian_kinerja.murni.IKU-1: a target of 0 is invalid",
+        f"perjanjian_kinerja.murni.{IKU[0]}: a target of 0 is invalid",
     ),
     ("year", "laporan.tanggal", 12, "laporan.tanggal: expected a date YYYY-MM-DD, got 12"),
     ("year", "laporan.kota", "X", "laporan: unknown key(s) kota; allowed: tanggal, tempat"),
@@ -116,54 +127,69 @@ CASES = [
     ("report", "chapters.0.id", DELETE, "chapters[0].id: missing (required)"),
     (
         "catalogue",
-        "tables.kesenjangan_kompetensi.columns.nama_opd.type",
+        "tables.tabel_uji.columns.nama_opd.type",
         "teks",
-        "tables.kesenjangan_kompetensi.columns.nama_opd.type: 'teks' is not one of category, date, "
+        "tables.tabel_uji.columns.nama_opd.type: 'teks' is not one of category, date, "
         "float, int, str",
     ),
     (
         "catalogue",
-        "tables.kesenjangan_kompetensi.key",
+        "tables.tabel_uji.key",
         "opd",
-        "tables.kesenjangan_kompetensi.key: expected a list, got 'opd'",
+        "tables.tabel_uji.key: expected a list, got 'opd'",
     ),
     (
         "catalogue",
-        "tables.kesenjangan_kompetensi.sumber",
+        "tables.tabel_uji.sumber",
         "Tabel 1.1",
-        "tables.kesenjangan_kompetensi: unknown key(s) sumber; allowed: checks, columns, corrections, ",
+        "tables.tabel_uji: unknown key(s) sumber; allowed: checks, columns, corrections, ",
     ),
     (
         "catalogue",
-        "tables.kesenjangan_kompetensi.source",
+        "tables.tabel_uji.source",
         DELETE,
-        "tables.kesenjangan_kompetensi.source: missing (required)",
+        "tables.tabel_uji.source: missing (required)",
     ),
     (
         "pendukung",
         f"{P}.tampil",
         "peta",
-        "iku[2].pendukung[0].tampil: 'peta' is not one of grafik, tabel",
+        f"{PT}.tampil: 'peta' is not one of grafik, tabel",
     ),
     (
         "pendukung",
         f"{P}.desimal",
         "dua",
-        "iku[2].pendukung[0].desimal: expected a whole number >= 0, got 'dua'",
+        f"{PT}.desimal: expected a whole number >= 0, got 'dua'",
     ),
-    ("pendukung", f"{P}.warna", "merah", "iku[2].pendukung[0]: unknown key(s) warna; allowed: "),
-    ("pendukung", f"{P}.judul", DELETE, "iku[2].pendukung[0].judul: missing (required)"),
+    ("pendukung", f"{P}.warna", "merah", f"{PT}: unknown key(s) warna; allowed: "),
+    ("pendukung", f"{P}.judul", DELETE, f"{PT}.judul: missing (required)"),
 ]
 
 
 @pytest.fixture
 def params_copy(tmp_path, monkeypatch):
-    """params/ and the catalogue copied to a temporary project root."""
+    """params/ and the catalogue copied to a temporary project root.
+
+    The params files the agency takes from the package are copied in as its own
+    (to be broken), and the test's own table and supporting entry are added.
+    """
     shutil.copytree(ROOT / "params", tmp_path / "params")
+    for name in DEFAULT_PARAMS:
+        own_params_file(name, tmp_path)
     (tmp_path / "data" / "raw").mkdir(parents=True)
-    shutil.copyfile(ROOT / "data/raw/catalogue.yaml", tmp_path / "data/raw/catalogue.yaml")
+    catalogue = yaml.safe_load((ROOT / "data/raw/catalogue.yaml").read_text(encoding="utf-8"))
+    catalogue["tables"] = (catalogue.get("tables") or {}) | {"tabel_uji": TABEL_UJI}
+    _dump(tmp_path / "data/raw/catalogue.yaml", catalogue)
+    agency = yaml.safe_load((tmp_path / "params/agency.yaml").read_text(encoding="utf-8"))
+    agency["iku"][0]["pendukung"] = [*(agency["iku"][0].get("pendukung") or []), PENDUKUNG_UJI]
+    _dump(tmp_path / "params/agency.yaml", agency)
     monkeypatch.setenv("LKJIP_ROOT", str(tmp_path))
     return tmp_path
+
+
+def _dump(path: Path, data: dict) -> None:
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
 def _set(data: dict, path: str, value) -> None:

@@ -10,8 +10,9 @@ from conftest import copy_repo
 from lkjip_helpers.build import snapshot
 from lkjip_helpers.core import reads
 from lkjip_helpers.laporan import context as laporan
+from tests.agensi_uji import TAHUN
 
-YEAR = 2017
+YEAR = TAHUN
 
 
 @pytest.fixture(scope="module")

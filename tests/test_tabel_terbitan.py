@@ -8,6 +8,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.agensi_uji import contoh
+
+# The subject is the example's own raw tables and published report, not the product.
+pytestmark = contoh
+
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "tabel_terbitan.md"
 

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.agensi_uji import TAHUN, contoh
+
 #: English words that never belong in the Indonesian text (outside *italic* terms).
 ENGLISH = {
     "printed", "twice", "pair", "the", "and", "of", "row", "rows", "column", "columns",
@@ -146,10 +148,10 @@ def test_scanner_finds_a_sentence_printed_three_times():
 
 @pytest.mark.e2e
 def test_built_report_text_is_clean(built_2017):
-    book = built_2017 / "outputs" / "2017" / "book"
+    book = built_2017 / "outputs" / str(TAHUN) / "book"
     markdown = {p.name: p.read_text(encoding="utf-8") for p in sorted(book.glob("*.md"))}
     assert markdown, "no stitched chapters"
-    pdf = built_2017 / "outputs" / "2017" / "lkjip-2017.pdf"
+    pdf = built_2017 / "outputs" / str(TAHUN) / f"lkjip-{TAHUN}.pdf"
     text = ""
     if shutil.which("pdftotext"):
         text = subprocess.run(
@@ -159,10 +161,11 @@ def test_built_report_text_is_clean(built_2017):
     assert not found, "\n".join(found)
 
 
+@contoh
 @pytest.mark.e2e
 def test_built_report_has_the_evidence(built_2017):
     """Acceptance: at least 30 distinct numbered tables in the body (Bab I to IV)."""
-    book = built_2017 / "outputs" / "2017" / "book"
+    book = built_2017 / "outputs" / str(TAHUN) / "book"
     body = "".join(p.read_text(encoding="utf-8") for p in sorted(book.glob("0[1-4]-*.md")))
     tables = set(re.findall(r"^: .+\{#(tbl-[A-Za-z0-9_-]+)", body, flags=re.M))
     assert len(tables) >= 30, sorted(tables)

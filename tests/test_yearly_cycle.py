@@ -20,9 +20,11 @@ import pandas as pd
 import pytest
 import yaml
 
+from tests.agensi_uji import TAHUN, contoh
+
 pytestmark = pytest.mark.e2e
 
-NEW, OLD = 2018, 2017
+NEW, OLD = TAHUN + 1, TAHUN  # the agency's report year and the next
 # Hand-chosen 2018 figures (the rest is derived from 2017 by +/- a few percent).
 REALISASI_2018 = {"IKU-1": 85.12, "IKU-2": 98.5, "IKU-4": 84.1}
 KASUS_2018 = {"jumlah_kasus": 15, "jumlah_sk": 13, "kasus_berlanjut": 2}
@@ -175,6 +177,7 @@ def _persen(value: float) -> str:
     return (text[:-3] if text.endswith(",00") else text) + "%"
 
 
+@contoh
 def test_new_year_from_templates_to_report_without_code_change(built_2017, repo_copy):
     from lkjip_helpers.build.data_step import build_data
     from lkjip_helpers.build.pipeline import build_report
@@ -183,9 +186,9 @@ def test_new_year_from_templates_to_report_without_code_change(built_2017, repo_
 
     root = repo_copy
     code_before = {part: tree_hash(root / part) for part in ("notebooks", "lkjip_helpers")}
-    capaian_2017 = (built_2017 / "outputs/2017/capaian_iku.csv").read_bytes()
+    capaian_2017 = (built_2017 / f"outputs/{OLD}/capaian_iku.csv").read_bytes()
     build_data(OLD)  # 2017's processed data: what 2018 compares with
-    realisasi_2017 = pd.read_csv(root / "data/processed/2017/realisasi_iku.csv").set_index(
+    realisasi_2017 = pd.read_csv(root / f"data/processed/{OLD}/realisasi_iku.csv").set_index(
         "kode_iku"
     )
 
@@ -215,7 +218,7 @@ def test_new_year_from_templates_to_report_without_code_change(built_2017, repo_
     html = (root / "outputs/2018/lkjip-2018.html").read_text(encoding="utf-8")
     rows = {r[0]: r for r in _table_rows(html, "tbl-riwayat-iku-1") if r and r[0].isdigit()}
     old = realisasi_2017.loc["IKU-1"]
-    assert rows["2017"][1:3] == [_persen(old.target_publikasi), _persen(old.realisasi)]
+    assert rows[str(OLD)][1:3] == [_persen(old.target_publikasi), _persen(old.realisasi)]
     assert rows["2018"][1:3] == [_persen(77), _persen(85.12)]
 
     # no code or notebook changed for the new year
@@ -224,4 +227,4 @@ def test_new_year_from_templates_to_report_without_code_change(built_2017, repo_
     # 2017 still builds to the same capaian as before 2018 existed
     laporan.konteks.cache_clear()
     build_report(OLD, progress=False)
-    assert (root / "outputs/2017/capaian_iku.csv").read_bytes() == capaian_2017
+    assert (root / f"outputs/{OLD}/capaian_iku.csv").read_bytes() == capaian_2017

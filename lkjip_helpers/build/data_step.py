@@ -79,8 +79,11 @@ def data_inputs(year: int) -> list[Path]:
     files = sorted(p for p in config.raw_dir(year).rglob("*") if p.is_file())
     files += [config.catalogue_file(), BASE_FILE, config.agency_file()]
     files += [config.year_params_file(year)]
-    files += [config.scales_file(), config.narrative_file()]
-    return files
+    # the agency's own scales and sentence templates, or the package's defaults; the
+    # own path is listed even when absent (hashed as absent), so adding one is a change
+    own = [config.params_dir() / "scales.yaml", config.params_dir() / "narrative.yaml"]
+    files += [config.scales_file(), config.narrative_file(), *own]
+    return list(dict.fromkeys(files))
 
 
 def data_key(year: int) -> str:

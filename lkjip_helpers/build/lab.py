@@ -33,8 +33,18 @@ WORKSPACE_EXTENSION = ".jupyterlab-workspace"
 
 
 def workspaces_dir() -> Path:
-    """Where ``make lab`` tells JupyterLab to keep its workspaces."""
-    return config.project_root() / ".jupyter" / "workspaces"
+    """Where ``make lab`` tells JupyterLab to keep its workspaces: in the agency folder.
+
+    For the example at the repository root that is the project's own
+    ``.jupyter/workspaces``; an agency folder given by ``--agency`` keeps its own,
+    beside its start page, so the repository is not written to.
+    """
+    return config.agency_root() / ".jupyter" / "workspaces"
+
+
+def start_page_path() -> Path:
+    """``MULAI_DI_SINI.md`` of the agency (at the repository root for the example)."""
+    return config.agency_root() / START_PAGE
 
 
 def workspace_name(chapter_id: str | None = None) -> str:
@@ -48,8 +58,10 @@ def _rel(path: Path) -> str:
 
 
 def _link(path: Path, text: str | None = None) -> str:
-    rel = _rel(path)
-    return f"[{text or rel}]({rel})"
+    # A Markdown link resolves from the page's own folder (the agency folder), while
+    # the text shows the path from where JupyterLab opens (the project root).
+    target = Path(os.path.relpath(path, start_page_path().parent)).as_posix()
+    return f"[{text or _rel(path)}]({target})"
 
 
 def _declared_prose(chapter: Chapter, year: int) -> list[Path]:
@@ -250,8 +262,7 @@ def write_start_page(year: int) -> list[Path]:
     Returns the files written.
     """
     chapters = plan_build(year)
-    root = config.project_root()
-    page = root / START_PAGE
+    page = start_page_path()
     write_file_atomically(page, start_page_markdown(year, chapters).encode("utf-8"))
     written = [page]
     folder = workspaces_dir()

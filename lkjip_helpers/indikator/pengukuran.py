@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from lkjip_helpers.core.exceptions import ValidationError
 from lkjip_helpers.data.audit import CapaianRule, Finding, Interval, decimals_of, differs
 from lkjip_helpers.data.catalogue import load_catalogue
 from lkjip_helpers.indikator.capaian import capaian_iku, rata_rata_per_sasaran, tabel_capaian
@@ -15,9 +16,21 @@ from lkjip_helpers.indikator.realisasi import HasilRealisasi, jalankan_aturan
 
 
 def hitung_realisasi(iku: Iku, tabel: Mapping[str, pd.DataFrame], tahun: int) -> HasilRealisasi:
-    """Realisasi of ``iku`` in ``tahun`` as its params say (``input`` or a named rule)."""
+    """Realisasi of ``iku`` in ``tahun`` as its params say (``input`` or a named rule).
+
+    A computed IKU (``cara: hitung``) whose input is absent is not available, with
+    the reason (:func:`~lkjip_helpers.indikator.realisasi.jalankan_aturan`).
+    """
     spec = iku.realisasi
-    return jalankan_aturan(spec.aturan, tabel, tahun, iku.kode, spec.tabel, **dict(spec.opsi))
+    return jalankan_aturan(
+        spec.aturan,
+        tabel,
+        tahun,
+        iku.kode,
+        spec.tabel,
+        tanpa_masukan_tidak_terukur=spec.cara == "hitung",
+        **dict(spec.opsi),
+    )
 
 
 def realisasi_pembanding(
@@ -89,6 +102,16 @@ def iku_audit(year: int, processed: dict[str, pd.DataFrame]) -> list[Finding]:
     findings: list[Finding] = []
     if published is None:
         return findings
+    # A row of an IKU the agency does not have would otherwise fail later, in a check
+    # that cannot say which table holds it.
+    known = [i.kode for i in params.agency.iku]
+    unknown = sorted(set(published["kode_iku"].astype(str)) - set(known))
+    if unknown:
+        raise ValidationError(
+            f"table 'realisasi_iku' of {year} has kode_iku {', '.join(map(repr, unknown))}, "
+            f"which is no IKU of params/agency.yaml (known: {', '.join(known)}); correct the "
+            "code, or add the IKU to params/agency.yaml."
+        )
     realisasi, capaian, _ = hitung(params, processed, year)
     cap = capaian.set_index("kode")
     spec = load_catalogue().tables.get("realisasi_iku")

@@ -28,7 +28,13 @@ Rules
     options (``opsi: {kolom_gap: ..., kolom_opd: ..., kolom_jenis: ..., jenis: ...}``).
 
 Errors: an unknown rule, a missing table, column, year or IKU row raise
-:class:`MissingDataError` naming what is missing.
+:class:`MissingDataError` naming what is missing. For an IKU computed by a rule
+(``cara: hitung``) whose input is absent (its table is not in the year's data,
+or the table has no figures for a year the rule needs), :func:`jalankan_aturan`
+called with ``tanpa_masukan_tidak_terukur=True`` returns a *not available*
+result instead, its reason saying what is missing: the IKU is then "tidak dapat
+diukur", like a realisasi declared not available. A malformed table (a missing
+column, duplicate rows) is still an error.
 """
 
 from __future__ import annotations
@@ -94,6 +100,23 @@ class RealisasiTidakTersedia(Exception):
         super().__init__(alasan)
         self.alasan = alasan
         self.bukti = bukti
+
+
+class MasukanTidakAda(MissingDataError):
+    """A computed rule's input is absent: its table has no figures for a year it needs.
+
+    ``alasan`` says so in the report's language (Indonesian), for the
+    "tidak dapat diukur" row.
+    """
+
+    def __init__(self, pesan: str, alasan: str):
+        super().__init__(pesan)
+        self.alasan = alasan
+
+
+def _tanpa_garis(nama: str) -> str:
+    """``kasus_disiplin`` -> ``kasus disiplin``: a table or column name as words."""
+    return str(nama).replace("_", " ")
 
 
 # A rule receives the table, the year, the IKU code and its options and returns
@@ -239,9 +262,12 @@ def _kasus(
         )
     nilai = pd.to_numeric(rows[kolom_nilai], errors="coerce")
     if rows.empty or nilai.isna().all():
-        raise MissingDataError(
+        raise MasukanTidakAda(
             f"table {nama_tabel!r} has no {kolom_nilai} for {th} (year n-1 and year n are both "
-            "needed for the decrease)."
+            "needed for the decrease).",
+            f"data {_tanpa_garis(kolom_nilai)} tahun {th} tidak tersedia dalam tabel "
+            f"{_tanpa_garis(nama_tabel)}; penurunan dihitung dari angka tahun sebelumnya "
+            "dan tahun berjalan",
         )
     return float(nilai.sum())
 
@@ -291,7 +317,10 @@ def _kompetensi(
     _kolom(df, [kolom_opd, kolom_gap], nama_tabel, f"rule 'kompetensi_dari_gap' for {kode_iku}")
     rows = _per_tahun(df, kolom_tahun, tahun)
     if rows.empty:
-        raise MissingDataError(f"table {nama_tabel!r} has no rows for {tahun}.")
+        raise MasukanTidakAda(
+            f"table {nama_tabel!r} has no rows for {tahun}.",
+            f"data tahun {tahun} tidak tersedia dalam tabel {_tanpa_garis(nama_tabel)}",
+        )
     hasil = _kompetensi_dari_gap(rows, kolom_gap=kolom_gap, kolom_jenis=kolom_jenis, jenis=jenis)
     pilihan = rows if jenis is None or kolom_jenis not in rows else rows[rows[kolom_jenis] == jenis]
     return (
@@ -314,6 +343,7 @@ def jalankan_aturan(
     tahun: int,
     kode_iku: str,
     nama_tabel: str | None = None,
+    tanpa_masukan_tidak_terukur: bool = False,
     **opsi: object,
 ) -> HasilRealisasi:
     """Run rule ``nama`` for one IKU and year.
@@ -329,6 +359,10 @@ def jalankan_aturan(
     kode_iku : str
     nama_tabel : str, optional
         Table to read; defaults to the rule's default table.
+    tanpa_masukan_tidak_terukur : bool
+        For an IKU computed by the rule (``cara: hitung``): when its table is not in
+        the year's data or lacks a year it needs (:class:`MasukanTidakAda`), return a
+        not-available result saying so instead of raising.
     **opsi
         Rule options (column names...).
 
@@ -352,6 +386,17 @@ def jalankan_aturan(
         )
     a = _ATURAN[nama]
     nt = nama_tabel or a.tabel_bawaan
+
+    def tidak_terukur(alasan: str) -> HasilRealisasi:
+        return HasilRealisasi(
+            kode_iku=kode_iku, tahun=tahun, nilai=None, aturan=nama, tabel=nt, alasan=alasan
+        )
+
+    if nt not in tabel and tanpa_masukan_tidak_terukur:
+        return tidak_terukur(
+            f"tabel {_tanpa_garis(nt)} yang menjadi dasar perhitungan tidak tersedia "
+            f"untuk tahun {tahun}"
+        )
     if nt not in tabel:
         raise MissingDataError(
             f"{kode_iku}: table {nt!r} needed by rule {nama!r} is not in the processed data of "
@@ -365,6 +410,10 @@ def jalankan_aturan(
         )
     try:
         nilai, bukti, masukan = a.fungsi(tabel[nt], tahun, kode_iku, nt, **opsi)
+    except MasukanTidakAda as kosong:
+        if not tanpa_masukan_tidak_terukur:
+            raise
+        return tidak_terukur(kosong.alasan)
     except RealisasiTidakTersedia as kosong:
         return HasilRealisasi(
             kode_iku=kode_iku,

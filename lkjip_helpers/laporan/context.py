@@ -325,6 +325,23 @@ SNAPSHOT_ENV = "LKJIP_CONTEXT_FILE"
 SNAPSHOT_FORMAT = 1
 
 
+def tahun_laporan(year: int | None = None) -> int:
+    """``year``; None (a notebook opened outside a build): the agency's latest report year.
+
+    The latest year with both ``params/<year>.yaml`` and ``data/raw/<year>/``, so a
+    notebook run from JupyterLab shows the agency's own year, not the example's.
+    """
+    if year is not None:
+        return int(year)
+    years = [y for y in config.tahun_di(config.params_dir()) if config.raw_dir(y).is_dir()]
+    if not years:
+        raise MissingDataError(
+            "no report year: no params/<year>.yaml with a data/raw/<year>/ folder in "
+            f"{config.agency_root()}; run `make new-year YEAR=...` first."
+        )
+    return years[-1]
+
+
 @lru_cache(maxsize=4)
 def konteks(year: int) -> Konteks:
     """The context of ``year`` (params, processed data, capaian).

@@ -334,7 +334,12 @@ def daftar_kata(kata: list[str]) -> str:
 def metode_negatif(ctx: Konteks, metode) -> str:
     """The method text for negative-polarity IKU, the one the agency's rule uses
     ('' when the year has no negative IKU). ``metode`` is the ``Seksi`` of
-    ``params/teks/metode_pengukuran.md``."""
+    ``params/teks/metode_pengukuran.md``.
+
+    The formula itself is printed once per table of capaian, in the notes of
+    :func:`rumus_capaian` (the capaian table of Bab III and the Lampiran): printed
+    here too it would be the same sentence three times in the book.
+    """
     if not any(i.polaritas == "negatif" for i in ctx.agency.iku_aktif(ctx.tahun)):
         return ""
     rumus = ctx.agency.pengukuran.rumus_polaritas_negatif
@@ -343,7 +348,7 @@ def metode_negatif(ctx: Konteks, metode) -> str:
         if rumus == "realisasi_per_target"
         else "Progres negatif, rumus berorientasi"
     )
-    return gabung([metode[judul], isi(f"rumus_negatif_{rumus}", {})])
+    return metode[judul]
 
 
 def grafik_capaian(ctx: Konteks):
