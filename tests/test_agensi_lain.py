@@ -53,7 +53,11 @@ def test_product_tests_pass_in_a_repository_of_another_agency(tmp_path):
     shutil.copytree(agency / "data" / "raw", repo / "data" / "raw")
     assert not (repo / "data" / "raw" / "2017").exists()
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LKJIP_")}
+    # nothing of the outer run: its LKJIP_ settings, nor its pytest options (a --basetemp
+    # in PYTEST_ADDOPTS would point this run at the outer run's folder)
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith("LKJIP_") and k != "PYTEST_ADDOPTS"
+    }
     env["LKJIP_RENDERER"] = "builtin"
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", *FOR_ANY_AGENCY, "-q", "-rs", "-p", "no:cacheprovider"]
