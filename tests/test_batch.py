@@ -256,7 +256,7 @@ def _cache_notebooks(agency: Path) -> dict[Path, int]:
 def batch_runs(tmp_path_factory):
     """One batch of 4 synthetic agencies (the last broken) on 2 workers, then a rerun."""
     base = tmp_path_factory.mktemp("batch")
-    made = buat_portofolio(base / "kota", 4, seed=16, rusak=1)
+    made = buat_portofolio(base / "kota", 4, seed=16, rusak=1, tahun=TAHUN)
     portfolio = base / "kota" / "portfolio.yaml"
     mp = pytest.MonkeyPatch()
     mp.setenv("LKJIP_RENDERER", "builtin")
