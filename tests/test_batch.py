@@ -328,7 +328,7 @@ def test_rollup_has_each_agencys_own_ikus_and_rule(batch_runs):
     assert len({len(m.iku) for m in good}) >= 2  # the portfolio varies, or this tests nothing
     negatives = [(m, i) for m in good for i in m.iku if i.polaritas == "negatif"]
     assert negatives and len({m.rumus for m in good}) == 2
-    iku = pd.read_csv(base / "ringkasan1" / "2017" / "ringkasan_iku.csv")
+    iku = pd.read_csv(base / "ringkasan1" / str(TAHUN) / "ringkasan_iku.csv")
     for m in good:
         rows = iku[iku["folder"] == m.folder]
         assert list(rows["kode_iku"]) == [i.kode for i in m.iku]
@@ -345,9 +345,9 @@ def test_each_report_names_its_own_agency_only(batch_runs):
     for m in made:
         if m.rusak:
             continue
-        html = (base / "kota" / m.folder / "outputs" / "2017" / "lkjip-2017.html").read_text(
-            encoding="utf-8"
-        )
+        html = (
+            base / "kota" / m.folder / "outputs" / str(TAHUN) / f"lkjip-{TAHUN}.html"
+        ).read_text(encoding="utf-8")
         assert m.nama in html
         for name in ("Balikpapan", "BKPSDM", *(o.nama for o in made if o.nama != m.nama)):
             assert name not in html, (m.folder, name)
