@@ -142,7 +142,8 @@ def _agency(root: Path, rumus: str) -> None:
             "nama": nama,
             "satuan": satuan,
             "polaritas": polaritas,
-            "rumus": f"Rumus {nama.lower()}",
+            # the formula is optional: the fifth IKU gives none
+            "rumus": "" if kode == "IKU-5" else f"Rumus {nama.lower()}",
             "realisasi": {"cara": "input", "tabel": "realisasi_iku"},
             "target_renstra": RENSTRA[kode],
         }

@@ -153,6 +153,15 @@ def test_negative_method_text_and_renstra_reduction(buku):
     assert "setara dengan" not in iku4
 
 
+def test_the_formula_line_only_where_the_agency_gives_one(buku):
+    bab3 = buku["03-akuntabilitas"]
+    for kode, _, nama, *_ in IKU:
+        if kode == "IKU-5":  # no formula in params: no empty "Rumus:" line
+            assert "Rumus:" not in bab3.split(f"## {nama}", 1)[1]
+        else:
+            assert f"**Rumus:** Rumus {nama.lower()}" in bab3
+
+
 def test_history_missing_year_and_the_agency_rule(buku):
     bab3 = buku["03-akuntabilitas"]
     iku2 = _antara(bab3, f"## {NAMA['IKU-2']}", f"## {NAMA['IKU-3']}")
