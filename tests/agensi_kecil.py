@@ -20,6 +20,7 @@ from pathlib import Path
 import openpyxl
 import yaml
 
+from lkjip_helpers.sintetis.instansi import baris_komposisi
 from lkjip_helpers.tahun_baru.agensi_baru import create_new_agency
 
 NAMA = "Dinas Contoh Sintetis"
@@ -70,26 +71,7 @@ def _rows(year: int, iku: list[IkuKecil]) -> dict[str, list[dict]]:
     }
     rows: dict[str, list[dict]] = {}
     for table, (col, values) in staff.items():
-        total = sum(v for _, v in values)
-        rows[table] = [
-            {
-                "no": i + 1,
-                col: label,
-                "pangkat_golongan": label,
-                "jenis_baris": "rincian",
-                f"jumlah_{y}": v,
-                f"persen_{y}": _pct(v, total),
-            }
-            for i, (label, v) in enumerate(values)
-        ] + [
-            {
-                col: "JUMLAH",
-                "pangkat_golongan": "JUMLAH",
-                "jenis_baris": "jumlah",
-                f"jumlah_{y}": total,
-                f"persen_{y}": 100,
-            }
-        ]
+        rows[table] = baris_komposisi(col, list(values), y)
     rows["pns_eselon"] = [
         {"no": 1, "eselon": "III.a", "jenis_baris": "rincian", f"jumlah_{y}": 1},
         {"no": 2, "eselon": "IV.a", "jenis_baris": "rincian", f"jumlah_{y}": 3},

@@ -206,6 +206,30 @@ def _pct(a: float, b: float) -> float:
     return round(a / b * 100, 2)
 
 
+def baris_komposisi(col: str, values: list[tuple[str, int]], y: int) -> list[dict]:
+    """Rows of a staff-composition table (``pns_*``): one per category, then JUMLAH."""
+    total = sum(v for _, v in values)
+    return [
+        {
+            "no": i + 1,
+            col: label,
+            "pangkat_golongan": label,
+            "jenis_baris": "rincian",
+            f"jumlah_{y}": v,
+            f"persen_{y}": _pct(v, total),
+        }
+        for i, (label, v) in enumerate(values)
+    ] + [
+        {
+            col: "JUMLAH",
+            "pangkat_golongan": "JUMLAH",
+            "jenis_baris": "jumlah",
+            f"jumlah_{y}": total,
+            f"persen_{y}": 100,
+        }
+    ]
+
+
 def _nama_kepala(rng: random.Random) -> str:
     return f"{rng.choice(_NAMA_DEPAN)} {rng.choice(_NAMA_BELAKANG)}, {rng.choice(_GELAR)}"
 
@@ -314,25 +338,7 @@ def _staf(rng: random.Random, tahun: int) -> dict[str, list[dict]]:
     rows: dict[str, list[dict]] = {}
     for table, (col, labels) in kategori.items():
         parts = _pecah(rng, total, len(labels))
-        rows[table] = [
-            {
-                "no": i + 1,
-                col: label,
-                "pangkat_golongan": label,
-                "jenis_baris": "rincian",
-                f"jumlah_{y}": v,
-                f"persen_{y}": _pct(v, total),
-            }
-            for i, (label, v) in enumerate(zip(labels, parts, strict=True))
-        ] + [
-            {
-                col: "JUMLAH",
-                "pangkat_golongan": "JUMLAH",
-                "jenis_baris": "jumlah",
-                f"jumlah_{y}": total,
-                f"persen_{y}": 100,
-            }
-        ]
+        rows[table] = baris_komposisi(col, list(zip(labels, parts, strict=True)), y)
     eselon = [("II.b", 1), ("III.a", rng.randint(1, 2)), ("III.b", rng.randint(2, 4))]
     eselon.append(("IV.a", rng.randint(4, 12)))
     rows["pns_eselon"] = [
