@@ -186,3 +186,22 @@ def test_the_warm_up_starts_no_thread_and_hooks_nothing():
         text=True, check=True,
     ).stdout  # fmt: skip
     assert out.split() == ["1", "None", "None", "True"]
+
+
+def test_a_kept_parent_warm_but_unused_is_left_serving_at_once(monkeypatch):
+    """A build that needed no kernel does not wait on a shared parent that is warm."""
+    monkeypatch.setenv(execute.KEEP_WARM_ENV, "60")
+    execute.stop_warm_parent()
+    server = execute.ForkServer()
+    proc = server._proc
+    try:
+        end = time.monotonic() + 60
+        while not server.path.exists() and time.monotonic() < end:
+            time.sleep(0.1)
+        assert server.path.exists()
+        t0 = time.monotonic()
+        server.close()
+        assert time.monotonic() - t0 < 2 and proc.poll() is None
+    finally:
+        execute.stop_warm_parent()
+        proc.wait(timeout=15)

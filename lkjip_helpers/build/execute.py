@@ -270,17 +270,19 @@ class ForkServer:
         proc, self._proc = self._proc, None
         if proc is None:
             return
-        if self.pid is None and (self.keep == 0 or not self.path.exists()):
+        unused = self.pid is None and (self.keep == 0 or not self.path.exists())
+        if unused:
             # Never used (the build needed no kernel) and not yet serving: it would only
             # warm for nobody.
             proc.kill()
-        if self.pid is None or self.keep == 0:
+        if unused or self.keep == 0:
             try:
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
-        # else: a shared parent stays warm; it ends after `keep` idle seconds
+        # else: a shared parent stays warm (serving, or ready to): it ends after `keep`
+        # idle seconds, or 60 s if nobody ever connects
 
 
 def stop_warm_parent(env: dict[str, str] | None = None) -> bool:
