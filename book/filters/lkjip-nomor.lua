@@ -29,6 +29,16 @@ text, Typst's own numbering is switched off):
 * Typst: page numbers switch from roman (front matter) to arabic at the first
   numbered chapter; wide tables get a smaller font; figures fill the text width.
 
+Chapter mode (render.py renders and caches each chapter file on its own): with
+metadata lkjip-state-file, the filter starts from the numbering state the chapters
+before it left (chapter counter, section and table/figure counters, the ids used,
+where the lists go) and writes to lkjip-index-file its own end state and what the
+whole book needs from it: its labels, Daftar Isi/Tabel/Gambar entries, each rendered
+in the output format. Cross references become tokens (U+E000 label U+E001) that
+render.py replaces with the label, and the place of the lists a placeholder
+(<!--LKJIP-FRONT--> or // LKJIP-FRONT), so a chapter's output depends on nothing
+but its own text and the state it starts from.
+
 Options come from metadata set by render.py (read from _quarto.yml):
 lkjip-tbl-title, lkjip-fig-title, lkjip-title-delim, lkjip-ch-prefix,
 lkjip-sec-prefix, lkjip-number-depth, lkjip-toc-depth, lkjip-toc-title,
@@ -84,6 +94,29 @@ local function raw(text)
   return nil
 end
 
+local NOWRAP = pandoc.WriterOptions({ wrap_text = "wrap-none" })
+
+-- Inlines written in the output format, on one line (chapter mode's index).
+local function rendered(inlines)
+  local out = pandoc.write(pandoc.Pandoc({ pandoc.Plain(inlines) }), FORMAT, NOWRAP)
+  return (out:gsub("%s+$", ""))
+end
+
+local function read_json(path)
+  local fh = assert(io.open(path, "r"))
+  local text = fh:read("a")
+  fh:close()
+  return pandoc.json.decode(text, false)
+end
+
+local function write_json(path, value)
+  local fh = assert(io.open(path, "w"))
+  fh:write(pandoc.json.encode(value))
+  fh:close()
+end
+
+local REF_OPEN, REF_CLOSE = "\u{E000}", "\u{E001}"
+
 function Pandoc(doc)
   local meta = doc.meta
   local cfg = {
@@ -110,6 +143,47 @@ function Pandoc(doc)
   local sec = { 0, 0, 0, 0, 0, 0 }
   local count = { tbl = 0, fig = 0 }
   local lampiran_count = { tbl = 0, fig = 0 } -- several Lampiran chapters share one sequence
+  -- where the lists go (see the end); carried from chapter to chapter in chapter mode
+  local h1_index, first_unnumbered, placed, numbered_seen = 0, false, false, false
+  local used_ids, this_ids = {}, {} -- header ids of the chapters before / of this one
+
+  local state_file = meta["lkjip-state-file"] and stringify(meta["lkjip-state-file"])
+  local chapter_mode = state_file ~= nil
+  if chapter_mode then
+    local st = read_json(state_file)
+    local int = math.tointeger -- JSON numbers come back as floats ("1.0")
+    chapter = int(st.chapter)
+    prefix = st.prefix ~= "" and st.prefix or nil
+    in_lampiran, numbered = st.in_lampiran, st.numbered
+    sec = {}
+    for i, n in ipairs(st.sec) do
+      sec[i] = int(n)
+    end
+    count = { tbl = int(st.count[1]), fig = int(st.count[2]) }
+    lampiran_count = { tbl = int(st.lampiran_count[1]), fig = int(st.lampiran_count[2]) }
+    h1_index, first_unnumbered = int(st.h1_index), st.first_unnumbered
+    placed, numbered_seen = st.placed, st.numbered_seen
+    for _, id in ipairs(st.ids) do
+      used_ids[id] = true
+    end
+  end
+
+  -- Read as one document, pandoc makes header ids unique across the chapters; read
+  -- alone, a chapter does it again against the ids of the chapters before it.
+  local function unique_id(id)
+    if id == "" then
+      return id
+    end
+    if used_ids[id] then
+      local n = 1
+      while used_ids[id .. "-" .. n] or this_ids[id .. "-" .. n] do
+        n = n + 1
+      end
+      id = id .. "-" .. n
+    end
+    this_ids[id] = true
+    return id
+  end
 
   local function number_of(kind)
     local c = count
@@ -151,6 +225,9 @@ function Pandoc(doc)
   end
 
   local function header(h)
+    if chapter_mode then
+      h.identifier = unique_id(h.identifier)
+    end
     if h.level == 1 then
       count.tbl, count.fig = 0, 0
       sec = { 0, 0, 0, 0, 0, 0 }
@@ -307,7 +384,10 @@ function Pandoc(doc)
             out:insert(pandoc.Space())
           end
           local e = entries[id]
-          if e then
+          if chapter_mode then
+            -- the label may be in another chapter: render.py writes it in
+            out:insert(pandoc.Link({ pandoc.Str(REF_OPEN .. id .. REF_CLOSE) }, "#" .. id))
+          elseif e then
             out:insert(pandoc.Link({ pandoc.Str(e.label) }, "#" .. id))
           else
             io.stderr:write("LKJIP-UNRESOLVED " .. id .. "\n")
@@ -327,7 +407,14 @@ function Pandoc(doc)
 
   -- Front matter: Daftar Isi, Daftar Tabel, Daftar Gambar.
   local front = pandoc.List()
-  if is_typst() then
+  if chapter_mode then
+    -- render.py puts the lists of the whole book here
+    if is_typst() then
+      front:insert(pandoc.RawBlock("typst", "// LKJIP-FRONT"))
+    else
+      front:insert(pandoc.RawBlock("html", "<!--LKJIP-FRONT-->"))
+    end
+  elseif is_typst() then
     front:insert(raw("#outline(title: [" .. cfg.toc_title .. "], depth: " .. cfg.toc_depth .. ")"))
     if #lot > 0 then
       front:insert(raw("#outline(title: [" .. cfg.lot_title .. "], target: figure.where(kind: table))"))
@@ -385,8 +472,6 @@ function Pandoc(doc)
   -- Where the lists go: after the first chapter when it is unnumbered front matter
   -- (Kata Pengantar), else before the first chapter.
   local blocks = pandoc.List()
-  local placed, numbered_seen, first_unnumbered = false, false, false
-  local h1_index = 0
   for _, b in ipairs(doc.blocks) do
     if b.t == "Header" and b.level == 1 then
       h1_index = h1_index + 1
@@ -404,6 +489,74 @@ function Pandoc(doc)
       end
     end
     blocks:insert(b)
+  end
+  if chapter_mode then
+    -- The lists go after the last chapter when no chapter took them: render.py.
+    doc.blocks = blocks
+    local index_file = stringify(meta["lkjip-index-file"])
+    local ids = {}
+    for id in pairs(used_ids) do
+      table.insert(ids, id)
+    end
+    for id in pairs(this_ids) do
+      table.insert(ids, id)
+    end
+    table.sort(ids)
+    local labels = {}
+    for id, e in pairs(entries) do
+      labels[id] = rendered({ pandoc.Str(e.label) })
+    end
+    local function listing(items)
+      local out = {}
+      for _, e in ipairs(items) do
+        local inl = pandoc.List({ pandoc.Str(e.label .. cfg.delim), pandoc.Space() })
+        inl:extend(e.caption)
+        table.insert(out, rendered({ pandoc.Link(inl, "#" .. e.id) }))
+      end
+      return out
+    end
+    local contents = {}
+    for _, e in ipairs(toc) do
+      table.insert(contents, {
+        level = e.level,
+        id = e.id,
+        link = rendered({ pandoc.Link(e.content, "#" .. e.id) }),
+        sidebar = rendered({ pandoc.Link(e.content, "#" .. e.id, "", pandoc.Attr("toc-" .. e.id)) }),
+      })
+    end
+    local function title(text, id)
+      local h = pandoc.Header(1, { pandoc.Str(text) }, pandoc.Attr(id, { "unnumbered", "unlisted", "judul-daftar" }))
+      return (pandoc.write(pandoc.Pandoc({ h }), FORMAT, NOWRAP):gsub("%s+$", ""))
+    end
+    write_json(index_file, {
+      state = {
+        chapter = chapter,
+        prefix = prefix or "",
+        in_lampiran = in_lampiran,
+        numbered = numbered,
+        sec = sec,
+        count = { count.tbl, count.fig },
+        lampiran_count = { lampiran_count.tbl, lampiran_count.fig },
+        h1_index = h1_index,
+        first_unnumbered = first_unnumbered,
+        placed = placed,
+        numbered_seen = numbered_seen,
+        ids = ids,
+      },
+      labels = labels,
+      contents = contents,
+      tables = listing(lot),
+      figures = listing(lof),
+      front = {
+        toc_title = title(cfg.toc_title, "daftar-isi-judul"),
+        lot_title = title(cfg.lot_title, "daftar-tabel-judul"),
+        lof_title = title(cfg.lof_title, "daftar-gambar-judul"),
+        toc_typst = "#outline(title: [" .. cfg.toc_title .. "], depth: " .. cfg.toc_depth .. ")",
+        lot_typst = "#outline(title: [" .. cfg.lot_title .. "], target: figure.where(kind: table))",
+        lof_typst = "#outline(title: [" .. cfg.lof_title .. "], target: figure.where(kind: image))",
+      },
+    })
+    return doc
   end
   if not placed then
     blocks:extend(front)

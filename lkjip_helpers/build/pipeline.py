@@ -466,7 +466,13 @@ def stitch_and_render(
     book_dir = staging / "book"
     chapter_list = [[nb_dir / f"{j.name}.ipynb" for j in ch.jobs] for ch in chapters]
     stitch(chapter_list, book_dir)
-    return render(book_dir, staging / f"lkjip-{year}.html", staging / f"lkjip-{year}.pdf", meta)
+    return render(
+        book_dir,
+        staging / f"lkjip-{year}.html",
+        staging / f"lkjip-{year}.pdf",
+        meta,
+        cache=config.cache_dir() / "chapters",
+    )
 
 
 def build_report(

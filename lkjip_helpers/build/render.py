@@ -54,17 +54,20 @@ it, the PDFs differ only in their creation date.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+from lkjip_helpers.build import assemble
 from lkjip_helpers.core.exceptions import BuildError
 from lkjip_helpers.data.io import write_file_atomically
 from lkjip_helpers.laporan.markdown import escape_markdown
@@ -248,6 +251,7 @@ def render(
     meta: dict,
     *,
     renderer: str | None = None,
+    cache: Path | None = None,
 ) -> str:
     """Render the book project to ``out_html`` and ``out_pdf``.
 
@@ -261,6 +265,9 @@ def render(
         Title-page fields, see :func:`normalise_meta`.
     renderer : {"auto", "quarto", "builtin"}, optional
         Default: ``$LKJIP_RENDERER`` or ``auto`` (Quarto if on PATH, else built-in).
+    cache : path, optional
+        The built-in renderer's folder of rendered chapters (``.cache/chapters``);
+        None renders every chapter.
 
     Returns
     -------
@@ -294,7 +301,7 @@ def render(
         render_quarto(book_dir, out_html, out_pdf, quarto=path)
     else:
         print(f"render: built-in (pandoc {_pandoc_version()} + typst)", flush=True)
-        render_builtin(book_dir, out_html, out_pdf, meta)
+        render_builtin(book_dir, out_html, out_pdf, meta, cache)
     print(f"render: {out_html} and {out_pdf} in {time.perf_counter() - start:.1f} s", flush=True)
     return choice
 
@@ -642,9 +649,11 @@ def _pandoc_version() -> str:
 
 
 def _meta_args(cfg: BookConfig, meta: dict[str, str]) -> list[str]:
-    values = {
-        "lang": cfg.lang,
-        "pagetitle": f"{meta['judul']} {meta['instansi']} Tahun {meta['tahun']}",
+    """``--metadata`` of the title page (``meta``, none for one chapter) and of the options."""
+    values = {"lang": cfg.lang}
+    if meta:
+        values["pagetitle"] = f"{meta['judul']} {meta['instansi']} Tahun {meta['tahun']}"
+    values |= {
         **meta,
         "lkjip-tbl-title": cfg.tbl_title,
         "lkjip-fig-title": cfg.fig_title,
@@ -785,36 +794,139 @@ def compile_typst(typ_file: Path, out_pdf: Path, root: Path) -> None:
         print(f"typst: {text or warning}", file=sys.stderr)
 
 
-def render_builtin(book_dir: Path, out_html: Path, out_pdf: Path, meta: dict[str, str]) -> None:
-    """Render with pandoc and Typst (see the module docstring)."""
+def chapter_command(
+    cfg: BookConfig, fmt: str, chapter: str, state_file: Path, index_file: Path
+) -> list[str]:
+    """pandoc's command line for one chapter file in chapter mode (run with ``cwd=book_dir``)."""
+    options = _meta_args(cfg, {})
+    return [
+        _pandoc_path(),
+        chapter,
+        "--from",
+        READER,
+        "--lua-filter",
+        "filters/lkjip-blocks.lua",
+        "--lua-filter",
+        "filters/lkjip-nomor.lua",
+        *options,
+        "--metadata",
+        f"lkjip-state-file={state_file}",
+        "--metadata",
+        f"lkjip-index-file={index_file}",
+        # no line breaks of pandoc's: a reference's final label is not the token's width
+        "--wrap=none",
+        "--to",
+        "html5" if fmt == "html" else "typst",
+    ]
+
+
+def _page(
+    book_dir: Path, fmt: str, cfg: BookConfig, meta: dict[str, str], toc: bool = False
+) -> str:
+    """The page around the body, from the book's template: cover, ``<head>``, preamble
+    (``toc``: the HTML page has a sidebar)."""
+    template = book_dir / "templates" / f"lkjip.{'html' if fmt == 'html' else 'typ'}"
+    # beside the original, so the template's partials (lkjip-gaya.typ) are found
+    marked = template.with_name(f"_halaman-{template.name}")
+    marked.write_text(
+        assemble.page_template(template.read_text(encoding="utf-8"), fmt), encoding="utf-8"
+    )
+    cmd = [
+        _pandoc_path(),
+        "--from",
+        READER,
+        "--standalone",
+        "--template",
+        str(marked.relative_to(book_dir)),
+        *_meta_args(cfg, meta),
+    ]
+    if fmt == "html":
+        cmd += ["--to", "html5", "--css", "lkjip.css", "--toc"]
+    else:
+        cmd += ["--to", "typst"]
+    # One heading, so that pandoc sets $toc$ (the sidebar is written by assemble).
+    proc = subprocess.run(
+        cmd,
+        cwd=book_dir,
+        input="# -\n" if toc else "",
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+    )
+    marked.unlink(missing_ok=True)
+    if proc.returncode != 0:
+        raise BuildError(
+            f"pandoc failed writing the {fmt} page (exit {proc.returncode}):\n{proc.stderr}"
+        )
+    return proc.stdout
+
+
+def render_builtin(
+    book_dir: Path,
+    out_html: Path,
+    out_pdf: Path,
+    meta: dict[str, str],
+    cache: Path | None = None,
+) -> list[str]:
+    """Render with pandoc and Typst, chapter by chapter (see :mod:`.assemble`).
+
+    ``cache``: folder of rendered chapters (a chapter whose text and starting state
+    are unchanged is not rendered again). Returns the chapter runs that pandoc did
+    (``"html:04-penutup.md"``).
+    """
     book_dir = Path(book_dir).resolve()
     cfg = read_book_config(book_dir)
-    for needed in (
+    needed = [
         "filters/lkjip-blocks.lua",
         "filters/lkjip-nomor.lua",
         "templates/lkjip.html",
         "templates/lkjip.typ",
         "lkjip.css",
-    ):
-        if not (book_dir / needed).is_file():
-            raise BuildError(f"{book_dir / needed} is missing: stitch the book again")
-
-    # The two pandoc runs are independent: run them side by side, compile the PDF
-    # while the HTML is being written.
-    html_proc = _start_pandoc(pandoc_command(book_dir, "html", cfg, meta), book_dir)
-    typst_proc = _start_pandoc(pandoc_command(book_dir, "typst", cfg, meta), book_dir)
+    ]
+    for name in needed:
+        if not (book_dir / name).is_file():
+            raise BuildError(f"{book_dir / name} is missing: stitch the book again")
+    fingerprint = assemble.fingerprint(
+        [book_dir / name for name in needed[:2]],
+        READER,
+        _pandoc_path(),
+        _pandoc_version(),
+        json.dumps(_meta_args(cfg, {})),
+    )
+    runner = assemble.ChapterRunner(
+        book_dir, lambda *a: chapter_command(cfg, *a), fingerprint, cache
+    )
     tmp_pdf = Path(out_pdf).with_name(Path(out_pdf).name + ".tmp")
-    try:
-        typ = _finish_pandoc(typst_proc, "Typst markup")
-        typ_file = book_dir / TYPST_FILE
-        typ_file.write_text(typ, encoding="utf-8")
-        compile_typst(typ_file, tmp_pdf, book_dir)
-        html = add_header_scope(_finish_pandoc(html_proc, "HTML"))
-        write_file_atomically(Path(out_html), html.encode("utf-8"))
-        os.replace(tmp_pdf, out_pdf)
-    finally:
-        for proc in (html_proc, typst_proc):
-            if proc.poll() is None:
-                proc.kill()
-                proc.communicate()
-        tmp_pdf.unlink(missing_ok=True)
+    # Two chains of chapters (HTML and Typst) side by side; the PDF compiles while
+    # the HTML is put together.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        html_future = pool.submit(_html_page, runner, book_dir, cfg, meta)
+        try:
+            typ = assemble.fill_page(
+                _page(book_dir, "typst", cfg, meta),
+                "typst",
+                assemble.assemble_body("typst", runner.render("typst", cfg.chapters)),
+            )
+            typ_file = book_dir / TYPST_FILE
+            typ_file.write_text(typ, encoding="utf-8")
+            compile_typst(typ_file, tmp_pdf, book_dir)
+            page = html_future.result()
+            write_file_atomically(Path(out_html), page.encode("utf-8"))
+            os.replace(tmp_pdf, out_pdf)
+        finally:
+            html_future.cancel()
+            tmp_pdf.unlink(missing_ok=True)
+    return runner.rendered
+
+
+def _html_page(runner: assemble.ChapterRunner, book_dir: Path, cfg: BookConfig, meta) -> str:
+    chapters = runner.render("html", cfg.chapters)
+    sidebar = assemble.sidebar_html(chapters, min(cfg.toc_depth, 2))
+    page = assemble.fill_page(
+        _page(book_dir, "html", cfg, meta, toc=bool(sidebar)),
+        "html",
+        assemble.assemble_body("html", chapters),
+        sidebar,
+    )
+    return add_header_scope(assemble.embed_resources(page, book_dir))
