@@ -173,6 +173,16 @@ class ChapterRunner:
         self.rendered.append(f"{fmt}:{name}")
         return Chapter(name, proc.stdout, index)
 
+    def page(self, fmt: str, source: str, make: Callable[[], str]) -> str:
+        """The page around the body (``make()``, a pandoc run), cached on ``source``."""
+        key = self.key(f"page-{fmt}", source.encode("utf-8"), {})
+        cached = self._load(key, "page")
+        if cached is not None:
+            return cached.output
+        output = make()
+        self._store(key, Chapter("page", output, {}))
+        return output
+
     def render(self, fmt: str, chapters: tuple[str, ...]) -> list[Chapter]:
         """Render ``chapters`` in order; each starts from the state its predecessor left."""
         out: list[Chapter] = []

@@ -28,7 +28,9 @@ import ast
 import functools
 import hashlib
 import json
+import os
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -116,7 +118,7 @@ def module_closure(code: str) -> list[str]:
             continue
         # __init__ of the package is always imported with any submodule
         todo.append(PACKAGE)
-        todo.extend(_imports_of_code(path.read_text(encoding="utf-8"), current=mod))
+        todo.extend(_imports_of_code((_read_bytes(path) or b"").decode("utf-8"), current=mod))
     return sorted(seen)
 
 
@@ -132,11 +134,38 @@ def notebook_code(path: Path) -> str:
     )
 
 
+#: path -> (stat signature, bytes): the helper modules, read for every notebook's key.
+_READ: dict[str, tuple[tuple, bytes]] = {}
+#: A file changed less than this long ago may change again within the file system's
+#: timestamp tick without its stat showing it: such a read is not remembered.
+_SETTLED_SECONDS = 2.0
+
+
+def _read_bytes(path: Path) -> bytes | None:
+    """The file's bytes (None if missing), remembered while its stat is unchanged.
+
+    Every notebook's key reads the same helper modules; one build reads each once.
+    """
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    sig = (st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns)
+    known = _READ.get(str(path))
+    if known is not None and known[0] == sig:
+        return known[1]
+    data = Path(path).read_bytes()
+    if time.time() - st.st_mtime > _SETTLED_SECONDS and len(_READ) < 4096:
+        _READ[str(path)] = (sig, data)
+    return data
+
+
 def _hash_file(h, path: Path, label: str) -> None:
     h.update(label.encode())
     h.update(b"\0")
-    if path.exists():
-        h.update(hashlib.sha256(path.read_bytes()).digest())
+    data = _read_bytes(path)
+    if data is not None:
+        h.update(hashlib.sha256(data).digest())
     else:
         h.update(b"(missing)")
     h.update(b"\0")

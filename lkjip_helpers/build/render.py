@@ -821,10 +821,23 @@ def chapter_command(
 
 
 def _page(
-    book_dir: Path, fmt: str, cfg: BookConfig, meta: dict[str, str], toc: bool = False
+    runner: assemble.ChapterRunner,
+    fmt: str,
+    cfg: BookConfig,
+    meta: dict[str, str],
+    toc: bool = False,
 ) -> str:
     """The page around the body, from the book's template: cover, ``<head>``, preamble
-    (``toc``: the HTML page has a sidebar)."""
+    (``toc``: the HTML page has a sidebar); cached on the templates and the fields."""
+    book_dir = runner.book_dir
+    templates = sorted((book_dir / "templates").glob("*"))
+    source = json.dumps(
+        [_meta_args(cfg, meta), toc] + [[t.name, t.read_text(encoding="utf-8")] for t in templates]
+    )
+    return runner.page(fmt, source, lambda: _run_page(book_dir, fmt, cfg, meta, toc))
+
+
+def _run_page(book_dir: Path, fmt: str, cfg: BookConfig, meta: dict[str, str], toc: bool) -> str:
     template = book_dir / "templates" / f"lkjip.{'html' if fmt == 'html' else 'typ'}"
     # beside the original, so the template's partials (lkjip-gaya.typ) are found
     marked = template.with_name(f"_halaman-{template.name}")
@@ -904,7 +917,7 @@ def render_builtin(
         html_future = pool.submit(_html_page, runner, book_dir, cfg, meta)
         try:
             typ = assemble.fill_page(
-                _page(book_dir, "typst", cfg, meta),
+                _page(runner, "typst", cfg, meta),
                 "typst",
                 assemble.assemble_body("typst", runner.render("typst", cfg.chapters)),
             )
@@ -924,7 +937,7 @@ def _html_page(runner: assemble.ChapterRunner, book_dir: Path, cfg: BookConfig, 
     chapters = runner.render("html", cfg.chapters)
     sidebar = assemble.sidebar_html(chapters, min(cfg.toc_depth, 2))
     page = assemble.fill_page(
-        _page(book_dir, "html", cfg, meta, toc=bool(sidebar)),
+        _page(runner, "html", cfg, meta, toc=bool(sidebar)),
         "html",
         assemble.assemble_body("html", chapters),
         sidebar,

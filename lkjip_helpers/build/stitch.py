@@ -41,6 +41,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -86,6 +87,21 @@ def _source(value) -> str:
     return "".join(value) if isinstance(value, list) else str(value or "")
 
 
+def _read_notebook(path: Path) -> dict:
+    """An executed notebook as a dict (nbformat 4, as papermill wrote and validated it;
+    another version goes through nbformat, which converts it)."""
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(nb, dict) and nb.get("nbformat") == 4:
+            return nb
+        # lazy: nbformat is needed only for a notebook of another version
+        import nbformat
+
+        return nbformat.read(path, as_version=4)
+    except Exception as exc:  # json and nbformat raise several types
+        raise BuildError(f"notebook {path} cannot be read ({exc}); re-run it") from exc
+
+
 def notebook_markdown(path: str | Path) -> str:
     """Return the report content of one executed notebook as Markdown.
 
@@ -105,33 +121,26 @@ def notebook_markdown(path: str | Path) -> str:
         The notebook is missing, unreadable, failed under papermill or holds an
         error output.
     """
-    # lazy: nbformat is needed only when notebooks are stitched
-    import nbformat
-
     path = Path(path)
     if not path.is_file():
         raise BuildError(
             f"notebook {path} does not exist: execute the notebooks first "
             "(make report runs them before stitching)"
         )
-    try:
-        nb = nbformat.read(path, as_version=4)
-    except Exception as exc:  # nbformat raises several types
-        raise BuildError(f"notebook {path} cannot be read ({exc}); re-run it") from exc
-
-    papermill = nb.metadata.get("papermill", {}) or {}
+    nb = _read_notebook(path)
+    papermill = (nb.get("metadata") or {}).get("papermill", {}) or {}
     failed = bool(papermill.get("exception"))
     parts: list[str] = []
-    for index, cell in enumerate(nb.cells, start=1):
-        if cell.cell_type == "markdown":
+    for index, cell in enumerate(nb.get("cells") or [], start=1):
+        if cell.get("cell_type") == "markdown":
             tags = set(cell.get("metadata", {}).get("tags", []) or [])
             if tags & SKIP_TAGS:
                 continue
             # papermill's "An Exception was encountered" banner is caught below
-            text = _source(cell.source).strip("\n")
+            text = _source(cell.get("source")).strip("\n")
             if text:
                 parts.append(text)
-        elif cell.cell_type == "code":
+        elif cell.get("cell_type") == "code":
             for output in cell.get("outputs", []):
                 kind = output.get("output_type")
                 if kind == "error":
