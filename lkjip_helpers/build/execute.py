@@ -174,7 +174,7 @@ class ForkServer:
     and ends with it.
     """
 
-    def __init__(self, keep: float | None = None):
+    def __init__(self, keep: float | None = None, start: bool = True):
         self._lock = threading.Lock()
         self.pid: int | None = None
         self._sock: socket.socket | None = None
@@ -190,7 +190,7 @@ class ForkServer:
             self.path = socket_folder() / f"{uuid.uuid4().hex[:20]}.sock"
         #: Whether this build found a parent already warm.
         self.reused = self._sock is not None
-        if self._sock is None:
+        if self._sock is None and start:
             self._proc = subprocess.Popen(
                 [
                     sys.executable, "-m", "lkjip_helpers.build.forkserver",
@@ -439,6 +439,15 @@ def _start_kernel(warm: bool, context_file: Path | None = None, server: ForkServ
     a ``server`` it is forked from that warm parent (no warm-up needed).
     """
     t0 = time.perf_counter()
+    km = _boot_kernel(server)
+    t1 = time.perf_counter()
+    _prepare_kernel(km, warm and server is None, context_file)
+    return km, t1 - t0, time.perf_counter() - t1
+
+
+def _boot_kernel(server: ForkServer | None = None):
+    """A kernel started and answering (forked from ``server`` if given), not yet prepared
+    for a notebook: its reads file is named in its environment, nothing is recorded."""
     km = _kernel_manager_class()(kernel_name=KERNEL_NAME)
     if server is not None:
         km.provisioner = _fork_provisioner(server, km)
@@ -447,30 +456,94 @@ def _start_kernel(warm: bool, context_file: Path | None = None, server: ForkServ
     km.lkjip_reads_file = Path(reads_file)
     env = kernel_env()
     env[reads.ENV_VAR] = reads_file
+    try:
+        # The kernel's own start-up chatter (e.g. its TCP transport warning) is not build output.
+        km.start_kernel(
+            env=env,
+            cwd=str(config.project_root()),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        kc = km.client()
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=60)
+        finally:
+            kc.stop_channels()
+    except BaseException:
+        _discard(km)
+        raise
+    return km
+
+
+def _prepare_kernel(km, warm: bool, context_file: Path | None) -> None:
+    """Before its notebook: warm-up imports (``warm``), the snapshot of the report
+    context to load (``context_file``), then the recorder of reads started."""
+    code = []
+    if warm:
+        code.append(WARM_UP_CODE)
     if context_file is not None:
-        env[SNAPSHOT_ENV] = str(context_file)
-    # The kernel's own start-up chatter (e.g. its TCP transport warning) is not build output.
-    km.start_kernel(
-        env=env,
-        cwd=str(config.project_root()),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+        # read when the notebook asks for its context, not at start-up
+        inner = f"import os; os.environ[{SNAPSHOT_ENV!r}] = {str(context_file)!r}"
+        code.append(f"exec({inner!r}, {{}})")
+    code.append(RECORD_CODE)
     kc = km.client()
     kc.start_channels()
     try:
         kc.wait_for_ready(timeout=60)
-        t1 = time.perf_counter()
-        if warm and server is None:
-            kc.execute_interactive(WARM_UP_CODE, silent=True, store_history=False, timeout=120)
-        kc.execute_interactive(RECORD_CODE, silent=True, store_history=False, timeout=60)
-        t2 = time.perf_counter()
+        for cell in code:
+            kc.execute_interactive(cell, silent=True, store_history=False, timeout=120)
     except BaseException:
         _discard(km)
         raise
     finally:
         kc.stop_channels()
-    return km, t1 - t0, t2 - t1
+
+
+class EarlyKernel:
+    """One kernel forked from an already warm parent as the build starts, before it knows
+    whether a notebook is to run: its start-up overlaps the build's checks of the cache.
+
+    :class:`KernelPool` takes it as its first kernel; unused, it is shut down in the
+    background (and, like every forked kernel, ends if its build does).
+    """
+
+    def __init__(self, server: ForkServer):
+        self._done = threading.Event()
+        self._result = None
+        self.seconds = 0.0
+        threading.Thread(target=self._boot, args=(server,), daemon=True).start()
+
+    def _boot(self, server: ForkServer) -> None:
+        t0 = time.perf_counter()
+        try:
+            self._result = _boot_kernel(server)
+        except Exception as exc:  # the pool then starts its kernels the usual way
+            self._result = exc
+        self.seconds = time.perf_counter() - t0
+        self._done.set()
+
+    def take(self):
+        """The booted kernel manager, or None if it could not start."""
+        self._done.wait()
+        result, self._result = self._result, None
+        return None if isinstance(result, Exception) else result
+
+    def discard(self) -> None:
+        def end():
+            km = self.take()
+            if km is not None:
+                _discard(km)
+
+        threading.Thread(target=end, daemon=True).start()
+
+
+def warm_parent() -> ForkServer | None:
+    """A connection to the kernels' warm parent if one is serving already (no new one)."""
+    if not hasattr(os, "fork") or keep_warm_seconds() <= 0:
+        return None
+    server = ForkServer(start=False)
+    return server if server.reused else None
 
 
 def _discard(km) -> None:
@@ -501,8 +574,10 @@ class KernelPool:
         context_file: Path | None = None,
         fork: bool = True,
         server: ForkServer | None = None,
+        early: EarlyKernel | None = None,
     ):
         self._queue: queue.Queue = queue.Queue()
+        self._early = early
         self._context_file = context_file
         if server is None and fork and warm and total:
             server = start_fork_server()
@@ -533,6 +608,15 @@ class KernelPool:
         self._threads.append(t)
 
     def _start(self):
+        with self._lock:
+            early, self._early = self._early, None
+        if early is not None:
+            t0 = time.perf_counter()
+            km = early.take()
+            if km is not None:
+                waited = time.perf_counter() - t0
+                _prepare_kernel(km, False, self._context_file)
+                return km, waited, time.perf_counter() - t0 - waited
         server = self._server
         if server is not None:
             try:
@@ -550,6 +634,10 @@ class KernelPool:
         return item
 
     def close(self) -> None:
+        with self._lock:
+            early, self._early = self._early, None
+        if early is not None:
+            early.discard()
         for t in self._threads:
             t.join(timeout=60)
         while not self._queue.empty():

@@ -24,11 +24,13 @@ import pandas as pd
 from lkjip_helpers.build import cache
 from lkjip_helpers.build.data_step import build_data, processed_is_current
 from lkjip_helpers.build.execute import (
+    EarlyKernel,
     ForkServer,
     KernelPool,
     Timing,
     execute_notebook,
     start_fork_server,
+    warm_parent,
 )
 from lkjip_helpers.build.render import find_quarto, render, table_numbers
 from lkjip_helpers.build.snapshot import context_snapshot
@@ -185,19 +187,25 @@ def start_pool(
     jobs_count: int | None,
     context_file: Path | None = None,
     server: ForkServer | None = None,
+    early: EarlyKernel | None = None,
 ) -> tuple[KernelPool | None, int]:
     """Start warming kernels for ``todo`` (None when there is nothing to run).
 
     ``context_file``: the build's snapshot of the report context, loaded by the
     notebooks instead of computing it (:mod:`lkjip_helpers.build.snapshot`).
-    ``server``: the kernels' warm parent, if already started (the pool closes it).
+    ``server``: the kernels' warm parent, if already started (the pool closes it);
+    ``early``: a kernel already starting from it (the pool's first).
     """
     if not todo:
+        if early is not None:
+            early.discard()
         if server is not None:
             server.close()
         return None, 0
     workers = max(1, min(jobs_count or os.cpu_count() or 1, len(todo)))
-    pool = KernelPool(size=workers, total=len(todo), context_file=context_file, server=server)
+    pool = KernelPool(
+        size=workers, total=len(todo), context_file=context_file, server=server, early=early
+    )
     return pool, workers
 
 
@@ -207,24 +215,31 @@ def _context_and_pool(
     jobs_count: int | None,
     fingerprints: cache.Fingerprints,
     server: ForkServer | None = None,
+    early: EarlyKernel | None = None,
 ):
     """The context snapshot and the kernel pool, the kernels' parent warming meanwhile.
 
-    ``server``: the kernels' parent if the caller already started it (closed here
-    when nothing is to be run).
+    ``server``: the kernels' parent if the caller already started it, ``early`` a
+    kernel already starting from it (both ended here when nothing is to be run).
     """
-    if not todo and server is not None:
-        server.close()
-        server = None
-    elif todo and server is None:
+    if not todo:
+        if early is not None:
+            early.discard()
+            early = None
+        if server is not None:
+            server.close()
+            server = None
+    elif server is None:
         server = start_fork_server()
     try:
         snap = context_snapshot(year, fingerprints)
     except BaseException:
+        if early is not None:
+            early.discard()
         if server is not None:
             server.close()
         raise
-    pool, workers = start_pool(todo, jobs_count, snap.path, server)
+    pool, workers = start_pool(todo, jobs_count, snap.path, server, early)
     return snap, pool, workers
 
 
@@ -489,10 +504,15 @@ def build_report(
     t0 = time.perf_counter()
     dest = config.outputs_dir(year)
     with staging_folder(year) as staging:
+        # With the kernels' parent warm from an earlier build, one kernel starts at once,
+        # on the other core, while the build checks its caches (let go if none is needed).
+        server = warm_parent()
+        early = EarlyKernel(server) if server is not None else None
         data_current = use_cache and processed_is_current(year)
         # A data step to run means notebooks to run: their warm parent (if not already
         # warm from an earlier build) starts now and warms on the other core meanwhile.
-        server = None if data_current else start_fork_server()
+        if server is None and not data_current:
+            server = start_fork_server()
         try:
             if data_current:
                 # Nothing the data step reads has changed: reuse its output and audit.
@@ -517,8 +537,10 @@ def build_report(
             )  # fmt: skip
             # The report context, once for the whole build: capaian_iku.csv and every notebook.
             t1 = time.perf_counter()
-            snap, pool, workers = _context_and_pool(year, todo, jobs, fingerprints, server)
+            snap, pool, workers = _context_and_pool(year, todo, jobs, fingerprints, server, early)
         except BaseException:
+            if early is not None:
+                early.discard()
             if server is not None:
                 server.close()
             raise
