@@ -23,6 +23,8 @@ from pypdf import PdfReader
 
 from lkjip_helpers.build import assemble, render
 from lkjip_helpers.core.exceptions import BuildError
+from lkjip_helpers.laporan.context import render_meta
+from tests.agensi_uji import TAHUN
 
 ROOT = Path(__file__).resolve().parent.parent
 META = render.normalise_meta(
@@ -83,13 +85,13 @@ def _render(book: Path, out: Path, cache: Path | None = None) -> list[str]:
     return render.render_builtin(book, out / "r.html", out / "r.pdf", META, cache)
 
 
-def _whole_book(book: Path, out: Path) -> tuple[str, str]:
+def _whole_book(book: Path, out: Path, meta: dict = META) -> tuple[str, str]:
     """HTML and Typst as pandoc wrote them reading the whole book at once."""
     cfg = render.read_book_config(book)
-    cmd = [a for a in render.pandoc_command(book, "html", cfg, META) if a != "--embed-resources"]
+    cmd = [a for a in render.pandoc_command(book, "html", cfg, meta) if a != "--embed-resources"]
     page = render._run_pandoc(cmd, book, "HTML")
     page = render.add_header_scope(assemble.embed_resources(page, book))
-    typ = render._run_pandoc(render.pandoc_command(book, "typst", cfg, META), book, "Typst")
+    typ = render._run_pandoc(render.pandoc_command(book, "typst", cfg, meta), book, "Typst")
     (book / "_utuh.typ").write_text(typ, encoding="utf-8")
     render.compile_typst(book / "_utuh.typ", out / "utuh.pdf", book)
     return page, typ
@@ -123,6 +125,19 @@ def test_chapters_put_together_read_as_the_whole_book(book, tmp_path, monkeypatc
     assert '<a href="#tbl-l1">Tabel\u00a0L.1</a>' in page
     assert "Tabel\u00a0L.2." in page and "Tabel\u00a0IE.1." in page
     assert "\ue000" not in page and assemble.FRONT["html"] not in page
+
+
+def test_the_agencys_report_reads_as_its_whole_book(built_2017, tmp_path, monkeypatch):
+    """The report the build made, against pandoc reading its whole book at once."""
+    monkeypatch.setenv("LKJIP_ROOT", str(built_2017))
+    folder = built_2017 / "outputs" / str(TAHUN)
+    book = tmp_path / "book"
+    shutil.copytree(folder / "book", book)
+    whole, _ = _whole_book(book, tmp_path, render.normalise_meta(render_meta(TAHUN)))
+    page = (folder / f"lkjip-{TAHUN}.html").read_text(encoding="utf-8")
+    assert _part(page, "<main", "</main>") == _part(whole, "<main", "</main>")
+    assert _part(page, "<nav", "</nav>") == _part(whole, "<nav", "</nav>")
+    assert _pdf_text(folder / f"lkjip-{TAHUN}.pdf") == _pdf_text(tmp_path / "utuh.pdf")
 
 
 def test_a_prose_edit_renders_that_chapter_only(book, tmp_path):

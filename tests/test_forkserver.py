@@ -205,3 +205,53 @@ def test_a_kept_parent_warm_but_unused_is_left_serving_at_once(monkeypatch):
     finally:
         execute.stop_warm_parent()
         proc.wait(timeout=15)
+
+
+def _kernels_of(pid: int) -> list[int]:
+    import psutil
+
+    try:
+        return [c.pid for c in psutil.Process(pid).children() if c.status() != "zombie"]
+    except psutil.NoSuchProcess:
+        return []
+
+
+def test_an_early_kernel_is_the_pools_first_or_let_go(tmp_path, monkeypatch):
+    """A build forks its first kernel from a warm parent before it knows it needs one:
+    used, it runs the notebook; not needed, it ends without the build waiting on it."""
+    monkeypatch.setenv(execute.KEEP_WARM_ENV, "60")
+    execute.stop_warm_parent()
+    assert execute.warm_parent() is None  # nothing serving: none is started either
+    starter = execute.start_fork_server()
+    try:
+        parent = starter.ready()
+        server = execute.warm_parent()
+        assert server is not None and server.reused
+        early = execute.EarlyKernel(server)
+        pool = execute.KernelPool(size=1, total=1, server=server, early=early)
+        try:
+            timing = execute.execute_notebook(
+                FIXTURES / "namespace.ipynb", tmp_path / "a.ipynb", {"year": 2020}, pool
+            )
+        finally:
+            pool.close()
+        assert timing.extra.get("early_kernel") is True
+        assert timing.reads is not None  # the recorder ran in the early kernel too
+
+        unused = execute.warm_parent()
+        t0 = time.monotonic()
+        execute.EarlyKernel(unused).discard()
+        unused.close()
+        assert time.monotonic() - t0 < 1.0
+        end = time.monotonic() + 15
+        while _kernels_of(parent) and time.monotonic() < end:
+            time.sleep(0.1)
+        assert _kernels_of(parent) == []
+    finally:
+        starter.close()
+        execute.stop_warm_parent()
+
+
+def test_no_early_kernel_when_parents_are_not_kept(monkeypatch):
+    monkeypatch.setenv(execute.KEEP_WARM_ENV, "0")
+    assert execute.warm_parent() is None

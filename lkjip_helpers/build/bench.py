@@ -99,6 +99,7 @@ def _record(seconds: float, stats, memory: dict | None = None) -> dict:
         "phases": {k: float(v) for k, v in (getattr(stats, "phases", None) or {}).items()},
         "executed": list(getattr(stats, "executed", []) or []),
         "cached": list(getattr(stats, "cached", []) or []),
+        "renderer": getattr(stats, "renderer", None),
         "timings": timings,
         "memory": memory or {},
     }
@@ -319,6 +320,8 @@ def summarize(raw: dict[str, list[dict]], machine: dict | None = None) -> dict:
         if per_nb:
             notebooks[s] = per_nb
     executed = {s: _median(len(r["executed"]) for r in runs) for s, runs in raw.items()}
+    # which renderer the builds used (Quarto and the built-in one differ by seconds)
+    renderers = {s: sorted({str(r.get("renderer")) for r in runs}) for s, runs in raw.items()}
     seconds = {}
     for s, target in SECONDS_TARGETS.items():
         if s in raw:
@@ -353,6 +356,7 @@ def summarize(raw: dict[str, list[dict]], machine: dict | None = None) -> dict:
         "repeat": max((len(runs) for runs in raw.values()), default=0),
         "medians": medians,
         "executed_median": executed,
+        "renderers": renderers,
         "ratios": ratios,
         "seconds": seconds,
         "targets_met": all(r["met"] for r in [*ratios.values(), *seconds.values()]),

@@ -405,11 +405,31 @@ async def _wait_for_ready(kc, timeout: float | None = None) -> None:
         await asyncio.sleep(0)
 
 
+_IMPORTS = threading.Lock()
+
+
+@functools.cache
+def _import_jupyter() -> None:
+    """Import papermill and jupyter_client once, under a lock.
+
+    Threads of a build import them at the same time (the early kernel's, the pool's,
+    the notebooks'); jupyter_client's modules import each other, and two threads
+    importing them at once can see one half-initialised ("cannot import name
+    'AsyncKernelManager'").
+    """
+    with _IMPORTS:
+        # lazy: heavy, and only needed to run notebooks
+        import jupyter_client.blocking  # noqa: F401
+        import jupyter_client.manager  # noqa: F401
+        import jupyter_client.provisioning  # noqa: F401
+        import papermill  # noqa: F401
+
+
 @functools.cache
 def _kernel_manager_class():
     """``KernelManager`` whose clients wait for readiness by :func:`_wait_for_ready`
     and whose kill is noticed within 10 ms (jupyter_client polls every 0,1 s)."""
-    # lazy: jupyter_client is heavy and only needed to run notebooks
+    _import_jupyter()
     from jupyter_client.blocking import BlockingKernelClient
     from jupyter_client.manager import KernelManager
     from jupyter_client.utils import run_sync
@@ -614,6 +634,7 @@ class KernelPool:
             t0 = time.perf_counter()
             km = early.take()
             if km is not None:
+                km.lkjip_early = True
                 waited = time.perf_counter() - t0
                 _prepare_kernel(km, False, self._context_file)
                 return km, waited, time.perf_counter() - t0 - waited
@@ -679,6 +700,7 @@ def execute_notebook(
     The returned timing carries the notebook's recorded reads (``timing.reads``).
     """
     # lazy: papermill and jupyter_client are heavy and only needed to run notebooks
+    _import_jupyter()
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
@@ -692,6 +714,8 @@ def execute_notebook(
                 km, timing.kernel_start, timing.warm_up = pool.acquire()
             else:
                 km, timing.kernel_start, timing.warm_up = _start_kernel(warm=False)
+            if getattr(km, "lkjip_early", False):
+                timing.extra["early_kernel"] = True
             t0 = time.perf_counter()
             pm.execute_notebook(
                 str(source),

@@ -309,20 +309,30 @@ def execute_jobs(
     stats = stats if stats is not None else BuildStats()
     progress = progress or Progress(len(jobs), enabled=False)
     fingerprints = cache.Fingerprints()
-    todo = take_from_cache(
-        jobs,
-        out_dir,
-        use_cache=use_cache,
-        progress=progress,
-        stats=stats,
-        fingerprints=fingerprints,
-    )
+    # as in build_report: a kernel from a warm parent starts while the cache is checked
+    server = warm_parent()
+    early = EarlyKernel(server) if server is not None else None
+    try:
+        todo = take_from_cache(
+            jobs,
+            out_dir,
+            use_cache=use_cache,
+            progress=progress,
+            stats=stats,
+            fingerprints=fingerprints,
+        )
+    except BaseException:
+        if early is not None:
+            early.discard()
+        if server is not None:
+            server.close()
+        raise
     if todo and "year" in todo[0][0].parameters:
         _, pool, workers = _context_and_pool(
-            todo[0][0].parameters["year"], todo, jobs_count, fingerprints
+            todo[0][0].parameters["year"], todo, jobs_count, fingerprints, server, early
         )
     else:
-        pool, workers = start_pool(todo, jobs_count)
+        pool, workers = start_pool(todo, jobs_count, server=server, early=early)
     if pool is not None:
         run_jobs(todo, out_dir, pool, workers, progress=progress, stats=stats)
     return stats

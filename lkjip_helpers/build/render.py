@@ -20,8 +20,10 @@ its Markdown chapters, see :mod:`lkjip_helpers.build.stitch`):
 * **built-in** otherwise (or with ``LKJIP_RENDERER=builtin``): pandoc
   (pypandoc-binary) and Typst (the ``typst`` wheel), in a few seconds:
 
-  - HTML: one self-contained file (``--embed-resources --standalone``, images as
-    data URIs, CSS inline, no script, no request leaving the machine), ``lang="id"``,
+  - chapter by chapter (:mod:`lkjip_helpers.build.assemble`): each chapter file is
+    rendered alone and cached; the book is put together from the chapters;
+  - HTML: one self-contained file (images as data URIs, CSS inline, no script, no
+    request leaving the machine), ``lang="id"``,
     Daftar Isi / Daftar Tabel / Daftar Gambar as lists of links to the ids of
     headings, tables and figures, ``<th scope="col">``, ``<figcaption>``, image alt
     from ``fig-alt``, print CSS for A4;
