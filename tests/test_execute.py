@@ -190,3 +190,31 @@ def test_kernels_see_the_agency_of_the_build(monkeypatch, tmp_path):
     assert execute.kernel_env()["LKJIP_AGENCY"] == str(tmp_path / "repo")
     monkeypatch.setenv("LKJIP_AGENCY", str(tmp_path / "dinas"))
     assert execute.kernel_env()["LKJIP_AGENCY"] == str(tmp_path / "dinas")
+
+
+def test_a_kernel_leaves_no_thread_or_descriptor_behind(tmp_path):
+    """papermill leaves the channels of its client running when it is given the kernel;
+    a long process (the test suite, a batch worker) then runs out of descriptors."""
+    import threading
+
+    def heartbeats() -> int:
+        return sum(type(t).__name__ == "HBChannel" for t in threading.enumerate())
+
+    def descriptors() -> int:
+        return len(os.listdir("/proc/self/fd"))
+
+    pool = execute.KernelPool(size=1, total=4)
+    try:
+        execute.execute_notebook(
+            FIXTURES / "namespace.ipynb", tmp_path / "0.ipynb", {"year": 2020}, pool
+        )
+        before = descriptors()
+        for i in range(1, 4):
+            execute.execute_notebook(
+                FIXTURES / "namespace.ipynb", tmp_path / f"{i}.ipynb", {"year": 2020}, pool
+            )
+    finally:
+        pool.close()
+    assert heartbeats() == 0
+    # the next kernel of the pool was warming at `before`; each leaked client held ~13
+    assert descriptors() - before < 8

@@ -440,10 +440,23 @@ def _kernel_manager_class():
 
         wait_for_ready = run_sync(_async_wait_for_ready)
 
+        def stop_channels(self) -> None:
+            super().stop_channels()
+            # A client used once: its own ZeroMQ context (about 13 file descriptors)
+            # would otherwise wait for the garbage collector, and a long process (the
+            # test suite, a batch worker) runs out of descriptors.
+            if self._created_context and not self.context.closed:
+                self.context.destroy(linger=0)
+
     class Manager(KernelManager):
         def client(self, **kwargs):
             self.client_factory = Client
-            return super().client(**kwargs)
+            kc = super().client(**kwargs)
+            # papermill leaves the channels of its client running when it was given
+            # the manager (a heartbeat thread and a ZeroMQ context per notebook):
+            # _discard stops every client of the kernel.
+            self.__dict__.setdefault("lkjip_clients", []).append(kc)
+            return kc
 
         async def _async_wait(self, pollinterval: float = 0.01) -> None:
             await super()._async_wait(pollinterval=pollinterval)
@@ -567,7 +580,15 @@ def warm_parent() -> ForkServer | None:
 
 
 def _discard(km) -> None:
-    """Shut a kernel down and remove its reads file."""
+    """Stop its clients, shut a kernel down and remove its reads file."""
+    for kc in km.__dict__.pop("lkjip_clients", []):
+        try:
+            if kc.channels_running:
+                kc.stop_channels()
+            elif kc._created_context and not kc.context.closed:
+                kc.context.destroy(linger=0)
+        except Exception:
+            pass
     try:
         km.shutdown_kernel(now=True)
     except Exception:
