@@ -43,6 +43,9 @@ class FlakyPool:
             raise RuntimeError("Kernel died before replying to kernel_info")
         return execute._start_kernel(warm=True)
 
+    def release(self, km):
+        execute._discard(km)
+
 
 def test_start_up_race_is_retried(tmp_path):
     pool = FlakyPool()

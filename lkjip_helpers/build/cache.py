@@ -54,6 +54,12 @@ def module_file(module: str) -> Path | None:
 
 
 def _module_file(module: str) -> Path | None:
+    return _module_file_at(module, str(config.project_root()))
+
+
+@functools.lru_cache(maxsize=4096)
+def _module_file_at(module: str, root: str) -> Path | None:
+    # Memoised like _imports_cached: which modules exist is taken as fixed for a process.
     parts = module.split(".")
     if parts[0] != PACKAGE:
         return None
@@ -104,8 +110,41 @@ def _imports_cached(code: str, current: str | None, root: str) -> frozenset[str]
     return frozenset(m for m in found if _module_file(m) is not None)
 
 
+#: (code, root) -> (closure, stat signature of its files): every build asks again.
+_CLOSURES: dict[tuple[str, str], tuple[list[str], tuple]] = {}
+
+
+def _signature(modules: list[str]) -> tuple:
+    out = []
+    for mod in modules:
+        path = _module_file(mod)
+        try:
+            st = os.stat(path) if path is not None else None
+        except OSError:
+            st = None
+        out.append(None if st is None else (st.st_mtime_ns, st.st_size, st.st_ino))
+    return tuple(out)
+
+
 def module_closure(code: str) -> list[str]:
-    """The package modules a piece of code imports, directly or through others."""
+    """The package modules a piece of code imports, directly or through others.
+
+    Remembered per process while none of those modules' files has changed (stat).
+    """
+    key = (code, str(config.project_root()))
+    known = _CLOSURES.get(key)
+    if known is not None and _signature(known[0]) == known[1]:
+        return list(known[0])
+    closure = _closure(code)
+    signature = _signature(closure)
+    newest = max((sig[0] for sig in signature if sig is not None), default=0)
+    # as in _read_bytes: a file changed within the last tick may change again unseen
+    if time.time() - newest / 1e9 > _SETTLED_SECONDS and len(_CLOSURES) < 1024:
+        _CLOSURES[key] = (closure, signature)
+    return list(closure)
+
+
+def _closure(code: str) -> list[str]:
     todo = list(_imports_of_code(code))
     seen: set[str] = set()
     while todo:

@@ -515,11 +515,12 @@ def _prepare_kernel(km, warm: bool, context_file: Path | None) -> None:
     code = []
     if warm:
         code.append(WARM_UP_CODE)
+    record = RECORD_CODE
     if context_file is not None:
-        # read when the notebook asks for its context, not at start-up
+        # read when the notebook asks for its context, not at start-up (one request)
         inner = f"import os; os.environ[{SNAPSHOT_ENV!r}] = {str(context_file)!r}"
-        code.append(f"exec({inner!r}, {{}})")
-    code.append(RECORD_CODE)
+        record = f"exec({inner!r}, {{}}); {RECORD_CODE}"
+    code.append(record)
     kc = km.client()
     kc.start_channels()
     try:
@@ -619,6 +620,7 @@ class KernelPool:
     ):
         self._queue: queue.Queue = queue.Queue()
         self._early = early
+        self._releasing: list[threading.Thread] = []
         self._context_file = context_file
         if server is None and fork and warm and total:
             server = start_fork_server()
@@ -675,12 +677,19 @@ class KernelPool:
             raise item
         return item
 
+    def release(self, km) -> None:
+        """Shut a used kernel down in the background (:meth:`close` waits for it)."""
+        t = threading.Thread(target=_discard, args=(km,), daemon=True)
+        t.start()
+        with self._lock:
+            self._releasing.append(t)
+
     def close(self) -> None:
         with self._lock:
             early, self._early = self._early, None
         if early is not None:
             early.discard()
-        for t in self._threads:
+        for t in self._threads + self._releasing:
             t.join(timeout=60)
         while not self._queue.empty():
             item = self._queue.get_nowait()
@@ -765,7 +774,9 @@ def execute_notebook(
             if not _is_retryable(exc) or attempt == MAX_ATTEMPTS:
                 break
         finally:
-            if km is not None:
+            if km is not None and pool is not None:
+                pool.release(km)
+            elif km is not None:
                 _discard(km)
     raise BuildError(
         f"Notebook {Path(source).name} could not be executed after {timing.attempts} "

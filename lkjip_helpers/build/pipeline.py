@@ -251,10 +251,13 @@ def run_jobs(
     *,
     progress: Progress,
     stats: BuildStats,
+    close_pool: bool = True,
 ) -> BuildStats:
     """Execute the jobs in parallel with kernels from ``pool``; cache each success.
 
     Each success is stored under its code key with the reads its kernel recorded.
+    ``close_pool=False``: the caller closes the pool later (its used kernels are
+    shut down in the background meanwhile); on an error it is closed here.
     """
     errors = []
     try:
@@ -289,7 +292,10 @@ def run_jobs(
                 progress.step(
                     job.name, "ran", timing.kernel_start + timing.warm_up + timing.execute
                 )
-    finally:
+    except BaseException:
+        pool.close()
+        raise
+    if close_pool or errors:
         pool.close()
     if errors:
         raise BuildError("\n".join(errors))
@@ -563,23 +569,28 @@ def build_report(
                 pool.close()
             raise
         if pool is not None:
-            run_jobs(todo, nb_dir, pool, workers, progress=bar, stats=stats)
+            # the used kernels end in the background while the book renders
+            run_jobs(todo, nb_dir, pool, workers, progress=bar, stats=stats, close_pool=False)
         stats.phases["notebooks"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
-        meta = render_meta(year)
-        render_key = None
-        if use_cache:
-            render_key = _render_key(year, chapters, stats.keys, meta)
-            cached_renderer = _render_from_cache(render_key, staging, year)
-            if cached_renderer is not None:
-                stats.renderer = cached_renderer
-                stats.render_cached = True
-        if not stats.render_cached:
-            stats.renderer = stitch_and_render(year, chapters, nb_dir, staging, meta)
-            if render_key is not None:
-                _render_store(render_key, staging, year, stats.renderer)
-        annotate_audit(year, staging)
+        try:
+            meta = render_meta(year)
+            render_key = None
+            if use_cache:
+                render_key = _render_key(year, chapters, stats.keys, meta)
+                cached_renderer = _render_from_cache(render_key, staging, year)
+                if cached_renderer is not None:
+                    stats.renderer = cached_renderer
+                    stats.render_cached = True
+            if not stats.render_cached:
+                stats.renderer = stitch_and_render(year, chapters, nb_dir, staging, meta)
+                if render_key is not None:
+                    _render_store(render_key, staging, year, stats.renderer)
+            annotate_audit(year, staging)
+        finally:
+            if pool is not None:
+                pool.close()
         stats.phases["render"] = time.perf_counter() - t0
     total = time.perf_counter() - t_start
     stats.phases["total"] = total
