@@ -430,6 +430,7 @@ def _kernel_manager_class():
     """``KernelManager`` whose clients wait for readiness by :func:`_wait_for_ready`
     and whose kill is noticed within 10 ms (jupyter_client polls every 0,1 s)."""
     _import_jupyter()
+    import zmq
     from jupyter_client.blocking import BlockingKernelClient
     from jupyter_client.manager import KernelManager
     from jupyter_client.utils import run_sync
@@ -439,6 +440,12 @@ def _kernel_manager_class():
             await _wait_for_ready(self, timeout)
 
         wait_for_ready = run_sync(_async_wait_for_ready)
+
+        def start_channels(self, *args, **kwargs) -> None:
+            # A kernel forked a moment ago has not bound its ports yet: ZeroMQ then
+            # tries again after 100 ms by default, the longest wait of a kernel's start.
+            self.context.setsockopt(zmq.RECONNECT_IVL, 10)
+            super().start_channels(*args, **kwargs)
 
         def stop_channels(self) -> None:
             super().stop_channels()
