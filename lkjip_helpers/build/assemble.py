@@ -35,9 +35,9 @@ import mimetypes
 import os
 import re
 import subprocess
+import sys
 import tempfile
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -165,10 +165,10 @@ class ChapterRunner:
                 raise BuildError(
                     f"pandoc failed writing {name} ({fmt}, exit {proc.returncode}):\n{proc.stderr}"
                 )
-            fetch = [line for line in proc.stderr.splitlines() if line.strip()]
-            if fetch:
-                # warnings of one chapter (e.g. a duplicate id), shown as pandoc wrote them
-                print(f"pandoc ({name}, {fmt}): " + "\n".join(fetch))
+            warnings = [line for line in proc.stderr.splitlines() if line.strip()]
+            for line in warnings:
+                # e.g. a duplicate id in one chapter, shown as pandoc wrote it
+                print(f"pandoc ({name}, {fmt}): {line}", file=sys.stderr)
             index = json.loads(index_file.read_text(encoding="utf-8"))
         self.rendered.append(f"{fmt}:{name}")
         return Chapter(name, proc.stdout, index)
@@ -197,12 +197,6 @@ class ChapterRunner:
             out.append(chapter)
             state = chapter.state
         return out
-
-    def render_both(self, chapters: tuple[str, ...]) -> dict[str, list[Chapter]]:
-        """HTML and Typst side by side (each a chain of chapters)."""
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            futures = {fmt: pool.submit(self.render, fmt, chapters) for fmt in ("html", "typst")}
-            return {fmt: f.result() for fmt, f in futures.items()}
 
 
 # --------------------------------------------------------------------------- assembly

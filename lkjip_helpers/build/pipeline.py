@@ -182,6 +182,14 @@ def take_from_cache(
     return todo
 
 
+def _let_go(early: EarlyKernel | None, server: ForkServer | None) -> None:
+    """No kernel needed (or the build failed): the early one ends, the parent is let be."""
+    if early is not None:
+        early.discard()
+    if server is not None:
+        server.close()
+
+
 def start_pool(
     todo: list,
     jobs_count: int | None,
@@ -197,10 +205,7 @@ def start_pool(
     ``early``: a kernel already starting from it (the pool's first).
     """
     if not todo:
-        if early is not None:
-            early.discard()
-        if server is not None:
-            server.close()
+        _let_go(early, server)
         return None, 0
     workers = max(1, min(jobs_count or os.cpu_count() or 1, len(todo)))
     pool = KernelPool(
@@ -223,21 +228,14 @@ def _context_and_pool(
     kernel already starting from it (both ended here when nothing is to be run).
     """
     if not todo:
-        if early is not None:
-            early.discard()
-            early = None
-        if server is not None:
-            server.close()
-            server = None
+        _let_go(early, server)
+        early = server = None
     elif server is None:
         server = start_fork_server()
     try:
         snap = context_snapshot(year, fingerprints)
     except BaseException:
-        if early is not None:
-            early.discard()
-        if server is not None:
-            server.close()
+        _let_go(early, server)
         raise
     pool, workers = start_pool(todo, jobs_count, snap.path, server, early)
     return snap, pool, workers
@@ -328,10 +326,7 @@ def execute_jobs(
             fingerprints=fingerprints,
         )
     except BaseException:
-        if early is not None:
-            early.discard()
-        if server is not None:
-            server.close()
+        _let_go(early, server)
         raise
     if todo and "year" in todo[0][0].parameters:
         _, pool, workers = _context_and_pool(
@@ -555,10 +550,7 @@ def build_report(
             t1 = time.perf_counter()
             snap, pool, workers = _context_and_pool(year, todo, jobs, fingerprints, server, early)
         except BaseException:
-            if early is not None:
-                early.discard()
-            if server is not None:
-                server.close()
+            _let_go(early, server)
             raise
         stats.phases["context"] = time.perf_counter() - t1
         stats.context_cached = snap.cached

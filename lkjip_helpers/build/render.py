@@ -674,20 +674,21 @@ def _meta_args(cfg: BookConfig, meta: dict[str, str]) -> list[str]:
     return args
 
 
-def pandoc_command(book_dir: Path, to: str, cfg: BookConfig, meta: dict[str, str]) -> list[str]:
-    """The pandoc command line of the built-in renderer (run with ``cwd=book_dir``)."""
-    cmd = [
-        _pandoc_path(),
-        *cfg.chapters,
+def _reader_args() -> list[str]:
+    """How pandoc reads the chapters: the reader and the filters of both outputs."""
+    return [
         "--from",
         READER,
         "--lua-filter",
         "filters/lkjip-blocks.lua",
         "--lua-filter",
         "filters/lkjip-nomor.lua",
-        "--standalone",
-        *_meta_args(cfg, meta),
     ]
+
+
+def pandoc_command(book_dir: Path, to: str, cfg: BookConfig, meta: dict[str, str]) -> list[str]:
+    """The pandoc command line of the built-in renderer (run with ``cwd=book_dir``)."""
+    cmd = [_pandoc_path(), *cfg.chapters, *_reader_args(), "--standalone", *_meta_args(cfg, meta)]
     if to == "html":
         cmd += [
             "--to",
@@ -800,17 +801,11 @@ def chapter_command(
     cfg: BookConfig, fmt: str, chapter: str, state_file: Path, index_file: Path
 ) -> list[str]:
     """pandoc's command line for one chapter file in chapter mode (run with ``cwd=book_dir``)."""
-    options = _meta_args(cfg, {})
     return [
         _pandoc_path(),
         chapter,
-        "--from",
-        READER,
-        "--lua-filter",
-        "filters/lkjip-blocks.lua",
-        "--lua-filter",
-        "filters/lkjip-nomor.lua",
-        *options,
+        *_reader_args(),
+        *_meta_args(cfg, {}),
         "--metadata",
         f"lkjip-state-file={state_file}",
         "--metadata",
