@@ -50,7 +50,7 @@ def _parser() -> argparse.ArgumentParser:
                 help="progress display (auto: off in CI)",
             )
         if name == "bench":
-            p.add_argument("--repeat", type=int, default=3)
+            p.add_argument("--repeat", type=int, default=5)
         if name == "preview":
             p.add_argument(
                 "--chapter", required=True, help="id (bab3), number (3, III), title or notebook"

@@ -615,7 +615,7 @@ def build_alone(year: int) -> dict:
     return {"seconds": seconds, "memory": memory}
 
 
-def run_bench(year: int, repeat: int = 3, jobs: int | None = None) -> dict:
+def run_bench(year: int, repeat: int = 5, jobs: int | None = None) -> dict:
     """Measure the scenarios in a temporary copy; write ``outputs/bench.json``."""
 
     real_root = config.project_root()
