@@ -26,7 +26,8 @@ A4 = (595.28, 841.89)
 #: Eksekutif), "Tabel L.1" (Lampiran).
 CAPTION = r"(Tabel|Gambar) ((?:[A-Z]+\.)?\d+(?:\.\d+)?)\.(?!\d)"
 #: In the lists, Typst's outline (Quarto) writes "Tabel 3.1 Judul" without the delimiter.
-LISTED = r"(Tabel|Gambar) ((?:[A-Z]+\.)?\d+(?:\.\d+)?)\.? (?=\D)"
+#: Not the lists' own headings: "Daftar Tabel" followed by its page number ("8").
+LISTED = r"(?<!Daftar )(Tabel|Gambar) ((?:[A-Z]+\.)?\d+(?:\.\d+)?)\.? (?=\D)"
 ENGLISH = re.compile(r"\b(Chapter|Table|Figure|Author|Published)\b")
 
 
