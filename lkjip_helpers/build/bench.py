@@ -149,6 +149,8 @@ def _kind(pid: int, ppid: int, kinds: dict[int, str]) -> str:
         return "kernel"
     if "lkjip_helpers.build.forkserver" in cmd:
         return "forkserver"
+    if "lkjip_helpers.build.typst_worker" in cmd:
+        return "typst"
     if "lkjip_helpers.build.bench clean" in cmd:
         return "build"  # a clean build in a process of its own (build_alone)
     if "lkjip_helpers.build.bench" in cmd:

@@ -69,7 +69,7 @@ from pathlib import Path
 
 import yaml
 
-from lkjip_helpers.build import assemble
+from lkjip_helpers.build import assemble, typst_worker
 from lkjip_helpers.core.exceptions import BuildError
 from lkjip_helpers.data.io import write_file_atomically
 from lkjip_helpers.laporan.markdown import escape_markdown
@@ -772,29 +772,10 @@ def _typst_timestamp() -> int | None:
 
 
 def compile_typst(typ_file: Path, out_pdf: Path, root: Path) -> None:
-    """Compile Typst markup to PDF with the typst wheel (embedded fonts only)."""
-    try:
-        # lazy: a renderer is imported only when it is the one chosen
-        import typst
-    except ImportError as exc:
-        raise BuildError("the typst Python package is missing: pip install typst") from exc
-    try:
-        compile_fn = getattr(typst, "compile_with_warnings", None) or typst.compile
-        result = compile_fn(
-            str(typ_file),
-            output=str(out_pdf),
-            root=str(root),
-            font_paths=[],
-            ignore_system_fonts=True,
-            timestamp=_typst_timestamp(),
-        )
-    except Exception as exc:  # typst.TypstError and friends
-        detail = getattr(exc, "diagnostic", None) or str(exc)
-        raise BuildError(f"Typst could not compile {typ_file}:\n{detail}") from exc
-    warnings = result[1] if isinstance(result, tuple) and len(result) == 2 else []
-    for warning in warnings or []:
-        text = getattr(warning, "diagnostic", None) or getattr(warning, "message", None)
-        print(f"typst: {text or warning}", file=sys.stderr)
+    """Compile Typst markup to PDF with the typst wheel (embedded fonts only), in the
+    Typst worker process (:mod:`lkjip_helpers.build.typst_worker`)."""
+    for text in typst_worker.compile_pdf(typ_file, out_pdf, root, _typst_timestamp()):
+        print(f"typst: {text}", file=sys.stderr)
 
 
 def chapter_command(
