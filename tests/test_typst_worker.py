@@ -32,3 +32,18 @@ def test_a_worker_that_died_is_replaced(tmp_path):
     typst_worker._WORKER.wait()
     typst_worker.compile_pdf(tmp_path / "a.typ", tmp_path / "b.pdf", tmp_path, None)
     assert (tmp_path / "b.pdf").stat().st_size > 0
+
+
+def test_a_worker_grown_past_its_limit_is_retired(tmp_path, monkeypatch):
+    (tmp_path / "a.typ").write_text("Teks.\n", encoding="utf-8")
+    typst_worker.compile_pdf(tmp_path / "a.typ", tmp_path / "a.pdf", tmp_path, None)
+    first = typst_worker._WORKER
+    monkeypatch.setattr(typst_worker, "RETIRE_MB", 0)
+    typst_worker.compile_pdf(tmp_path / "a.typ", tmp_path / "b.pdf", tmp_path, None)
+    assert typst_worker._WORKER is None and first.poll() is not None
+    assert (tmp_path / "b.pdf").stat().st_size > 0
+    monkeypatch.setattr(typst_worker, "RETIRE_MB", 400)
+    typst_worker.compile_pdf(tmp_path / "a.typ", tmp_path / "c.pdf", tmp_path, None)
+    assert typst_worker._WORKER is not None and typst_worker._WORKER is not first
+    typst_worker.stop()
+    assert typst_worker._WORKER is None

@@ -50,6 +50,7 @@ from dataclasses import asdict, is_dataclass
 from functools import partial
 from pathlib import Path
 
+from lkjip_helpers.build import typst_worker
 from lkjip_helpers.build.data_step import build_data
 from lkjip_helpers.build.execute import KERNEL_NAME, kernel_env, stop_warm_parent
 from lkjip_helpers.build.pipeline import (
@@ -599,6 +600,7 @@ def build_alone(year: int) -> dict:
     """One clean build in a process of its own, what ``make report`` costs: its wall
     time, and peak memory and CPU per kind of process (the bench's own process, which
     runs every round, holds more than any one build needs)."""
+    typst_worker.stop()  # the bench's own worker, grown over the rounds, is not the build's
     with PeakMemory(me="bench") as sampler:
         t0 = time.perf_counter()
         proc = subprocess.run(
