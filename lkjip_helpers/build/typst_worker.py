@@ -5,7 +5,7 @@ the caches that make the next compile incremental) and keeps it. In the build's
 own process that made the build the largest process of all (about 350 MB against
 150 MB without it). Here a worker process compiles, one request at a time; it
 stays for the life of the process that started it, so the second compile of a
-long process (the bench, a JupyterLab server making previews) is still
+long process (the bench, a batch worker building agency after agency) is still
 incremental (about 0,1 s instead of 0,6 s). It ends when its parent closes its
 input, which is also what happens when the parent dies.
 
