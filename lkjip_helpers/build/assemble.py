@@ -206,11 +206,16 @@ def resolve_references(text: str, labels: dict[str, str]) -> str:
     """Replace each cross-reference token by its label; BuildError naming the unknown ones."""
     unknown = sorted({m.group(1) for m in REF_RE.finditer(text) if m.group(1) not in labels})
     if unknown:
-        raise BuildError(
-            f"cross references to unknown labels: {', '.join('@' + u for u in unknown)}; "
-            "check the label passed to show_table/show_figure/heading"
-        )
+        raise unknown_labels(unknown)
     return REF_RE.sub(lambda m: labels[m.group(1)], text)
+
+
+def unknown_labels(labels: list[str]) -> BuildError:
+    """The error of cross references whose label no table, figure or section has."""
+    return BuildError(
+        f"cross references to unknown labels: {', '.join('@' + u for u in labels)}; "
+        "check the label passed to show_table/show_figure/heading"
+    )
 
 
 def _labels(chapters: list[Chapter]) -> dict[str, str]:
@@ -333,7 +338,7 @@ _REMOTE_RE = re.compile(
 def _read_resource(base: Path, ref: str) -> bytes:
     path = (base / html.unescape(ref)).resolve()
     if re.match(r"^[a-z][a-z0-9+.-]*:", ref, re.I) or not path.is_file():
-        raise BuildError(f"pandoc could not embed resources of the HTML:\nCould not fetch {ref}")
+        raise BuildError(f"could not embed resources of the HTML:\nCould not fetch {ref}")
     return path.read_bytes()
 
 
@@ -364,7 +369,7 @@ def embed_resources(page: str, base: Path) -> str:
     left = _REMOTE_RE.search(page)
     if left:
         raise BuildError(
-            f"pandoc could not embed resources of the HTML:\nCould not fetch {left.group(1)}"
+            f"could not embed resources of the HTML:\nCould not fetch {left.group(1)}"
         )
     return page
 

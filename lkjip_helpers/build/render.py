@@ -713,40 +713,28 @@ def pandoc_command(book_dir: Path, to: str, cfg: BookConfig, meta: dict[str, str
     return cmd
 
 
-def _start_pandoc(cmd: list[str], book_dir: Path) -> subprocess.Popen:
-    return subprocess.Popen(
-        cmd,
-        cwd=book_dir,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        encoding="utf-8",
+def _run_pandoc(cmd: list[str], book_dir: Path, what: str) -> str:
+    """Run pandoc in ``book_dir`` and return its output (BuildError on any problem).
+
+    The whole book at once (the reference the chapter-by-chapter render is tested
+    against).
+    """
+    proc = subprocess.run(
+        cmd, cwd=book_dir, capture_output=True, text=True, encoding="utf-8", check=False
     )
-
-
-def _finish_pandoc(proc: subprocess.Popen, what: str) -> str:
-    stdout, stderr = proc.communicate()
-    stderr = stderr or ""
-    unresolved = sorted(set(re.findall(r"LKJIP-UNRESOLVED (\S+)", stderr)))
+    stderr = proc.stderr or ""
     if proc.returncode != 0:
         raise BuildError(f"pandoc failed writing the {what} (exit {proc.returncode}):\n{stderr}")
+    unresolved = sorted(set(re.findall(r"LKJIP-UNRESOLVED (\S+)", stderr)))
     if unresolved:
-        raise BuildError(
-            f"cross references to unknown labels: {', '.join('@' + u for u in unresolved)}; "
-            "check the label passed to show_table/show_figure/heading"
-        )
+        raise assemble.unknown_labels(unresolved)
     fetch = [line for line in stderr.splitlines() if "Could not fetch" in line]
     if fetch:
         raise BuildError(f"pandoc could not embed resources of the {what}:\n" + "\n".join(fetch))
     for line in stderr.splitlines():
         if line.strip():
             print(f"pandoc ({what}): {line}", file=sys.stderr)
-    return stdout
-
-
-def _run_pandoc(cmd: list[str], book_dir: Path, what: str) -> str:
-    """Run pandoc in ``book_dir`` and return its output (BuildError on any problem)."""
-    return _finish_pandoc(_start_pandoc(cmd, book_dir), what)
+    return proc.stdout
 
 
 _TH_RE = re.compile(r"<th(?=[\s>])(?![^>]*\bscope=)")
