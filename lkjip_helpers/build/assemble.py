@@ -368,9 +368,7 @@ def embed_resources(page: str, base: Path) -> str:
     page = _IMG_RE.sub(image, page)
     left = _REMOTE_RE.search(page)
     if left:
-        raise BuildError(
-            f"could not embed resources of the HTML:\nCould not fetch {left.group(1)}"
-        )
+        raise BuildError(f"could not embed resources of the HTML:\nCould not fetch {left.group(1)}")
     return page
 
 
